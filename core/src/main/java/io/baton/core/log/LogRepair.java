@@ -1,0 +1,78 @@
+package io.baton.core.log;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cuts a torn or corrupt tail off a log. Chronicle Queue cannot truncate in place, so the excerpts
+ * before the damaged one are copied, cycle by cycle, into a fresh queue that replaces the old one;
+ * the damaged queue is kept aside as {@code <dir>.corrupt-<millis>} for inspection.
+ */
+public final class LogRepair {
+  private static final Logger LOG = LoggerFactory.getLogger(LogRepair.class);
+
+  private LogRepair() {
+  }
+
+  /** Rewrites the closed log in {@code dir} keeping only excerpts before {@code badIndex}. */
+  public static long cut(Path dir, LogOptions options, long badIndex) throws IOException {
+    Path repaired = dir.resolveSibling(dir.getFileName() + ".repair");
+    deleteTree(repaired);
+    RollCycle roll = options.rollCycle();
+    SetTimeProvider time = new SetTimeProvider(0);
+    long copied = 0;
+    try (SingleChronicleQueue src = ChronicleTxnLog.build(dir, options, null);
+         SingleChronicleQueue dst = ChronicleTxnLog.build(repaired, options, time);
+         ExcerptTailer tailer = src.createTailer();
+         ExcerptAppender appender = dst.createAppender()) {
+      tailer.toStart();
+      while (true) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+          if (!dc.isPresent() || dc.index() >= badIndex) {
+            break;
+          }
+          int cycle = roll.toCycle(dc.index());
+          long cycleStart = (long) cycle * roll.lengthInMillis();
+          if (time.currentTimeMillis() != cycleStart) {
+            time.currentTimeMillis(cycleStart);
+          }
+          Bytes<?> bytes = dc.wire().bytes();
+          try (DocumentContext out = appender.writingDocument()) {
+            out.wire().bytes().write(bytes);
+          }
+          copied++;
+        }
+      }
+    }
+    Path aside = dir.resolveSibling(dir.getFileName() + ".corrupt-" + System.currentTimeMillis());
+    Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(repaired, dir, StandardCopyOption.ATOMIC_MOVE);
+    ChronicleTxnLog.fsyncDirectory(dir.getParent());
+    LOG.warn("cut the log in {} at index 0x{}: kept {} entries, damaged queue moved to {}", dir,
+        Long.toHexString(badIndex), copied, aside.getFileName());
+    return copied;
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path f : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.baton.core.server;
+
+import io.baton.core.log.LogOptions;
+import java.nio.file.Path;
+
+/**
+ * Settings of one coordinator node.
+ *
+ * @param dataDir               holds {@code log/} (Chronicle Queue) and {@code snapshots/}
+ * @param nodeId                1..254; the high byte of the session ids this node issues
+ * @param durability            when writes are acknowledged, see {@link Durability}
+ * @param groupCommitMs         fsync interval for {@link Durability#GROUP}
+ * @param maxDataBytes          largest node data accepted (ZooKeeper's jute.maxbuffer, 1 MiB)
+ * @param minSessionTimeoutMs   lower clamp of requested session timeouts
+ * @param maxSessionTimeoutMs   upper clamp of requested session timeouts
+ * @param tickMs                how often session expiry and container/TTL cleanup run
+ * @param snapshotEveryEntries  entries applied between automatic snapshots (0 = only on demand)
+ * @param snapshotsRetained     snapshots kept; log cycles older than the oldest kept one are purged
+ * @param log                   Chronicle Queue layout
+ */
+public record CoordinatorConfig(Path dataDir, int nodeId, Durability durability, int groupCommitMs,
+                                int maxDataBytes, int minSessionTimeoutMs, int maxSessionTimeoutMs, int tickMs,
+                                long snapshotEveryEntries, int snapshotsRetained, LogOptions log) {
+
+  /** Defaults: GROUP durability every 2 ms, 1 MiB data, sessions 2 s..60 s, snapshot every 100,000 entries. */
+  public static CoordinatorConfig defaults(Path dataDir) {
+    return new CoordinatorConfig(dataDir, 1, Durability.GROUP, 2, 1024 * 1024, 2_000, 60_000, 100, 100_000, 3,
+        LogOptions.defaults());
+  }
+
+  public CoordinatorConfig withDurability(Durability d) {
+    return new CoordinatorConfig(dataDir, nodeId, d, groupCommitMs, maxDataBytes, minSessionTimeoutMs,
+        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log);
+  }
+
+  public CoordinatorConfig withSessionTimeouts(int min, int max) {
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, maxDataBytes, min, max, tickMs,
+        snapshotEveryEntries, snapshotsRetained, log);
+  }
+
+  public CoordinatorConfig withSnapshots(long everyEntries, int retained) {
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, maxDataBytes, minSessionTimeoutMs,
+        maxSessionTimeoutMs, tickMs, everyEntries, retained, log);
+  }
+
+  public CoordinatorConfig withMaxDataBytes(int max) {
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, max, minSessionTimeoutMs,
+        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log);
+  }
+
+  public CoordinatorConfig withLog(LogOptions options) {
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, maxDataBytes, minSessionTimeoutMs,
+        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, options);
+  }
+
+  public CoordinatorConfig withTickMs(int tick) {
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, maxDataBytes, minSessionTimeoutMs,
+        maxSessionTimeoutMs, tick, snapshotEveryEntries, snapshotsRetained, log);
+  }
+}

@@ -1,0 +1,21 @@
+package io.baton.core.server;
+
+import io.baton.core.stream.ChangeEvent;
+import io.baton.core.watch.WatchEvent;
+import io.baton.schemas.log.LogEntry;
+import java.util.List;
+
+/** Receives a coordinator's outputs on the owner thread. */
+public interface CoordinatorListener {
+  /** A watch fired for a session. */
+  default void watchEvent(long sessionId, WatchEvent event) {
+  }
+
+  /** An entry was committed and applied; events are derived from it. */
+  default void committed(LogEntry entry, List<ChangeEvent> events) {
+  }
+
+  /** A session ended (closed or expired); its address can be released. */
+  default void sessionEnded(long sessionId, boolean expired) {
+  }
+}

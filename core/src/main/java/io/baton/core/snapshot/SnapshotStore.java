@@ -1,0 +1,231 @@
+package io.baton.core.snapshot;
+
+import io.baton.core.session.SessionTable;
+import io.baton.core.tree.DataTree;
+import io.baton.core.tree.Stat;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshots of the tree and session table in {@code snapshot.<zxid-hex>} files. A snapshot is
+ * serialized on the owner thread into memory ({@link #capture}), then written to a temp file,
+ * fsynced and renamed into place on a worker ({@link #write}); a CRC32C trailer lets recovery skip
+ * a damaged file and fall back to an older one.
+ */
+public final class SnapshotStore {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
+  private static final long MAGIC = 0x4241544f4e534e50L; // "BATONSNP"
+  private static final int FORMAT = 1;
+  private static final String PREFIX = "snapshot.";
+
+  private final Path dir;
+
+  public SnapshotStore(Path dir) throws IOException {
+    this.dir = dir;
+    Files.createDirectories(dir);
+  }
+
+  /** A serialized snapshot not yet on disk. */
+  public record Image(long zxid, byte[] bytes) {
+  }
+
+  /** A snapshot loaded from disk. */
+  public record Loaded(long zxid, DataTree tree, SessionTable sessions, Path file) {
+  }
+
+  /** Serializes the state as of {@code zxid}; call on the thread that owns the state. */
+  public static Image capture(long zxid, DataTree tree, SessionTable sessions) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
+        64 + tree.nodeCount() * 96));
+    CheckedOutputStream checked = new CheckedOutputStream(buf, new CRC32C());
+    DataOutputStream out = new DataOutputStream(checked);
+    try {
+      out.writeLong(MAGIC);
+      out.writeInt(FORMAT);
+      out.writeLong(zxid);
+      out.writeLong(sessions.highestId());
+      Map<Long, Integer> open = sessions.sessions();
+      out.writeInt(open.size());
+      for (Map.Entry<Long, Integer> s : open.entrySet()) {
+        out.writeLong(s.getKey());
+        out.writeInt(s.getValue());
+      }
+      out.writeLong(tree.nodeCount());
+      tree.walk((path, node) -> {
+        try {
+          writeNode(out, path, node.data(), node.stat());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      out.flush();
+      long crc = checked.getChecksum().getValue();
+      new DataOutputStream(buf).writeLong(crc);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Image(zxid, buf.toByteArray());
+  }
+
+  private static void writeNode(DataOutputStream out, String path, byte[] data, Stat s) throws IOException {
+    byte[] p = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(p.length);
+    out.write(p);
+    out.writeInt(data.length);
+    out.write(data);
+    out.writeLong(s.czxid());
+    out.writeLong(s.mzxid());
+    out.writeLong(s.pzxid());
+    out.writeLong(s.ctime());
+    out.writeLong(s.mtime());
+    out.writeInt(s.version());
+    out.writeInt(s.cversion());
+    out.writeInt(s.aversion());
+    out.writeLong(s.ephemeralOwner());
+  }
+
+  /** Writes an image atomically (temp file, fsync, rename, directory fsync). Blocking. */
+  public Path write(Image image) throws IOException {
+    Path target = dir.resolve(fileName(image.zxid()));
+    Path tmp = dir.resolve(fileName(image.zxid()) + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(java.nio.ByteBuffer.wrap(image.bytes()));
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException ignored) {
+      // some file systems cannot fsync a directory
+    }
+    return target;
+  }
+
+  /** Snapshot zxids on disk, newest first. */
+  public List<Long> list() throws IOException {
+    List<Long> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(PREFIX) && !n.endsWith(".tmp"))
+          .forEach(n -> {
+            try {
+              out.add(Long.parseUnsignedLong(n.substring(PREFIX.length()), 16));
+            } catch (NumberFormatException ignored) {
+              // not ours
+            }
+          });
+    }
+    out.sort(Comparator.reverseOrder());
+    return out;
+  }
+
+  /** Loads the newest snapshot that passes its checksum; damaged ones are skipped with a warning. */
+  public Optional<Loaded> loadNewest() throws IOException {
+    for (long zxid : list()) {
+      Path file = dir.resolve(fileName(zxid));
+      try {
+        return Optional.of(load(file));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("skipping damaged snapshot {}: {}", file.getFileName(), e.toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  static Loaded load(Path file) throws IOException {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      CheckedInputStream checked = new CheckedInputStream(raw, new CRC32C());
+      DataInputStream in = new DataInputStream(checked);
+      if (in.readLong() != MAGIC) {
+        throw new IOException("not a Baton snapshot");
+      }
+      int format = in.readInt();
+      if (format != FORMAT) {
+        throw new IOException("unsupported snapshot format " + format);
+      }
+      long zxid = in.readLong();
+      SessionTable sessions = new SessionTable();
+      sessions.restoreHighestId(in.readLong());
+      int sessionCount = in.readInt();
+      for (int i = 0; i < sessionCount; i++) {
+        sessions.open(in.readLong(), in.readInt());
+      }
+      DataTree tree = new DataTree();
+      long nodes = in.readLong();
+      for (long i = 0; i < nodes; i++) {
+        String path = new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] data = readBytes(in);
+        long czxid = in.readLong();
+        long mzxid = in.readLong();
+        long pzxid = in.readLong();
+        long ctime = in.readLong();
+        long mtime = in.readLong();
+        int version = in.readInt();
+        int cversion = in.readInt();
+        int aversion = in.readInt();
+        long owner = in.readLong();
+        tree.restore(path, data, new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, owner,
+            data.length, 0, pzxid));
+      }
+      long computed = checked.getChecksum().getValue();
+      long stored = new DataInputStream(raw).readLong();
+      if (computed != stored) {
+        throw new IOException("checksum mismatch");
+      }
+      if (raw.read() != -1) {
+        throw new IOException("trailing bytes");
+      }
+      return new Loaded(zxid, tree, sessions, file);
+    } catch (EOFException e) {
+      throw new IOException("truncated snapshot", e);
+    }
+  }
+
+  private static byte[] readBytes(DataInputStream in) throws IOException {
+    int len = in.readInt();
+    if (len < 0 || len > (1 << 30)) {
+      throw new IOException("bad length " + len);
+    }
+    byte[] b = new byte[len];
+    in.readFully(b);
+    return b;
+  }
+
+  /** Deletes all but the newest {@code keep} snapshots; returns the oldest kept zxid (or -1). */
+  public long retain(int keep) throws IOException {
+    List<Long> all = list();
+    for (int i = keep; i < all.size(); i++) {
+      Files.deleteIfExists(dir.resolve(fileName(all.get(i))));
+      LOG.info("purged snapshot {}", fileName(all.get(i)));
+    }
+    return all.isEmpty() ? -1 : all.get(Math.min(keep, all.size()) - 1);
+  }
+
+  static String fileName(long zxid) {
+    return PREFIX + String.format("%016x", zxid);
+  }
+
+}

@@ -1,0 +1,211 @@
+package io.baton.core.tree;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.CRC32C;
+
+/**
+ * The znode tree. Applies already-validated changes (see {@code io.baton.core.txn}) exactly as
+ * ZooKeeper's {@code DataTree} does and keeps indexes of ephemerals, containers and TTL nodes.
+ * Not thread-safe: one thread (the coordinator's context) owns it.
+ */
+public final class DataTree {
+  private final Znode root = new Znode(null, 0, 0, 0);
+  private final Map<Long, Set<String>> ephemerals = new HashMap<>();
+  private final Set<String> containers = new HashSet<>();
+  private final Set<String> ttls = new HashSet<>();
+  private long nodeCount = 1;
+
+  /** The node at {@code path}, or null. */
+  public Znode get(String path) {
+    Znode node = root;
+    int start = 1;
+    int len = path.length();
+    while (start < len && node != null) {
+      int slash = path.indexOf('/', start);
+      int end = slash < 0 ? len : slash;
+      node = node.child(path.substring(start, end));
+      start = end + 1;
+    }
+    return node;
+  }
+
+  public long nodeCount() {
+    return nodeCount;
+  }
+
+  /** Creates a node; its parent must exist and the node must not. */
+  public Znode create(String path, byte[] data, long ephemeralOwner, int parentCVersion, long zxid, long time) {
+    Znode parent = get(Paths.parent(path));
+    if (parent == null) {
+      throw new IllegalStateException("create " + path + ": parent missing");
+    }
+    String name = Paths.name(path);
+    if (parent.child(name) != null) {
+      throw new IllegalStateException("create " + path + ": exists");
+    }
+    Znode node = new Znode(data, zxid, time, ephemeralOwner);
+    parent.addChild(name, node);
+    parent.cversion = parentCVersion;
+    parent.pzxid = zxid;
+    nodeCount++;
+    index(path, ephemeralOwner);
+    return node;
+  }
+
+  /** Deletes a node without children. */
+  public Znode delete(String path, long zxid) {
+    Znode parent = get(Paths.parent(path));
+    String name = Paths.name(path);
+    Znode node = parent == null ? null : parent.child(name);
+    if (node == null) {
+      throw new IllegalStateException("delete " + path + ": missing");
+    }
+    parent.removeChild(name);
+    if (zxid > parent.pzxid) {
+      parent.pzxid = zxid;
+    }
+    nodeCount--;
+    unindex(path, node.ephemeralOwner);
+    return node;
+  }
+
+  /** Replaces a node's data and sets its version. */
+  public Znode setData(String path, byte[] data, int version, long zxid, long time) {
+    Znode node = get(path);
+    if (node == null) {
+      throw new IllegalStateException("setData " + path + ": missing");
+    }
+    node.data = data;
+    node.version = version;
+    node.mzxid = zxid;
+    node.mtime = time;
+    return node;
+  }
+
+  /** Sorted paths of the ephemeral nodes owned by a session. */
+  public Set<String> ephemerals(long sessionId) {
+    Set<String> paths = ephemerals.get(sessionId);
+    return paths == null ? Collections.emptySet() : Collections.unmodifiableSet(paths);
+  }
+
+  /** Session ids that own at least one ephemeral. */
+  public Set<Long> ephemeralOwners() {
+    return Collections.unmodifiableSet(ephemerals.keySet());
+  }
+
+  public Set<String> containers() {
+    return Collections.unmodifiableSet(containers);
+  }
+
+  public Set<String> ttlNodes() {
+    return Collections.unmodifiableSet(ttls);
+  }
+
+  /** Visits every node in depth-first pre-order, children by name, parents before children. */
+  public void walk(NodeVisitor visitor) {
+    walk("/", root, visitor);
+  }
+
+  private void walk(String path, Znode node, NodeVisitor visitor) {
+    visitor.visit(path, node);
+    if (node.numChildren() == 0) {
+      return;
+    }
+    List<String> names = new ArrayList<>(node.children().keySet());
+    Collections.sort(names);
+    for (String name : names) {
+      walk(Paths.child(path, name), node.child(name), visitor);
+    }
+  }
+
+  /** Restores a node from a snapshot; parents are restored before children. */
+  public void restore(String path, byte[] data, Stat stat) {
+    Znode node;
+    if (path.equals("/")) {
+      node = root;
+      node.data = data;
+    } else {
+      Znode parent = get(Paths.parent(path));
+      node = new Znode(data, stat.czxid(), stat.ctime(), stat.ephemeralOwner());
+      parent.addChild(Paths.name(path), node);
+      nodeCount++;
+      index(path, stat.ephemeralOwner());
+    }
+    node.czxid = stat.czxid();
+    node.mzxid = stat.mzxid();
+    node.pzxid = stat.pzxid();
+    node.ctime = stat.ctime();
+    node.mtime = stat.mtime();
+    node.version = stat.version();
+    node.cversion = stat.cversion();
+    node.aversion = stat.aversion();
+    node.ephemeralOwner = stat.ephemeralOwner();
+  }
+
+  /**
+   * A digest of the whole tree (paths, data and every stat field), equal on two trees exactly
+   * when they hold the same state. Used to check that replay reproduces state.
+   */
+  public long digest() {
+    CRC32C crc = new CRC32C();
+    long[] acc = {0};
+    walk((path, node) -> {
+      crc.reset();
+      crc.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      crc.update(node.data);
+      Stat s = node.stat();
+      long h = crc.getValue();
+      h = h * 31 + s.czxid();
+      h = h * 31 + s.mzxid();
+      h = h * 31 + s.pzxid();
+      h = h * 31 + s.ctime();
+      h = h * 31 + s.mtime();
+      h = h * 31 + s.version();
+      h = h * 31 + s.cversion();
+      h = h * 31 + s.aversion();
+      h = h * 31 + s.ephemeralOwner();
+      h = h * 31 + s.numChildren();
+      acc[0] = acc[0] * 1_000_003L + h;
+    });
+    return acc[0];
+  }
+
+  private void index(String path, long owner) {
+    if (EphemeralOwner.isContainer(owner)) {
+      containers.add(path);
+    } else if (EphemeralOwner.isTtl(owner)) {
+      ttls.add(path);
+    } else if (owner != 0) {
+      ephemerals.computeIfAbsent(owner, k -> new TreeSet<>()).add(path);
+    }
+  }
+
+  private void unindex(String path, long owner) {
+    if (EphemeralOwner.isContainer(owner)) {
+      containers.remove(path);
+    } else if (EphemeralOwner.isTtl(owner)) {
+      ttls.remove(path);
+    } else if (owner != 0) {
+      Set<String> paths = ephemerals.get(owner);
+      if (paths != null) {
+        paths.remove(path);
+        if (paths.isEmpty()) {
+          ephemerals.remove(owner);
+        }
+      }
+    }
+  }
+
+  /** Callback of {@link #walk}. */
+  @FunctionalInterface
+  public interface NodeVisitor {
+    void visit(String path, Znode node);
+  }
+}
