@@ -9,6 +9,17 @@ public class BatonException extends RuntimeException {
     this.code = code;
   }
 
+  /**
+   * Rebuilds an exception from a reply failure (code + message as sent by a node), without
+   * repeating the code name the message already starts with.
+   */
+  public static BatonException fromReply(int code, String message) {
+    ErrorCode c = ErrorCode.of(code);
+    String prefix = c.displayName() + ": ";
+    String text = message == null ? "" : message;
+    return new BatonException(c, text.startsWith(prefix) ? text.substring(prefix.length()) : text);
+  }
+
   public ErrorCode code() {
     return code;
   }

@@ -1,6 +1,7 @@
 package io.baton.core.server;
 
 import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
 import io.baton.core.stream.ChangeEvent;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.txn.Command;
@@ -42,9 +43,17 @@ public final class TestNode implements AutoCloseable {
   public final List<long[]> watchSessions = Collections.synchronizedList(new ArrayList<>());
   public final List<WatchEvent> watchEvents = Collections.synchronizedList(new ArrayList<>());
   public final List<ChangeEvent> changes = Collections.synchronizedList(new ArrayList<>());
+  /** Sessions reported ended by the listener: {sessionId, expired ? 1 : 0}. */
+  public final List<long[]> endedSessions = Collections.synchronizedList(new ArrayList<>());
   public final Coordinator coordinator;
 
   public TestNode(CoordinatorConfig config) throws Exception {
+    this(config, 0);
+  }
+
+  /** A node whose clock starts {@code initialClockOffsetMs} ahead (simulates downtime before a restart). */
+  public TestNode(CoordinatorConfig config, long initialClockOffsetMs) throws Exception {
+    clockOffset.set(initialClockOffsetMs);
     Scheduler scheduler = new Scheduler() {
       @Override
       public void runOnOwner(Runnable task) {
@@ -78,6 +87,11 @@ public final class TestNode implements AutoCloseable {
       @Override
       public void committed(LogEntry entry, List<ChangeEvent> events) {
         changes.addAll(events);
+      }
+
+      @Override
+      public void sessionEnded(long sessionId, boolean expired) {
+        endedSessions.add(new long[] {sessionId, expired ? 1 : 0});
       }
     });
     call(() -> {
@@ -165,6 +179,115 @@ public final class TestNode implements AutoCloseable {
 
   public StateDigest digest() {
     return call(coordinator::digest);
+  }
+
+  public String create(long session, String path, String data, CreateMode mode, long ttl) {
+    List<OpResult> r = submit(session, new Op.Create(path, data == null ? null : data.getBytes(), mode, ttl, false));
+    return ((OpResult.Created) r.get(r.size() - 1)).path();
+  }
+
+  /** Creates a persistent node and returns the stat of the create's result. */
+  public io.baton.core.tree.Stat submitCreate(String path, String data) {
+    List<OpResult> r = submit(0, new Op.Create(path, data.getBytes(), CreateMode.PERSISTENT, 0, false));
+    return ((OpResult.Created) r.get(0)).stat();
+  }
+
+  public io.baton.core.tree.Stat setData(long session, String path, String data, int version) {
+    return ((OpResult.DataSet) submit(session, new Op.SetData(path, data.getBytes(), version)).get(0)).stat();
+  }
+
+  public void delete(long session, String path, int version) {
+    submit(session, new Op.Delete(path, version));
+  }
+
+  public void closeSession(long session) {
+    this.<Void>await(c -> coordinator.closeSession(session, c));
+  }
+
+  public int heartbeat(long session) {
+    return this.<Integer>await(c -> coordinator.heartbeat(session, c));
+  }
+
+  public boolean exists(String path) {
+    return stat(path) != null;
+  }
+
+  public List<String> children(String path) {
+    return read(0, () -> coordinator.getChildren(0, path, false)).names();
+  }
+
+  public boolean sessionOpen(long session) {
+    return call(() -> coordinator.digest().sessions().containsKey(session));
+  }
+
+  public long lastApplied() {
+    return call(coordinator::lastApplied);
+  }
+
+  /** What a refused request must leave untouched: applied zxid, logged zxid and the state digest. */
+  public record Mark(long lastApplied, long lastLogged, StateDigest digest) {
+  }
+
+  public Mark mark() {
+    return call(() -> new Mark(coordinator.lastApplied(), coordinator.log().lastZxid(), coordinator.digest()));
+  }
+
+  /** Watch events delivered to one session, in order. */
+  public List<WatchEvent> events(long session) {
+    List<WatchEvent> out = new ArrayList<>();
+    synchronized (watchEvents) {
+      for (int i = 0; i < watchEvents.size(); i++) {
+        if (watchSessions.get(i)[0] == session) {
+          out.add(watchEvents.get(i));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Change events of one zxid, in order. */
+  public List<ChangeEvent> changesAt(long zxid) {
+    synchronized (changes) {
+      return changes.stream().filter(c -> c.zxid() == zxid).toList();
+    }
+  }
+
+  /** Polls {@code condition} on the owner thread until it holds (fails after 10 s). */
+  public void awaitTrue(Supplier<Boolean> condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!call(condition)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 s");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Lets the periodic tick run several times (for asserting that something does NOT happen). */
+  public void letTicksRun() {
+    int tick = coordinator.config().tickMs();
+    try {
+      Thread.sleep(Math.max(100, tick * 6L));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    call(() -> null); // drain the owner queue
+  }
+
+  /** The error code a call fails with; fails the test if it succeeds or throws something else. */
+  public static ErrorCode errorOf(Runnable call) {
+    try {
+      call.run();
+    } catch (BatonException e) {
+      return e.code();
+    }
+    throw new AssertionError("expected a BatonException");
   }
 
   @Override

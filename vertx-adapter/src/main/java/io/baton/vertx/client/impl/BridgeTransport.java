@@ -1,0 +1,167 @@
+package io.baton.vertx.client.impl;
+
+import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
+import io.baton.vertx.client.ClientOptions;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Transport over Vert.x's TCP event-bus bridge: frames of a 4-byte big-endian length and a JSON
+ * document ({@code send} with a {@code replyAddress}, {@code register}, replies as {@code message}
+ * or {@code err}). Works from any process, JVM or not, that can open a socket.
+ */
+public final class BridgeTransport implements Transport {
+  private final Vertx vertx;
+  private final Context context;
+  private final NetClient client;
+  private final NetSocket socket;
+  private final String address;
+  private final long timeoutMs;
+  private final String replyPrefix = "baton.reply." + UUID.randomUUID() + ".";
+  private final Map<String, Promise<JsonObject>> pending = new HashMap<>();
+  private final Map<String, Long> timers = new HashMap<>();
+  private final Map<String, Handler<JsonObject>> subscriptions = new HashMap<>();
+  private long counter;
+  private boolean closed;
+
+  private BridgeTransport(Vertx vertx, NetClient client, NetSocket socket, ClientOptions options) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.client = client;
+    this.socket = socket;
+    this.address = options.address();
+    this.timeoutMs = options.requestTimeoutMs();
+    RecordParser parser = RecordParser.newFixed(4);
+    int[] expected = {-1};
+    parser.handler(buf -> {
+      if (expected[0] < 0) {
+        expected[0] = buf.getInt(0);
+        parser.fixedSizeMode(expected[0]);
+      } else {
+        expected[0] = -1;
+        parser.fixedSizeMode(4);
+        onFrame(new JsonObject(buf));
+      }
+    });
+    socket.handler(parser);
+    socket.closeHandler(v -> failAll("connection to the Baton bridge closed"));
+  }
+
+  /** Connects to a bridge; call from a Vert.x context (the client's). */
+  public static Future<Transport> connect(Vertx vertx, String host, int port, ClientOptions options) {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
+    return client.connect(port, host).map(s -> (Transport) new BridgeTransport(vertx, client, s, options))
+        .recover(t -> {
+          client.close();
+          return Future.failedFuture(new BatonException(ErrorCode.SYSTEM_ERROR,
+              "cannot reach Baton bridge at " + host + ":" + port + ": " + t.getMessage()));
+        });
+  }
+
+  @Override
+  public Future<JsonObject> request(JsonObject body) {
+    if (Vertx.currentContext() != context) {
+      Promise<JsonObject> p = Promise.promise();
+      context.runOnContext(v -> request(body).onComplete(p));
+      return p.future();
+    }
+    if (closed) {
+      return Future.failedFuture(new BatonException(ErrorCode.SYSTEM_ERROR, "bridge connection closed"));
+    }
+    String reply = replyPrefix + (++counter);
+    Promise<JsonObject> p = Promise.promise();
+    pending.put(reply, p);
+    timers.put(reply, vertx.setTimer(timeoutMs, t -> {
+      Promise<JsonObject> timedOut = pending.remove(reply);
+      timers.remove(reply);
+      if (timedOut != null) {
+        timedOut.fail(new BatonException(ErrorCode.OPERATION_TIMEOUT, "no reply within " + timeoutMs + " ms"));
+      }
+    }));
+    write(new JsonObject().put("type", "send").put("address", address).put("replyAddress", reply).put("body", body));
+    return p.future();
+  }
+
+  @Override
+  public Future<Void> subscribe(String target, Handler<JsonObject> handler) {
+    if (Vertx.currentContext() != context) {
+      Promise<Void> p = Promise.promise();
+      context.runOnContext(v -> subscribe(target, handler).onComplete(p));
+      return p.future();
+    }
+    subscriptions.put(target, handler);
+    write(new JsonObject().put("type", "register").put("address", target));
+    return Future.succeededFuture();
+  }
+
+  private void write(JsonObject frame) {
+    Buffer json = frame.toBuffer();
+    Buffer out = Buffer.buffer(4 + json.length()).appendInt(json.length()).appendBuffer(json);
+    socket.write(out);
+  }
+
+  private void onFrame(JsonObject frame) {
+    String type = frame.getString("type");
+    String to = frame.getString("address");
+    if ("message".equals(type)) {
+      Promise<JsonObject> p = to == null ? null : pending.remove(to);
+      if (p != null) {
+        cancelTimer(to);
+        p.complete(frame.getJsonObject("body"));
+      } else if (to != null && subscriptions.containsKey(to)) {
+        subscriptions.get(to).handle(frame.getJsonObject("body"));
+      }
+    } else if ("err".equals(type)) {
+      Promise<JsonObject> p = to == null ? null : pending.remove(to);
+      BatonException error;
+      Integer code = frame.getInteger("failureCode");
+      String type2 = frame.getString("failureType");
+      if (code != null && "RECIPIENT_FAILURE".equals(type2)) {
+        error = BatonException.fromReply(code, frame.getString("message"));
+      } else if ("TIMEOUT".equals(type2)) {
+        error = new BatonException(ErrorCode.OPERATION_TIMEOUT, frame.getString("message"));
+      } else {
+        error = new BatonException(ErrorCode.SYSTEM_ERROR, "bridge error: " + frame.getString("message"));
+      }
+      if (p != null) {
+        cancelTimer(to);
+        p.fail(error);
+      }
+    }
+  }
+
+  private void cancelTimer(String reply) {
+    Long id = timers.remove(reply);
+    if (id != null) {
+      vertx.cancelTimer(id);
+    }
+  }
+
+  private void failAll(String why) {
+    closed = true;
+    for (Map.Entry<String, Promise<JsonObject>> e : Map.copyOf(pending).entrySet()) {
+      cancelTimer(e.getKey());
+      e.getValue().tryFail(new BatonException(ErrorCode.SYSTEM_ERROR, why));
+    }
+    pending.clear();
+  }
+
+  @Override
+  public Future<Void> close() {
+    closed = true;
+    return socket.close().eventually(() -> client.close());
+  }
+}

@@ -1,0 +1,16 @@
+package io.baton.vertx.client.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+
+/** How a client reaches a node: request/reply plus subscription to its session address. */
+public interface Transport {
+  /** Sends a request; fails with a {@code BatonException} carrying the node's error code. */
+  Future<JsonObject> request(JsonObject body);
+
+  /** Receives messages published to {@code address}. */
+  Future<Void> subscribe(String address, Handler<JsonObject> handler);
+
+  Future<Void> close();
+}

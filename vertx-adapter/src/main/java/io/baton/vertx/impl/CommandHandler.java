@@ -1,0 +1,271 @@
+package io.baton.vertx.impl;
+
+import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
+import io.baton.core.server.Completion;
+import io.baton.core.server.Coordinator;
+import io.baton.core.server.StateDigest;
+import io.baton.core.stream.ChangeEvent;
+import io.baton.core.stream.ChangeStreams;
+import io.baton.core.tree.Children;
+import io.baton.core.tree.NodeData;
+import io.baton.core.tree.Stat;
+import io.baton.core.txn.Command;
+import io.baton.core.txn.MultiFailedException;
+import io.baton.core.txn.Op;
+import io.baton.core.txn.OpResult;
+import io.baton.core.watch.AddWatchMode;
+import io.baton.core.watch.WatchEvent;
+import io.baton.core.watch.WatcherType;
+import io.baton.vertx.api.Fields;
+import io.baton.vertx.api.Protocol;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes protocol-v1 requests, calls the coordinator and encodes replies. Runs on the
+ * coordinator's context. Every failure becomes a reply failure with a Baton/ZooKeeper error code.
+ */
+public final class CommandHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
+
+  private final Vertx vertx;
+  private final Coordinator coordinator;
+  private final ChangeStreams streams;
+  private final String address;
+  private final Map<Long, Map<String, ChangeStreams.Subscription>> sessionStreams = new HashMap<>();
+  private long streamCounter;
+
+  public CommandHandler(Vertx vertx, Coordinator coordinator, ChangeStreams streams, String address) {
+    this.vertx = vertx;
+    this.coordinator = coordinator;
+    this.streams = streams;
+    this.address = address;
+  }
+
+  /** Handles one request message. */
+  public void handle(Message<Object> message) {
+    JsonObject request;
+    try {
+      request = asJson(message.body());
+    } catch (BatonException e) {
+      fail(message, e);
+      return;
+    }
+    try {
+      dispatch(message, request);
+    } catch (BatonException e) {
+      fail(message, e);
+    } catch (RuntimeException e) {
+      LOG.error("request {} failed", request, e);
+      fail(message, new BatonException(ErrorCode.SYSTEM_ERROR, String.valueOf(e)));
+    }
+  }
+
+  /** Closes the change streams of an ended session. */
+  public void sessionEnded(long sessionId) {
+    Map<String, ChangeStreams.Subscription> subs = sessionStreams.remove(sessionId);
+    if (subs != null) {
+      subs.values().forEach(ChangeStreams.Subscription::close);
+    }
+  }
+
+  private static JsonObject asJson(Object body) {
+    if (body instanceof JsonObject j) {
+      return j;
+    }
+    if (body instanceof String s) {
+      try {
+        return new JsonObject(s);
+      } catch (DecodeException | ClassCastException e) {
+        throw new BatonException(ErrorCode.MARSHALLING_ERROR, "request is not a JSON object: " + e.getMessage());
+      }
+    }
+    if (body instanceof io.vertx.core.buffer.Buffer b) {
+      try {
+        return new JsonObject(b);
+      } catch (DecodeException | ClassCastException e) {
+        throw new BatonException(ErrorCode.MARSHALLING_ERROR, "request is not a JSON object: " + e.getMessage());
+      }
+    }
+    throw new BatonException(ErrorCode.MARSHALLING_ERROR, "request must be a JSON object, got "
+        + (body == null ? "nothing" : body.getClass().getSimpleName()));
+  }
+
+  private void dispatch(Message<Object> m, JsonObject req) {
+    Fields f = new Fields(req);
+    int version = f.optInt("v", Protocol.VERSION);
+    if (version != Protocol.VERSION) {
+      throw BatonException.badArguments("unsupported protocol version " + version + "; this node speaks "
+          + Protocol.VERSION);
+    }
+    String op = f.string("op");
+    long session = f.session();
+    switch (op) {
+      case "openSession" -> coordinator.openSession(f.optInt("timeoutMs", 10_000), reply(m,
+          r -> new JsonObject().put("session", Protocol.hex(r.sessionId())).put("timeoutMs", r.timeoutMs())));
+      case "closeSession" -> coordinator.closeSession(session, reply(m, r -> new JsonObject()));
+      case "heartbeat" -> coordinator.heartbeat(session, reply(m, t -> new JsonObject().put("timeoutMs", t)));
+      case "create", "delete", "setData", "check" -> {
+        Op write = Protocol.op(req);
+        coordinator.submit(session, write, reply(m, results -> shapeSingle(write, results)));
+      }
+      case "multi" -> {
+        JsonArray ops = f.array("ops");
+        List<Op> parsed = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+          Object o = ops.getValue(i);
+          if (!(o instanceof JsonObject j)) {
+            throw BatonException.badArguments("ops[" + i + "] must be an object");
+          }
+          parsed.add(Protocol.op(j));
+        }
+        coordinator.submit(session, new Command.Multi(parsed),
+            reply(m, results -> new JsonObject().put("results", Protocol.results(results))));
+      }
+      case "exists" -> {
+        String path = f.string("path");
+        boolean watch = f.optBool("watch", false);
+        coordinator.read(session, () -> coordinator.exists(session, path, watch),
+            reply(m, (Stat s) -> new JsonObject().put("stat", s == null ? null : Protocol.stat(s))));
+      }
+      case "getData" -> {
+        String path = f.string("path");
+        boolean watch = f.optBool("watch", false);
+        coordinator.read(session, () -> coordinator.getData(session, path, watch),
+            reply(m, (NodeData d) -> new JsonObject().put("data", Protocol.base64(d.data()))
+                .put("stat", Protocol.stat(d.stat()))));
+      }
+      case "getChildren" -> {
+        String path = f.string("path");
+        boolean watch = f.optBool("watch", false);
+        coordinator.read(session, () -> coordinator.getChildren(session, path, watch),
+            reply(m, (Children c) -> new JsonObject().put("children", new JsonArray(new ArrayList<>(c.names())))
+                .put("stat", Protocol.stat(c.stat()))));
+      }
+      case "getEphemerals" -> {
+        String prefix = f.optString("prefix", "/");
+        coordinator.read(session, () -> coordinator.getEphemerals(session, prefix),
+            reply(m, (List<String> paths) -> new JsonObject().put("paths", new JsonArray(new ArrayList<>(paths)))));
+      }
+      case "sync" -> coordinator.sync(session, f.optString("path", "/"),
+          reply(m, p -> new JsonObject().put("path", p).put("zxid", coordinator.lastApplied())));
+      case "addWatch" -> {
+        String path = f.string("path");
+        AddWatchMode mode = AddWatchMode.parse(f.optString("mode", "persistent_recursive"));
+        coordinator.read(session, () -> {
+          coordinator.addWatch(session, path, mode);
+          return path;
+        }, reply(m, p -> new JsonObject().put("path", p)));
+      }
+      case "removeWatches" -> {
+        String path = f.string("path");
+        WatcherType type = WatcherType.parse(f.optString("type", "any"));
+        coordinator.read(session, () -> coordinator.removeWatches(session, path, type),
+            reply(m, (List<WatchEvent> removed) -> {
+              JsonArray a = new JsonArray();
+              removed.forEach(e -> a.add(e.type().name()));
+              return new JsonObject().put("removed", a);
+            }));
+      }
+      case "openStream" -> openStream(m, f, session);
+      case "closeStream" -> {
+        String id = f.string("stream");
+        Map<String, ChangeStreams.Subscription> subs = sessionStreams.get(session);
+        ChangeStreams.Subscription s = subs == null ? null : subs.remove(id);
+        if (s == null) {
+          throw BatonException.badArguments("no stream '" + id + "' for this session");
+        }
+        s.close();
+        m.reply(new JsonObject().put("stream", id));
+      }
+      case "snapshot" -> coordinator.snapshot(reply(m, z -> new JsonObject().put("zxid", z)));
+      case "digest" -> {
+        StateDigest d = coordinator.digest();
+        m.reply(new JsonObject().put("zxid", d.zxid()).put("digest", Long.toHexString(d.treeDigest()))
+            .put("nodes", d.nodeCount()).put("sessions", d.sessions().size()));
+      }
+      case "info" -> m.reply(new JsonObject()
+          .put("zxid", coordinator.lastApplied())
+          .put("nodes", coordinator.nodeCount())
+          .put("watches", coordinator.watchCount())
+          .put("streams", streams.size())
+          .put("durability", coordinator.config().durability().name().toLowerCase())
+          .put("logHorizon", coordinator.log().horizon())
+          .put("protocol", Protocol.VERSION));
+      default -> throw new BatonException(ErrorCode.UNIMPLEMENTED, "unknown op '" + op + "'");
+    }
+  }
+
+  private void openStream(Message<Object> m, Fields f, long session) {
+    if (session == 0) {
+      throw BatonException.badArguments("openStream needs a session to deliver to");
+    }
+    long from = f.optLong("fromZxid", coordinator.lastApplied());
+    String requested = f.optString("stream", null);
+    coordinator.read(session, () -> {
+      String id = requested != null ? requested : "s" + (++streamCounter);
+      if (sessionStreams.getOrDefault(session, Map.of()).containsKey(id)) {
+        throw BatonException.badArguments("stream '" + id + "' is already open");
+      }
+      String target = Protocol.sessionAddress(address, session);
+      ChangeStreams.Subscription sub = streams.open(from, new ChangeStreams.Sink() {
+        @Override
+        public void events(List<ChangeEvent> events) {
+          for (ChangeEvent e : events) {
+            vertx.eventBus().publish(target, Protocol.change(id, e));
+          }
+        }
+
+        @Override
+        public void failed(BatonException error) {
+          vertx.eventBus().publish(target, new JsonObject().put("type", "streamFailed").put("stream", id)
+              .put("code", error.code().value()).put("message", error.getMessage()));
+        }
+      });
+      sessionStreams.computeIfAbsent(session, k -> new HashMap<>()).put(id, sub);
+      return id;
+    }, reply(m, id -> new JsonObject().put("stream", id).put("fromZxid", from)));
+  }
+
+  private static JsonObject shapeSingle(Op op, List<OpResult> results) {
+    OpResult last = results.get(results.size() - 1);
+    if (op instanceof Op.Create && last instanceof OpResult.Created c) {
+      return new JsonObject().put("path", c.path()).put("stat", Protocol.stat(c.stat()));
+    }
+    if (last instanceof OpResult.DataSet s) {
+      return new JsonObject().put("stat", Protocol.stat(s.stat()));
+    }
+    return new JsonObject();
+  }
+
+  private static <T> Completion<T> reply(Message<Object> m, Function<T, JsonObject> encode) {
+    return (result, error) -> {
+      if (error != null) {
+        fail(m, error);
+      } else {
+        m.reply(encode.apply(result));
+      }
+    };
+  }
+
+  private static void fail(Message<Object> m, BatonException e) {
+    String message = e.getMessage();
+    if (e instanceof MultiFailedException mf) {
+      message = message + " " + new JsonObject().put("failedIndex", mf.failedIndex())
+          .put("results", Protocol.results(mf.results())).encode();
+    }
+    m.fail(e.code().value(), message);
+  }
+
+}

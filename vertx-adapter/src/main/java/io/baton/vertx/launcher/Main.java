@@ -1,0 +1,106 @@
+package io.baton.vertx.launcher;
+
+import io.baton.vertx.CoordinatorVerticle;
+import io.baton.vertx.api.Protocol;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.core.net.NetServerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a standalone Baton node: the {@link CoordinatorVerticle} plus a TCP event-bus bridge so other
+ * processes can send commands. Usage:
+ * <pre>
+ *   java -jar baton-server.jar [--config baton.json] [--data-dir data] [--bridge-port 7181]
+ *                              [--bridge-host 127.0.0.1] [--durability group|none|always]
+ * </pre>
+ * The jar's manifest carries the JVM flags Chronicle Queue needs; Chronicle's analytics are off.
+ */
+public final class Main {
+  /** Default TCP bridge port. */
+  public static final int DEFAULT_BRIDGE_PORT = 7181;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("chronicle.analytics.disable", "true");
+    Logger log = LoggerFactory.getLogger(Main.class);
+    JsonObject config = parse(args);
+    Vertx vertx = Vertx.vertx();
+    CountDownLatch stopped = new CountDownLatch(1);
+    start(vertx, config).onSuccess(port -> log.info("Baton ready: bridge on {}:{}, address '{}'",
+        config.getString("bridgeHost"), port, config.getString("address")))
+        .onFailure(t -> {
+          log.error("Baton failed to start", t);
+          vertx.close().onComplete(v -> System.exit(1));
+        });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+      stopped.countDown();
+    }, "baton-shutdown"));
+    stopped.await();
+  }
+
+  /** Deploys the node and its bridge; completes with the bridge port. */
+  public static Future<Integer> start(Vertx vertx, JsonObject config) {
+    String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
+    int port = config.getInteger("bridgePort", DEFAULT_BRIDGE_PORT);
+    String host = config.getString("bridgeHost", "127.0.0.1");
+    BridgeOptions bridge = new BridgeOptions()
+        .addInboundPermitted(new PermittedOptions().setAddress(address))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Pattern.quote(address) + "\\.session\\..+"));
+    return vertx.deployVerticle(new CoordinatorVerticle(), new DeploymentOptions().setConfig(config))
+        .compose(id -> TcpEventBusBridge.create(vertx, bridge, new NetServerOptions().setTcpNoDelay(true))
+            .listen(port, host))
+        .map(b -> port);
+  }
+
+  static JsonObject parse(String[] args) throws Exception {
+    JsonObject config = new JsonObject();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (a) {
+        case "--config" -> config = new JsonObject(Files.readString(Path.of(require(a, value)))).mergeIn(config);
+        case "--data-dir" -> config.put("dataDir", require(a, value));
+        case "--bridge-port" -> config.put("bridgePort", Integer.parseInt(require(a, value)));
+        case "--bridge-host" -> config.put("bridgeHost", require(a, value));
+        case "--durability" -> config.put("durability", require(a, value));
+        case "--address" -> config.put("address", require(a, value));
+        case "-h", "--help" -> {
+          System.out.println("usage: baton [--config file.json] [--data-dir data] [--bridge-port 7181] "
+              + "[--bridge-host 127.0.0.1] [--durability group|none|always] [--address baton]");
+          System.exit(0);
+        }
+        default -> throw new IllegalArgumentException("unknown argument " + a);
+      }
+      i++;
+    }
+    config.put("dataDir", config.getString("dataDir", "data"));
+    config.put("bridgeHost", config.getString("bridgeHost", "127.0.0.1"));
+    config.put("address", config.getString("address", Protocol.DEFAULT_ADDRESS));
+    return config;
+  }
+
+  private static String require(String flag, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return value;
+  }
+}
