@@ -39,8 +39,9 @@ public final class Main {
     JsonObject config = parse(args);
     Vertx vertx = Vertx.vertx();
     CountDownLatch stopped = new CountDownLatch(1);
-    start(vertx, config).onSuccess(port -> log.info("Baton ready: bridge on {}:{}, address '{}'",
-        config.getString("bridgeHost"), port, config.getString("address")))
+    start(vertx, config).onSuccess(port -> System.out.println("Baton ready: bridge on "
+        + config.getString("bridgeHost") + ":" + port + ", address '" + config.getString("address") + "', data in "
+        + Path.of(config.getString("dataDir")).toAbsolutePath()))
         .onFailure(t -> {
           log.error("Baton failed to start", t);
           vertx.close().onComplete(v -> System.exit(1));

@@ -1,0 +1,111 @@
+package io.baton.vertx.process;
+
+import io.baton.vertx.launcher.JvmFlags;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A standalone Baton node in a child JVM (the real launcher, {@code io.baton.vertx.launcher.Main}),
+ * for crash tests: {@link #kill9()} sends SIGKILL, {@link #stop()} SIGTERM.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private final Path dataDir;
+  private final int port;
+  private final List<String> extraArgs;
+  private final Path logFile;
+  private Process process;
+  private int starts;
+
+  public ServerProcess(Path dataDir, int port, String... extraArgs) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.extraArgs = List.of(extraArgs);
+    this.logFile = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Starts the process and waits until it logs that it is ready. */
+  public ServerProcess start() throws Exception {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.addAll(JvmFlags.ALL);
+    cmd.add("-cp");
+    cmd.add(cp);
+    cmd.add("io.baton.vertx.launcher.Main");
+    cmd.add("--data-dir");
+    cmd.add(dataDir.toString());
+    cmd.add("--bridge-port");
+    cmd.add(Integer.toString(port));
+    cmd.addAll(extraArgs);
+    starts++;
+    Files.writeString(logFile, "=== start " + starts + " ===\n", java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    process = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      String log = Files.readString(logFile);
+      int at = log.lastIndexOf("=== start " + starts + " ===");
+      if (log.indexOf("Baton ready", at) >= 0) {
+        return this;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + log.substring(at));
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("server not ready in 60 s:\n" + Files.readString(logFile));
+  }
+
+  /** SIGKILL, like {@code kill -9}: no shutdown hook runs. */
+  public void kill9() throws Exception {
+    long pid = process.pid();
+    Process kill = new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      process.destroyForcibly();
+    }
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM and wait for a clean exit. */
+  public void stop() throws Exception {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  public String log() throws IOException {
+    return Files.exists(logFile) ? Files.readString(logFile) : "";
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+}
