@@ -16,6 +16,7 @@ import io.baton.core.tree.PathValidator;
 import io.baton.core.tree.Paths;
 import io.baton.core.tree.Znode;
 import io.baton.core.txn.Command;
+import io.baton.core.txn.Op;
 import io.baton.core.txn.OpResult;
 import io.baton.core.txn.TxnApplier;
 import io.baton.core.txn.TxnPreparer;
@@ -72,6 +73,7 @@ public final class Coordinator implements AutoCloseable {
   private long lastApplied;
   private long lastDurable;
   private boolean syncInFlight;
+  private long lastSyncStart;
   private boolean snapshotInFlight;
   private long appliedSinceSnapshot;
   private boolean closed;
@@ -150,7 +152,10 @@ public final class Coordinator implements AutoCloseable {
   // ---------------------------------------------------------------- writes
 
   /** Orders a state-changing command; {@code sessionId} 0 means no session. */
-  public void submit(long sessionId, Command command, Completion<List<OpResult>> done) {
+  public void submit(long sessionId, Command command, Completion<List<OpResult>> reply) {
+    Completion<List<OpResult>> done = command instanceof Command.Multi multi
+        ? (r, e) -> reply.complete(e == null ? perOp(multi.ops(), r) : null, e)
+        : reply;
     if (closed) {
       done.complete(null, new BatonException(ErrorCode.NOT_READY, "node is shutting down"));
       return;
@@ -188,6 +193,27 @@ public final class Coordinator implements AutoCloseable {
         // the group-commit timer syncs
       }
     }
+  }
+
+  /**
+   * One result per op of a multi: the parents a {@code createParents} create made (applied as
+   * CreateTxns of their own, each with a result) are folded into that op's own result.
+   */
+  static List<OpResult> perOp(List<Op> ops, List<OpResult> results) {
+    if (results.size() == ops.size()) {
+      return results;
+    }
+    List<OpResult> out = new ArrayList<>(ops.size());
+    int r = 0;
+    for (Op op : ops) {
+      if (op instanceof Op.Create c && c.createParents()) {
+        while (results.get(r) instanceof OpResult.Created made && c.path().startsWith(made.path() + "/")) {
+          r++;
+        }
+      }
+      out.add(results.get(r++));
+    }
+    return out;
   }
 
   /** Opens a session with the requested timeout; completes with the session id and timeout. */
@@ -411,6 +437,7 @@ public final class Coordinator implements AutoCloseable {
       return;
     }
     syncInFlight = true;
+    lastSyncStart = System.nanoTime();
     long target = lastAppended;
     scheduler.runBlocking(() -> {
       Throwable failure = null;
@@ -432,7 +459,8 @@ public final class Coordinator implements AutoCloseable {
     }
     lastDurable = Math.max(lastDurable, target);
     commit(lastDurable);
-    if (config.durability() == Durability.ALWAYS && lastAppended > lastDurable) {
+    if (lastAppended > lastDurable && (config.durability() == Durability.ALWAYS
+        || System.nanoTime() - lastSyncStart >= config.groupCommitMs() * 1_000_000L)) {
       startSync();
     }
   }
