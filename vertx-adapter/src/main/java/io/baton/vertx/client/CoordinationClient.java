@@ -74,7 +74,10 @@ public interface CoordinationClient {
   /** Handler of watch notifications of this session. */
   CoordinationClient watchHandler(Handler<WatchEvent> handler);
 
-  /** Called once if the node reports the session expired or closed. */
+  /**
+   * Called once when the session is lost without {@link #close()}: "expired" (the node expired it),
+   * "closed" (closed elsewhere) or "unreachable" (no heartbeat succeeded for a whole timeout).
+   */
   CoordinationClient sessionLostHandler(Handler<String> handler);
 
   /** Streams every committed change after {@code fromZxid} to {@code handler}. */

@@ -139,6 +139,13 @@ public final class BridgeTransport implements Transport {
       if (p != null) {
         cancelTimer(to);
         p.fail(error);
+      } else if (to == null) {
+        // the bridge refused a frame (access_denied, ...) and names no reply address: fail what waits
+        // rather than leave it to the request timeout; this client only sends to one address
+        for (String reply : java.util.List.copyOf(pending.keySet())) {
+          cancelTimer(reply);
+          pending.remove(reply).fail(error);
+        }
       }
     }
   }

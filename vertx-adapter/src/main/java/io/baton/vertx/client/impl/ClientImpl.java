@@ -42,6 +42,7 @@ public final class ClientImpl implements CoordinationClient {
   private volatile Handler<WatchEvent> watchHandler = e -> { };
   private volatile Handler<String> lostHandler = s -> { };
   private volatile boolean lost;
+  private volatile long lastHeartbeat = System.nanoTime();
   private final long heartbeatTimer;
   private final java.util.concurrent.atomic.AtomicLong streamCounter = new java.util.concurrent.atomic.AtomicLong();
 
@@ -62,7 +63,8 @@ public final class ClientImpl implements CoordinationClient {
       ClientImpl c = new ClientImpl(vertx, transport, id, r.getInteger("timeoutMs"));
       return transport.subscribe(Protocol.sessionAddress(options.address(), id), c::onNotification)
           .compose(v -> c.request(new JsonObject().put("op", "heartbeat")))
-          .map(v -> (CoordinationClient) c);
+          .map(v -> (CoordinationClient) c)
+          .recover(t -> c.close().transform(ignored -> Future.failedFuture(t)));
     });
   }
 
@@ -70,11 +72,16 @@ public final class ClientImpl implements CoordinationClient {
     if (lost) {
       return;
     }
-    request(new JsonObject().put("op", "heartbeat")).onFailure(t -> {
-      if (t instanceof BatonException be && be.code() == ErrorCode.SESSION_EXPIRED) {
+    request(new JsonObject().put("op", "heartbeat")).onComplete(r -> {
+      if (r.succeeded()) {
+        lastHeartbeat = System.nanoTime();
+      } else if (r.cause() instanceof BatonException be && be.code() == ErrorCode.SESSION_EXPIRED) {
         sessionLost("expired");
+      } else if (System.nanoTime() - lastHeartbeat > timeoutMs * 1_000_000L) {
+        LOG.warn("session {} unreachable for longer than its timeout: {}", Protocol.hex(sessionId), r.cause());
+        sessionLost("unreachable");
       } else {
-        LOG.debug("heartbeat of session {} failed: {}", Protocol.hex(sessionId), t.toString());
+        LOG.debug("heartbeat of session {} failed: {}", Protocol.hex(sessionId), r.cause().toString());
       }
     });
   }
@@ -247,7 +254,9 @@ public final class ClientImpl implements CoordinationClient {
   @Override
   public Future<Void> close() {
     vertx.cancelTimer(heartbeatTimer);
-    Future<Void> closed = lost ? Future.succeededFuture()
+    boolean wasLost = lost;
+    lost = true;
+    Future<Void> closed = wasLost ? Future.succeededFuture()
         : request(new JsonObject().put("op", "closeSession")).mapEmpty();
     return closed.recover(t -> Future.succeededFuture()).compose(v -> transport.close());
   }
