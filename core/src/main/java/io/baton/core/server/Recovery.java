@@ -55,6 +55,13 @@ public final class Recovery {
     long start = System.nanoTime();
     TxnApplier applier = new TxnApplier(tree, sessions);
     ChronicleTxnLog log = ChronicleTxnLog.open(logDir, options);
+    if (log.horizon() > snapshotZxid) {
+      long horizon = log.horizon();
+      log.close();
+      throw new IOException("log entries up to zxid 0x" + Long.toHexString(horizon) + " were purged but recovery"
+          + " starts at 0x" + Long.toHexString(snapshotZxid) + (snapshotZxid == 0 ? " (no usable snapshot)" : "")
+          + "; refusing to start with missing transactions");
+    }
     long last = snapshotZxid;
     long replayed = 0;
     boolean repaired = false;

@@ -8,8 +8,11 @@ package io.baton.core.tree;
 public final class EphemeralOwner {
   /** ephemeralOwner of a container node. */
   public static final long CONTAINER = Long.MIN_VALUE;
-  /** Largest TTL in milliseconds that fits the encoding. */
-  public static final long MAX_TTL = 0x00FFFFFFFFFFFFFFL;
+  /**
+   * Largest TTL in milliseconds (about 34 years): ZooKeeper's {@code EphemeralType.TTL.maxValue()}.
+   * Bits 40..55 hold the extended type (0 for TTL), so only the low 40 bits carry the TTL.
+   */
+  public static final long MAX_TTL = 0x000000FFFFFFFFFFL;
   private static final long TTL_MASK = 0xFF00000000000000L;
 
   private EphemeralOwner() {

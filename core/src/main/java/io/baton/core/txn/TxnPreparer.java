@@ -295,7 +295,7 @@ public final class TxnPreparer {
       TreeSet<String> paths = new TreeSet<>();
       for (String p : tree.ephemerals(id)) {
         ChangeRecord r = pending.pendingRecord(p);
-        if (r == null || r.exists) {
+        if (r == null || (r.exists && r.ephemeralOwner == id)) {
           paths.add(p);
         }
       }

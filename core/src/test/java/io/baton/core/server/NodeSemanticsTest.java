@@ -79,6 +79,14 @@ class NodeSemanticsTest {
     node.create(s, "/e", "x", CreateMode.EPHEMERAL);
     assertThat(node.stat("/e").ephemeralOwner()).isEqualTo(s);
     assertThat(node.call(() -> node.coordinator.getEphemerals(s, "/"))).containsExactly("/e");
+    node.create("/a", "");
+    node.create(s, "/a/x", "", CreateMode.EPHEMERAL);
+    node.create(s, "/ab", "", CreateMode.EPHEMERAL);
+    long other = node.openSession(30_000);
+    node.create(other, "/a/y", "", CreateMode.EPHEMERAL);
+    assertThat(node.call(() -> node.coordinator.getEphemerals(s, "/"))).containsExactlyInAnyOrder("/e", "/a/x", "/ab");
+    assertThat(node.call(() -> node.coordinator.getEphemerals(s, "/a"))).containsExactly("/a/x");
+    assertThat(node.call(() -> node.coordinator.getEphemerals(other, "/"))).containsExactly("/a/y");
   }
 
   @Test
@@ -228,7 +236,13 @@ class NodeSemanticsTest {
     }
     assertThat(errorOf(() -> node.create(0, "/t", "", CreateMode.PERSISTENT, 1_000)))
         .as("ttl on a non-TTL mode").isEqualTo(ErrorCode.BAD_ARGUMENTS);
+    // ZooKeeper's TTL field is 40 bits (EphemeralType.TTL.maxValue()); bits 40..55 are the extended type
+    assertThat(errorOf(() -> node.create(0, "/t", "", CreateMode.PERSISTENT_WITH_TTL, 1L << 40)))
+        .isEqualTo(ErrorCode.BAD_ARGUMENTS);
     assertThat(node.mark()).isEqualTo(before);
+
+    node.create(0, "/max", "", CreateMode.PERSISTENT_WITH_TTL, (1L << 40) - 1);
+    assertThat(node.stat("/max").ephemeralOwner()).isEqualTo(0xFF0000FFFFFFFFFFL);
   }
 
   // ---------------------------------------------------------------- errors
