@@ -25,7 +25,8 @@ public enum ErrorCode {
   TOO_LARGE(-200),
   INVALID_PATH(-201),
   COMPACTED(-202),
-  NOT_READY(-203);
+  NOT_READY(-203),
+  NOT_HOLDER(-204);
 
   private static final Map<Integer, ErrorCode> BY_VALUE = new HashMap<>();
 

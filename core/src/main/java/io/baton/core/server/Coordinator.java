@@ -140,6 +140,16 @@ public final class Coordinator implements AutoCloseable {
     return log;
   }
 
+  /** Whether a session is open (counting writes already ordered but not yet applied). */
+  public boolean isSessionOpen(long sessionId) {
+    return preparer.isSessionOpen(sessionId);
+  }
+
+  /** The node's wall clock, as used for entry times and expiry decisions. */
+  public long now() {
+    return scheduler.now();
+  }
+
   /** zxid of the last applied (committed) entry. */
   public long lastApplied() {
     return lastApplied;
