@@ -8,7 +8,7 @@ package io.baton.core.stream;
  * @param sessionId for node events the node's ephemeralOwner, for session events the session
  * @param version   the node's data version after the change (session events: the timeout)
  * @param data      new data for created / data-changed nodes, else null
- * @param cause     for deletes: CLIENT, CONTAINER, TTL or SESSION; for session close: CLOSED or EXPIRED
+ * @param cause     for deletes: CLIENT, CONTAINER, TTL, SESSION_CLOSED or SESSION_EXPIRED; for session close: CLOSED or EXPIRED
  */
 public record ChangeEvent(long zxid, long time, Kind kind, String path, long sessionId, int version, byte[] data,
                           String cause) {

@@ -43,7 +43,7 @@ public final class ChangeEvents {
     } else if (txn instanceof CloseSessionTxn s) {
       for (String path : s.getEphemerals()) {
         out.add(new ChangeEvent(zxid, time, ChangeEvent.Kind.NODE_DELETED, path, s.getSessionId(), -1, null,
-            "SESSION"));
+            "SESSION_" + s.getReason().name()));
       }
       out.add(new ChangeEvent(zxid, time, ChangeEvent.Kind.SESSION_CLOSED, null, s.getSessionId(), 0, null,
           s.getReason().name()));

@@ -67,9 +67,9 @@ class SessionTest {
       assertThat(node.mark().lastLogged()).isEqualTo(z);
       assertThat(node.changesAt(z)).extracting(ChangeEvent::kind, ChangeEvent::path, ChangeEvent::cause)
           .containsExactly(
-              tuple(ChangeEvent.Kind.NODE_DELETED, "/e1", "SESSION"),
-              tuple(ChangeEvent.Kind.NODE_DELETED, "/p/e2", "SESSION"),
-              tuple(ChangeEvent.Kind.NODE_DELETED, "/p/q-0000000001", "SESSION"),
+              tuple(ChangeEvent.Kind.NODE_DELETED, "/e1", "SESSION_EXPIRED"),
+              tuple(ChangeEvent.Kind.NODE_DELETED, "/p/e2", "SESSION_EXPIRED"),
+              tuple(ChangeEvent.Kind.NODE_DELETED, "/p/q-0000000001", "SESSION_EXPIRED"),
               tuple(ChangeEvent.Kind.SESSION_CLOSED, null, "EXPIRED"));
       assertThat(node.endedSessions).anySatisfy(e -> assertThat(e).containsExactly(s, 1));
 
@@ -129,8 +129,8 @@ class SessionTest {
       assertThat(node.sessionOpen(s)).isFalse();
       assertThat(node.changesAt(z)).extracting(ChangeEvent::kind, ChangeEvent::path, ChangeEvent::cause)
           .containsExactly(
-              tuple(ChangeEvent.Kind.NODE_DELETED, "/a", "SESSION"),
-              tuple(ChangeEvent.Kind.NODE_DELETED, "/b", "SESSION"),
+              tuple(ChangeEvent.Kind.NODE_DELETED, "/a", "SESSION_CLOSED"),
+              tuple(ChangeEvent.Kind.NODE_DELETED, "/b", "SESSION_CLOSED"),
               tuple(ChangeEvent.Kind.SESSION_CLOSED, null, "CLOSED"));
       assertThat(node.endedSessions).singleElement().satisfies(e -> assertThat(e).containsExactly(s, 0));
       assertThat(errorOf(() -> node.closeSession(s))).isEqualTo(ErrorCode.SESSION_EXPIRED);

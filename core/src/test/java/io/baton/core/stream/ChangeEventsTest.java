@@ -128,7 +128,7 @@ class ChangeEventsTest {
     assertThat(events).extracting(ChangeEvent::kind)
         .containsExactly(Kind.NODE_DELETED, Kind.NODE_DELETED, Kind.SESSION_CLOSED);
     assertThat(events).extracting(ChangeEvent::path).containsExactly("/a", "/b/c", null);
-    assertThat(events).extracting(ChangeEvent::cause).containsExactly("SESSION", "SESSION", "EXPIRED");
+    assertThat(events).extracting(ChangeEvent::cause).containsExactly("SESSION_EXPIRED", "SESSION_EXPIRED", "EXPIRED");
     assertThat(events).extracting(ChangeEvent::sessionId).containsOnly(sid);
     assertThat(events).extracting(ChangeEvent::zxid).containsOnly(Z);
     assertThat(events.get(0).version()).isEqualTo(-1);

@@ -1,0 +1,359 @@
+package io.baton.core.recipe;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
+import io.baton.core.server.Coordinator;
+import io.baton.core.tree.CreateMode;
+import io.baton.core.tree.NodeData;
+import io.baton.core.txn.Op;
+import io.baton.core.txn.OpResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Locks (mutex, read/write), semaphores and elections, decided on the ordering node from the tree:
+ * who holds is always a function of the contender nodes, so it survives restarts and failover.
+ * Waiting is local: a waiter is re-evaluated only when a contender of its directory is created or
+ * deleted, and completed exactly when it may proceed.
+ */
+final class Contention {
+  private final Coordinator coordinator;
+  private final Map<String, List<Waiter>> waiters = new HashMap<>();
+  private final Map<String, String> leaders = new HashMap<>();
+  private final RecipeService events;
+
+  private static final class Waiter {
+    final LockKind kind;
+    final String dir;
+    final String path;
+    final long session;
+    final int permits;
+    final long deadline;
+    final CompletableFuture<Grant> future;
+
+    Waiter(LockKind kind, String dir, String path, long session, int permits, long deadline,
+           CompletableFuture<Grant> future) {
+      this.kind = kind;
+      this.dir = dir;
+      this.path = path;
+      this.session = session;
+      this.permits = permits;
+      this.deadline = deadline;
+      this.future = future;
+    }
+  }
+
+  Contention(Coordinator coordinator, RecipeService events) {
+    this.coordinator = coordinator;
+    this.events = events;
+  }
+
+  /** Sorted contenders of a directory (empty if it does not exist). */
+  List<Contender> contenders(String dir) {
+    if (coordinator.exists(0, dir, false) == null) {
+      return List.of();
+    }
+    List<Contender> out = new ArrayList<>();
+    for (String name : coordinator.getChildren(0, dir, false).names()) {
+      NodeData d = coordinator.getData(0, dir + "/" + name, false);
+      out.add(Contender.of(dir, name, d.data(), d.stat()));
+    }
+    out.sort(Comparator.comparingLong(Contender::sequence));
+    return out;
+  }
+
+  private int permitsOf(String dir) {
+    if (coordinator.exists(0, dir, false) == null) {
+      return 0;
+    }
+    return Documents.parse(coordinator.getData(0, dir, false).data()).path("permits").asInt(0);
+  }
+
+  /**
+   * Acquires: completes with the grant once the session holds the lock, or fails with
+   * OperationTimeout after {@code timeoutMs} ({@code < 0} waits forever; 0 = try once).
+   */
+  CompletableFuture<Grant> acquire(long session, LockKind kind, String name, String owner, int permits,
+                                   long timeoutMs, ObjectNode meta) {
+    if (session == 0) {
+      return Async.failed(BatonException.badArguments(kind.name().toLowerCase() + " needs a session"));
+    }
+    String dir;
+    try {
+      dir = kind.dir(name);
+    } catch (BatonException e) {
+      return Async.failed(e);
+    }
+    if (kind == LockKind.SEMAPHORE) {
+      if (permits <= 0) {
+        return Async.failed(BatonException.badArguments("permits must be positive, was " + permits));
+      }
+      int existing = permitsOf(dir);
+      if (existing != 0 && existing != permits) {
+        return Async.failed(BatonException.badArguments("semaphore '" + name + "' has " + existing
+            + " permits, not " + permits));
+      }
+    }
+    String ownerId = owner == null || owner.isEmpty() ? Long.toHexString(session) : owner;
+    if (kind.reentrant()) {
+      for (Contender c : contenders(dir)) {
+        if (c.session() == session && c.owner().equals(ownerId) && c.name().startsWith(kind.prefix())) {
+          if (!isGranted(c, dir)) {
+            return Async.failed(BatonException.badArguments("owner '" + ownerId + "' is already waiting for "
+                + name));
+          }
+          ObjectNode doc = c.doc().deepCopy();
+          doc.put("holds", c.holds() + 1);
+          return Async.submit(coordinator, session, new Op.SetData(c.path(), Documents.bytes(doc), c.version()))
+              .thenApply(r -> new Grant(c.path(), c.czxid(), c.holds() + 1));
+        }
+      }
+    }
+    ObjectNode doc = meta == null ? Documents.object() : meta.deepCopy();
+    doc.put("owner", ownerId).put("holds", 1);
+    byte[] dirData = kind == LockKind.SEMAPHORE ? Documents.bytes(Documents.object().put("permits", permits))
+        : new byte[0];
+    long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
+    return ensureDir(session, dir, dirData)
+        .thenCompose(v -> Async.submit(coordinator, session,
+            new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false)))
+        .thenCompose(r -> {
+          String path = ((OpResult.Created) r.get(r.size() - 1)).path();
+          CompletableFuture<Grant> granted = new CompletableFuture<>();
+          Waiter w = new Waiter(kind, dir, path, session, permits, deadline, granted);
+          waiters.computeIfAbsent(dir, k -> new ArrayList<>()).add(w);
+          evaluate(dir);
+          if (!granted.isDone() && timeoutMs == 0) {
+            expire(w);
+          }
+          return granted;
+        });
+  }
+
+  /** Makes sure the contender directory exists (a container, so it disappears when unused). */
+  private CompletableFuture<Void> ensureDir(long session, String dir, byte[] data) {
+    if (coordinator.exists(0, dir, false) != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return Async.submit(coordinator, session, new Op.Create(dir, data, CreateMode.CONTAINER, 0, true))
+        .handle((r, t) -> {
+          if (t != null && !Async.is(t, ErrorCode.NODE_EXISTS)) {
+            throw Async.cause(t);
+          }
+          return null;
+        });
+  }
+
+  private boolean isGranted(Contender c, String dir) {
+    List<Contender> all = contenders(dir);
+    int permits = permitsOf(dir);
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).path().equals(c.path())) {
+        return kindOf(all.get(i)).granted(all, i, permits);
+      }
+    }
+    return false;
+  }
+
+  private static LockKind kindOf(Contender c) {
+    if (c.name().startsWith("write-")) {
+      return LockKind.WRITE;
+    }
+    if (c.name().startsWith("read-")) {
+      return LockKind.READ;
+    }
+    if (c.name().startsWith("lease-")) {
+      return LockKind.SEMAPHORE;
+    }
+    return c.name().startsWith("c-") ? LockKind.ELECTION : LockKind.MUTEX;
+  }
+
+  /**
+   * Releases one hold of the session (the given lease path, or its oldest granted contender of this
+   * kind). Completes with the holds left; fails with NotHolder if the session holds nothing.
+   */
+  CompletableFuture<Integer> release(long session, LockKind kind, String name, String owner, String lease) {
+    String dir;
+    try {
+      dir = kind.dir(name);
+    } catch (BatonException e) {
+      return Async.failed(e);
+    }
+    String ownerId = owner == null || owner.isEmpty() ? Long.toHexString(session) : owner;
+    List<Contender> all = contenders(dir);
+    int permits = permitsOf(dir);
+    for (int i = 0; i < all.size(); i++) {
+      Contender c = all.get(i);
+      boolean mine = c.session() == session && c.name().startsWith(kind.prefix())
+          && (lease == null ? !kind.reentrant() || c.owner().equals(ownerId) : c.path().equals(lease));
+      if (!mine) {
+        continue;
+      }
+      if (!kindOf(c).granted(all, i, permits)) {
+        continue;
+      }
+      if (c.holds() > 1) {
+        ObjectNode doc = c.doc().deepCopy();
+        doc.put("holds", c.holds() - 1);
+        return Async.submit(coordinator, session, new Op.SetData(c.path(), Documents.bytes(doc), c.version()))
+            .thenApply(r -> c.holds() - 1);
+      }
+      return Async.submit(coordinator, session, new Op.Delete(c.path(), -1)).thenApply(r -> 0);
+    }
+    return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, "session 0x" + Long.toHexString(session)
+        + " does not hold " + kind.name().toLowerCase() + " '" + name + "'"));
+  }
+
+  /** Cancels the session's pending acquire; its waiter fails with OperationTimeout("cancelled"). */
+  CompletableFuture<Boolean> cancel(long session, LockKind kind, String name) {
+    String dir;
+    try {
+      dir = kind.dir(name);
+    } catch (BatonException e) {
+      return Async.failed(e);
+    }
+    List<Waiter> ws = waiters.getOrDefault(dir, List.of());
+    for (Waiter w : List.copyOf(ws)) {
+      if (w.session == session && w.kind == kind) {
+        ws.remove(w);
+        w.future.completeExceptionally(new BatonException(ErrorCode.OPERATION_TIMEOUT, "acquire of '" + name
+            + "' cancelled"));
+        return Async.submit(coordinator, session, new Op.Delete(w.path, -1)).handle((r, t) -> true);
+      }
+    }
+    return CompletableFuture.completedFuture(false);
+  }
+
+  /** Current holders in order (for an election, the first is the leader). */
+  List<Contender> holders(LockKind kind, String name) {
+    String dir = kind.dir(name);
+    List<Contender> all = contenders(dir);
+    int permits = permitsOf(dir);
+    List<Contender> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      if (kindOf(all.get(i)).granted(all, i, permits)) {
+        out.add(all.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** All contenders, granted or waiting. */
+  List<Contender> all(LockKind kind, String name) {
+    return contenders(kind.dir(name));
+  }
+
+  /** A contender was created or deleted in {@code dir}: wake whoever may now proceed. */
+  void changed(String dir, long zxid) {
+    if (waiters.containsKey(dir)) {
+      evaluate(dir);
+    }
+    if (dir.startsWith(Names.ROOT + "/elections/") && dir.endsWith("/candidates")) {
+      electionChanged(dir, zxid);
+    }
+  }
+
+  private void evaluate(String dir) {
+    List<Waiter> ws = waiters.get(dir);
+    if (ws == null) {
+      return;
+    }
+    List<Contender> all = contenders(dir);
+    int permits = permitsOf(dir);
+    Iterator<Waiter> it = ws.iterator();
+    while (it.hasNext()) {
+      Waiter w = it.next();
+      int index = -1;
+      for (int i = 0; i < all.size(); i++) {
+        if (all.get(i).path().equals(w.path)) {
+          index = i;
+          break;
+        }
+      }
+      if (index < 0) {
+        it.remove();
+        w.future.completeExceptionally(new BatonException(ErrorCode.SESSION_EXPIRED, "contender " + w.path
+            + " is gone (session ended or node deleted)"));
+      } else if (kindOf(all.get(index)).granted(all, index, Math.max(permits, w.permits))) {
+        it.remove();
+        Contender c = all.get(index);
+        w.future.complete(new Grant(c.path(), c.czxid(), c.holds()));
+      }
+    }
+    if (ws.isEmpty()) {
+      waiters.remove(dir);
+    }
+  }
+
+  private void electionChanged(String dir, long zxid) {
+    List<Contender> all = contenders(dir);
+    String name = dir.substring((Names.ROOT + "/elections/").length(), dir.length() - "/candidates".length());
+    String before = leaders.get(dir);
+    Optional<Contender> leader = all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    String now = leader.map(Contender::path).orElse(null);
+    if (java.util.Objects.equals(before, now)) {
+      return;
+    }
+    if (now == null) {
+      leaders.remove(dir);
+    } else {
+      leaders.put(dir, now);
+    }
+    if (before != null) {
+      events.emit("election", name, "LeaderLost", zxid, Map.of("path", before));
+    }
+    leader.ifPresent(l -> {
+      Map<String, Object> f = new HashMap<>();
+      f.put("path", l.path());
+      f.put("id", l.owner());
+      f.put("token", l.czxid());
+      f.put("session", l.session());
+      events.emit("election", name, "LeaderElected", zxid, f);
+      events.emitTo(l.session(), "election", name, "Elected", zxid, f);
+    });
+  }
+
+  /** Fails waiters whose deadline passed and deletes their contender nodes. */
+  void tick(long now) {
+    for (List<Waiter> ws : List.copyOf(waiters.values())) {
+      for (Waiter w : List.copyOf(ws)) {
+        if (w.deadline <= now) {
+          expire(w);
+        }
+      }
+    }
+  }
+
+  private void expire(Waiter w) {
+    List<Waiter> ws = waiters.get(w.dir);
+    if (ws != null) {
+      ws.remove(w);
+      if (ws.isEmpty()) {
+        waiters.remove(w.dir);
+      }
+    }
+    w.future.completeExceptionally(new BatonException(ErrorCode.OPERATION_TIMEOUT, "not acquired in time: "
+        + w.path));
+    Async.submit(coordinator, 0, new Op.Delete(w.path, -1));
+  }
+
+  /** Drops the waiters of an ended session (its contender nodes went with it). */
+  void sessionEnded(long session) {
+    for (List<Waiter> ws : waiters.values()) {
+      for (Waiter w : List.copyOf(ws)) {
+        if (w.session == session) {
+          ws.remove(w);
+          w.future.completeExceptionally(new BatonException(ErrorCode.SESSION_EXPIRED, "session ended"));
+        }
+      }
+    }
+    waiters.values().removeIf(List::isEmpty);
+  }
+}

@@ -1,0 +1,236 @@
+package io.baton.core.recipe;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
+import io.baton.core.server.Coordinator;
+import io.baton.core.tree.CreateMode;
+import io.baton.core.tree.NodeData;
+import io.baton.core.tree.Paths;
+import io.baton.core.txn.Command;
+import io.baton.core.txn.Op;
+import io.baton.core.txn.OpResult;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Distributed FIFO and priority queues. Items are persistent sequential nodes
+ * {@code /baton/queues/<q>/items/i-<rank>-<seq>} where rank = 999999 - priority, so names sort by
+ * priority (higher first) then arrival. {@code take} hands the first item to exactly one consumer by
+ * deleting it in the log; in ack mode the same transaction moves it to
+ * {@code /baton/queues/<q>/taken/<item>} with the consumer's session and lease deadline, and the
+ * ordering node puts it back (same name, so same place) when the consumer's session ends or the
+ * lease passes without an ack.
+ */
+final class Queues {
+  static final int MAX_PRIORITY = 999_999;
+  private final Coordinator coordinator;
+  private final Map<String, List<Waiter>> waiters = new HashMap<>();
+  private final Set<String> claimed = new HashSet<>();
+
+  /** A taken item. */
+  record Item(String id, byte[] data, long zxid, boolean acked) {
+  }
+
+  private record Waiter(long session, String queue, boolean ack, long leaseMs, long deadline,
+                        CompletableFuture<Item> future) {
+  }
+
+  Queues(Coordinator coordinator) {
+    this.coordinator = coordinator;
+  }
+
+  static String dir(String queue) {
+    return Names.ROOT + "/queues/" + Names.check(queue, "queue");
+  }
+
+  CompletableFuture<String> put(long session, String queue, byte[] data, int priority) {
+    String items;
+    try {
+      items = dir(queue) + "/items";
+    } catch (BatonException e) {
+      return Async.failed(e);
+    }
+    if (priority < 0 || priority > MAX_PRIORITY) {
+      return Async.failed(BatonException.badArguments("priority must be in 0.." + MAX_PRIORITY));
+    }
+    String prefix = items + "/i-" + String.format("%06d", MAX_PRIORITY - priority) + "-";
+    return Async.submit(coordinator, session, new Op.Create(prefix, data, CreateMode.PERSISTENT_SEQUENTIAL, 0, true))
+        .thenApply(r -> Paths.name(((OpResult.Created) r.get(r.size() - 1)).path()));
+  }
+
+  /** Takes the first item; waits up to {@code timeoutMs} for one (0 = do not wait). */
+  CompletableFuture<Item> take(long session, String queue, boolean ack, long leaseMs, long timeoutMs) {
+    try {
+      dir(queue);
+    } catch (BatonException e) {
+      return Async.failed(e);
+    }
+    if (ack && session == 0) {
+      return Async.failed(BatonException.badArguments("taking with ack needs a session"));
+    }
+    if (ack && leaseMs <= 0) {
+      return Async.failed(BatonException.badArguments("leaseMs must be positive in ack mode"));
+    }
+    CompletableFuture<Item> f = new CompletableFuture<>();
+    long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
+    Waiter w = new Waiter(session, queue, ack, leaseMs, deadline, f);
+    waiters.computeIfAbsent(queue, k -> new ArrayList<>()).add(w);
+    serve(queue);
+    if (!f.isDone() && timeoutMs == 0) {
+      drop(w);
+      f.completeExceptionally(new BatonException(ErrorCode.NO_NODE, "queue '" + queue + "' is empty"));
+    }
+    return f;
+  }
+
+  /** Acknowledges a taken item; NotHolder unless this session holds it. */
+  CompletableFuture<Void> ack(long session, String queue, String item) {
+    String path;
+    try {
+      path = dir(queue) + "/taken/" + Names.check(item, "item");
+    } catch (BatonException e) {
+      return Async.failed(e);
+    }
+    if (coordinator.exists(0, path, false) == null
+        || Documents.parse(coordinator.getData(0, path, false).data()).path("session").asLong() != session) {
+      return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, "item '" + item + "' of queue '" + queue
+          + "' is not held by this session"));
+    }
+    return Async.submit(coordinator, session, new Op.Delete(path, -1)).thenApply(r -> null);
+  }
+
+  /** Items waiting and items taken but not acknowledged. */
+  int[] size(String queue) {
+    String d = dir(queue);
+    return new int[] {children(d + "/items").size(), children(d + "/taken").size()};
+  }
+
+  private List<String> children(String dir) {
+    return coordinator.exists(0, dir, false) == null ? List.of() : coordinator.getChildren(0, dir, false).names();
+  }
+
+  /** Hands available items to waiting consumers, oldest waiter first. */
+  private void serve(String queue) {
+    List<Waiter> ws = waiters.get(queue);
+    if (ws == null || ws.isEmpty()) {
+      return;
+    }
+    String d = dir(queue);
+    for (String item : children(d + "/items")) {
+      if (ws.isEmpty()) {
+        break;
+      }
+      String path = d + "/items/" + item;
+      if (!claimed.add(path)) {
+        continue;
+      }
+      Waiter w = ws.remove(0);
+      NodeData nd = coordinator.getData(0, path, false);
+      Command cmd;
+      if (w.ack()) {
+        ObjectNode doc = Documents.object().put("session", w.session())
+            .put("deadline", coordinator.now() + w.leaseMs())
+            .put("data", Base64.getEncoder().encodeToString(nd.data()));
+        List<Op> ops = new ArrayList<>();
+        if (coordinator.exists(0, d + "/taken", false) == null) {
+          ops.add(new Op.Create(d + "/taken", new byte[0], CreateMode.PERSISTENT, 0, false));
+        }
+        ops.add(new Op.Delete(path, nd.stat().version()));
+        ops.add(new Op.Create(d + "/taken/" + item, Documents.bytes(doc), CreateMode.PERSISTENT, 0, false));
+        cmd = new Command.Multi(ops);
+      } else {
+        cmd = new Op.Delete(path, nd.stat().version());
+      }
+      Async.submit(coordinator, w.session(), cmd).whenComplete((r, t) -> {
+        claimed.remove(path);
+        if (t == null) {
+          w.future().complete(new Item(item, nd.data(), nd.stat().czxid(), !w.ack()));
+        } else if (Async.is(t, ErrorCode.SESSION_EXPIRED)) {
+          w.future().completeExceptionally(Async.cause(t));
+        } else {
+          waiters.computeIfAbsent(queue, k -> new ArrayList<>()).add(0, w);
+          serve(queue);
+        }
+      });
+    }
+    if (ws.isEmpty()) {
+      waiters.remove(queue);
+    }
+  }
+
+  /** An item was added under {@code items}: serve waiters of that queue. */
+  void changed(String path) {
+    String parent = Paths.parent(path);
+    if (!parent.endsWith("/items")) {
+      return;
+    }
+    String queueDir = Paths.parent(parent);
+    String queue = Paths.name(queueDir);
+    if (waiters.containsKey(queue) && (Names.ROOT + "/queues/" + queue).equals(queueDir)) {
+      serve(queue);
+    }
+  }
+
+  /** Expires waiters and returns items whose consumer died or whose lease passed. */
+  void tick(long now) {
+    for (List<Waiter> ws : List.copyOf(waiters.values())) {
+      for (Waiter w : List.copyOf(ws)) {
+        if (w.deadline() <= now) {
+          drop(w);
+          w.future().completeExceptionally(new BatonException(ErrorCode.OPERATION_TIMEOUT,
+              "no item in queue '" + w.queue() + "' in time"));
+        }
+      }
+    }
+    for (String queue : children(Names.ROOT + "/queues")) {
+      String d = Names.ROOT + "/queues/" + queue;
+      for (String item : children(d + "/taken")) {
+        String path = d + "/taken/" + item;
+        if (!claimed.add(path)) {
+          continue;
+        }
+        NodeData nd = coordinator.getData(0, path, false);
+        ObjectNode doc = Documents.parse(nd.data());
+        long session = doc.path("session").asLong();
+        if (coordinator.isSessionOpen(session) && doc.path("deadline").asLong() > now) {
+          claimed.remove(path);
+          continue;
+        }
+        byte[] data = Base64.getDecoder().decode(doc.path("data").asText(""));
+        List<Op> ops = List.of(new Op.Delete(path, nd.stat().version()),
+            new Op.Create(d + "/items/" + item, data, CreateMode.PERSISTENT, 0, false));
+        Async.submit(coordinator, 0, new Command.Multi(ops)).whenComplete((r, t) -> claimed.remove(path));
+      }
+    }
+  }
+
+  private void drop(Waiter w) {
+    List<Waiter> ws = waiters.get(w.queue());
+    if (ws != null) {
+      ws.remove(w);
+      if (ws.isEmpty()) {
+        waiters.remove(w.queue());
+      }
+    }
+  }
+
+  void sessionEnded(long session) {
+    for (List<Waiter> ws : waiters.values()) {
+      ws.removeIf(w -> {
+        if (w.session() == session) {
+          w.future().completeExceptionally(new BatonException(ErrorCode.SESSION_EXPIRED, "session ended"));
+          return true;
+        }
+        return false;
+      });
+    }
+    waiters.values().removeIf(List::isEmpty);
+  }
+}
