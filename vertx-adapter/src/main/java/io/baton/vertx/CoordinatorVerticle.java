@@ -7,10 +7,12 @@ import io.baton.core.server.Coordinator;
 import io.baton.core.server.CoordinatorConfig;
 import io.baton.core.server.CoordinatorListener;
 import io.baton.core.server.Durability;
+import io.baton.core.recipe.RecipeService;
 import io.baton.core.stream.ChangeStreams;
 import io.baton.core.watch.WatchEvent;
 import io.baton.vertx.api.Protocol;
 import io.baton.vertx.impl.CommandHandler;
+import io.baton.vertx.impl.RecipeHandler;
 import io.baton.vertx.impl.ContextScheduler;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -62,7 +64,9 @@ public class CoordinatorVerticle extends VerticleBase {
       coordinator = c;
       coordinator.start();
       ChangeStreams streams = new ChangeStreams(coordinator, scheduler);
-      CommandHandler handler = new CommandHandler(vertx, coordinator, streams, address);
+      RecipeService recipes = new RecipeService(coordinator, scheduler, cfg.tickMs());
+      CommandHandler handler = new CommandHandler(vertx, coordinator, streams,
+          new RecipeHandler(vertx, recipes, address), address);
       coordinator.addListener(new CoordinatorListener() {
         @Override
         public void watchEvent(long sessionId, WatchEvent event) {

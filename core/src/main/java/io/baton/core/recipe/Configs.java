@@ -22,10 +22,6 @@ final class Configs {
   static final int HISTORY = 10;
   private final Coordinator coordinator;
 
-  /** One version of a document. */
-  record Version(int version, String json, long mzxid) {
-  }
-
   Configs(Coordinator coordinator) {
     this.coordinator = coordinator;
   }
@@ -34,10 +30,10 @@ final class Configs {
     return Names.ROOT + "/config/" + Names.check(name, "config");
   }
 
-  Version get(String name) {
+  ConfigVersion get(String name) {
     String p = path(name);
     NodeData d = coordinator.getData(0, p, false);
-    return new Version(d.stat().version(), new String(d.data(), java.nio.charset.StandardCharsets.UTF_8),
+    return new ConfigVersion(d.stat().version(), new String(d.data(), java.nio.charset.StandardCharsets.UTF_8),
         d.stat().mzxid());
   }
 
@@ -45,7 +41,7 @@ final class Configs {
    * Sets the document if its version is {@code expected} (-1: any). Completes with the new version;
    * BadVersion if another write won.
    */
-  CompletableFuture<Version> set(long session, String name, String json, int expected) {
+  CompletableFuture<ConfigVersion> set(long session, String name, String json, int expected) {
     String p;
     JsonNode doc;
     try {
@@ -78,22 +74,22 @@ final class Configs {
     return Async.submit(coordinator, session, new Command.Multi(ops)).thenApply(r -> get(name));
   }
 
-  List<Version> history(String name) {
+  List<ConfigVersion> history(String name) {
     String p = path(name);
-    List<Version> out = new ArrayList<>();
+    List<ConfigVersion> out = new ArrayList<>();
     if (coordinator.exists(0, p + "/history", false) == null) {
       throw BatonException.noNode(p);
     }
     for (String v : coordinator.getChildren(0, p + "/history", false).names()) {
       NodeData d = coordinator.getData(0, p + "/history/" + v, false);
-      out.add(new Version(Integer.parseInt(v.substring(2)), new String(d.data(),
+      out.add(new ConfigVersion(Integer.parseInt(v.substring(2)), new String(d.data(),
           java.nio.charset.StandardCharsets.UTF_8), d.stat().czxid()));
     }
     return out;
   }
 
   /** Writes the document of an older version as a new version. */
-  CompletableFuture<Version> rollback(long session, String name, int toVersion, int expected) {
+  CompletableFuture<ConfigVersion> rollback(long session, String name, int toVersion, int expected) {
     String hp;
     try {
       hp = historyPath(path(name), toVersion);

@@ -137,6 +137,40 @@ final class Contention {
         });
   }
 
+  /** Adds a contender without waiting (elections): completes with its node once created. */
+  CompletableFuture<Contender> enlist(long session, LockKind kind, String name, String owner, ObjectNode meta) {
+    if (session == 0) {
+      return Async.failed(BatonException.badArguments(kind.name().toLowerCase() + " needs a session"));
+    }
+    String dir;
+    try {
+      dir = kind.dir(name);
+      Names.check(owner, "candidate");
+    } catch (BatonException e) {
+      return Async.failed(e);
+    }
+    for (Contender c : contenders(dir)) {
+      if (c.session() == session && c.owner().equals(owner)) {
+        return Async.failed(BatonException.nodeExists("candidate '" + owner + "' already joined " + name + " as "
+            + c.path()));
+      }
+    }
+    ObjectNode doc = meta == null ? Documents.object() : meta.deepCopy();
+    doc.put("owner", owner).put("holds", 1);
+    return ensureDir(session, dir, new byte[0])
+        .thenCompose(v -> Async.submit(coordinator, session,
+            new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false)))
+        .thenApply(r -> {
+          String path = ((OpResult.Created) r.get(r.size() - 1)).path();
+          for (Contender c : contenders(dir)) {
+            if (c.path().equals(path)) {
+              return c;
+            }
+          }
+          throw new BatonException(ErrorCode.SESSION_EXPIRED, "candidate " + path + " vanished");
+        });
+  }
+
   /** Makes sure the contender directory exists (a container, so it disappears when unused). */
   private CompletableFuture<Void> ensureDir(long session, String dir, byte[] data) {
     if (coordinator.exists(0, dir, false) != null) {

@@ -20,10 +20,6 @@ import java.util.concurrent.CompletableFuture;
 final class Members {
   private final Coordinator coordinator;
 
-  /** One member as read from the tree. */
-  record Member(String id, String path, long session, long czxid, int version, ObjectNode doc) {
-  }
-
   Members(Coordinator coordinator) {
     this.coordinator = coordinator;
   }

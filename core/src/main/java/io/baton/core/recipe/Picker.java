@@ -16,7 +16,7 @@ final class Picker {
   private final Map<String, Long> roundRobin = new HashMap<>();
 
   /** Picks an instance (members must be non-empty, sorted by id). */
-  Members.Member pick(String service, List<Members.Member> instances, String strategy, String key) {
+  Member pick(String service, List<Member> instances, String strategy, String key) {
     switch (strategy) {
       case "round_robin": {
         long n = roundRobin.merge(service, 1L, Long::sum) - 1;
@@ -26,11 +26,11 @@ final class Picker {
         return instances.get(ThreadLocalRandom.current().nextInt(instances.size()));
       case "weighted": {
         double total = 0;
-        for (Members.Member m : instances) {
+        for (Member m : instances) {
           total += weight(m);
         }
         double r = ThreadLocalRandom.current().nextDouble() * total;
-        for (Members.Member m : instances) {
+        for (Member m : instances) {
           r -= weight(m);
           if (r < 0) {
             return m;
@@ -40,20 +40,20 @@ final class Picker {
       }
       case "least_loaded":
         return instances.stream()
-            .min(Comparator.comparingDouble((Members.Member m) -> m.doc().path("load").asDouble(0))
-                .thenComparing(Members.Member::id))
+            .min(Comparator.comparingDouble((Member m) -> m.doc().path("load").asDouble(0))
+                .thenComparing(Member::id))
             .orElseThrow();
       case "consistent_hash": {
         if (key == null) {
           throw BatonException.badArguments("consistent_hash needs a key");
         }
-        TreeMap<Long, Members.Member> ring = new TreeMap<>();
-        for (Members.Member m : instances) {
+        TreeMap<Long, Member> ring = new TreeMap<>();
+        for (Member m : instances) {
           for (int v = 0; v < VIRTUAL_NODES; v++) {
             ring.put(hash(m.id() + "#" + v), m);
           }
         }
-        Map.Entry<Long, Members.Member> e = ring.ceilingEntry(hash(key));
+        Map.Entry<Long, Member> e = ring.ceilingEntry(hash(key));
         return (e != null ? e : ring.firstEntry()).getValue();
       }
       default:
@@ -62,7 +62,7 @@ final class Picker {
     }
   }
 
-  private static double weight(Members.Member m) {
+  private static double weight(Member m) {
     return Math.max(0, m.doc().path("weight").asDouble(1));
   }
 

@@ -34,12 +34,8 @@ final class Queues {
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   private final Set<String> claimed = new HashSet<>();
 
-  /** A taken item. */
-  record Item(String id, byte[] data, long zxid, boolean acked) {
-  }
-
   private record Waiter(long session, String queue, boolean ack, long leaseMs, long deadline,
-                        CompletableFuture<Item> future) {
+                        CompletableFuture<QueueItem> future) {
   }
 
   Queues(Coordinator coordinator) {
@@ -66,7 +62,7 @@ final class Queues {
   }
 
   /** Takes the first item; waits up to {@code timeoutMs} for one (0 = do not wait). */
-  CompletableFuture<Item> take(long session, String queue, boolean ack, long leaseMs, long timeoutMs) {
+  CompletableFuture<QueueItem> take(long session, String queue, boolean ack, long leaseMs, long timeoutMs) {
     try {
       dir(queue);
     } catch (BatonException e) {
@@ -78,7 +74,7 @@ final class Queues {
     if (ack && leaseMs <= 0) {
       return Async.failed(BatonException.badArguments("leaseMs must be positive in ack mode"));
     }
-    CompletableFuture<Item> f = new CompletableFuture<>();
+    CompletableFuture<QueueItem> f = new CompletableFuture<>();
     long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
     Waiter w = new Waiter(session, queue, ack, leaseMs, deadline, f);
     waiters.computeIfAbsent(queue, k -> new ArrayList<>()).add(w);
@@ -151,7 +147,7 @@ final class Queues {
       Async.submit(coordinator, w.session(), cmd).whenComplete((r, t) -> {
         claimed.remove(path);
         if (t == null) {
-          w.future().complete(new Item(item, nd.data(), nd.stat().czxid(), !w.ack()));
+          w.future().complete(new QueueItem(item, nd.data(), nd.stat().czxid(), !w.ack()));
         } else if (Async.is(t, ErrorCode.SESSION_EXPIRED)) {
           w.future().completeExceptionally(Async.cause(t));
         } else {

@@ -96,12 +96,18 @@ public final class RecipeService implements CoordinatorListener {
   }
 
   /**
-   * Joins an election as {@code candidateId}; completes with the leadership grant when this
-   * candidate becomes leader (observers get LeaderElected / LeaderLost events).
+   * Joins an election as {@code candidateId} and replies at once with the candidate's node and
+   * whether it leads. A candidate that becomes leader later gets an {@code Elected} event (with its
+   * fencing token); subscribers get LeaderElected / LeaderLost.
    */
-  public CompletableFuture<Grant> joinElection(long session, String election, String candidateId, ObjectNode meta,
-                                               long timeoutMs) {
-    return contention.acquire(session, LockKind.ELECTION, election, candidateId, 0, timeoutMs, meta);
+  public CompletableFuture<Map<String, Object>> joinElection(long session, String election, String candidateId,
+                                                             ObjectNode meta) {
+    return contention.enlist(session, LockKind.ELECTION, election, candidateId, meta).thenApply(c -> {
+      Map<String, Object> out = describe(c);
+      List<Contender> holders = contention.holders(LockKind.ELECTION, election);
+      out.put("leader", !holders.isEmpty() && holders.get(0).path().equals(c.path()));
+      return out;
+    });
   }
 
   /** Leaves an election (resigning if leading). */
@@ -132,7 +138,7 @@ public final class RecipeService implements CoordinatorListener {
 
   // ------------------------------------------------------------- membership and registry
 
-  public CompletableFuture<Members.Member> joinGroup(long session, String group, String member, ObjectNode meta) {
+  public CompletableFuture<Member> joinGroup(long session, String group, String member, ObjectNode meta) {
     try {
       return members.join(session, Members.groupDir(group), member, meta == null ? Documents.object() : meta);
     } catch (BatonException e) {
@@ -148,12 +154,12 @@ public final class RecipeService implements CoordinatorListener {
     }
   }
 
-  public List<Members.Member> groupMembers(String group) {
+  public List<Member> groupMembers(String group) {
     return members.list(Members.groupDir(group));
   }
 
   /** Registers a service instance (ephemeral) with address, weight and load. */
-  public CompletableFuture<Members.Member> register(long session, String service, String id, String address,
+  public CompletableFuture<Member> register(long session, String service, String id, String address,
                                                     double weight, ObjectNode meta) {
     if (weight < 0) {
       return Async.failed(BatonException.badArguments("weight must not be negative"));
@@ -171,7 +177,7 @@ public final class RecipeService implements CoordinatorListener {
   }
 
   /** Updates the instance's reported load (and optionally weight). */
-  public CompletableFuture<Members.Member> report(long session, String service, String id, Double load,
+  public CompletableFuture<Member> report(long session, String service, String id, Double load,
                                                   Double weight) {
     ObjectNode f = Documents.object();
     if (load != null) {
@@ -198,13 +204,13 @@ public final class RecipeService implements CoordinatorListener {
     }
   }
 
-  public List<Members.Member> instances(String service) {
+  public List<Member> instances(String service) {
     return members.list(Members.serviceDir(service));
   }
 
   /** Picks an instance: round_robin, random, weighted, least_loaded or consistent_hash (with key). */
-  public Members.Member pick(String service, String strategy, String key) {
-    List<Members.Member> all = instances(service);
+  public Member pick(String service, String strategy, String key) {
+    List<Member> all = instances(service);
     if (all.isEmpty()) {
       throw new BatonException(ErrorCode.NO_NODE, "service '" + service + "' has no instances");
     }
@@ -213,19 +219,19 @@ public final class RecipeService implements CoordinatorListener {
 
   // ------------------------------------------------------------- configuration, counters
 
-  public Configs.Version config(String name) {
+  public ConfigVersion config(String name) {
     return configs.get(name);
   }
 
-  public CompletableFuture<Configs.Version> setConfig(long session, String name, String json, int expectedVersion) {
+  public CompletableFuture<ConfigVersion> setConfig(long session, String name, String json, int expectedVersion) {
     return configs.set(session, name, json, expectedVersion);
   }
 
-  public List<Configs.Version> configHistory(String name) {
+  public List<ConfigVersion> configHistory(String name) {
     return configs.history(name);
   }
 
-  public CompletableFuture<Configs.Version> rollbackConfig(long session, String name, int toVersion,
+  public CompletableFuture<ConfigVersion> rollbackConfig(long session, String name, int toVersion,
                                                            int expectedVersion) {
     return configs.rollback(session, name, toVersion, expectedVersion);
   }
@@ -269,7 +275,7 @@ public final class RecipeService implements CoordinatorListener {
     return queues.put(session, queue, data, priority);
   }
 
-  public CompletableFuture<Queues.Item> take(long session, String queue, boolean ack, long leaseMs, long timeoutMs) {
+  public CompletableFuture<QueueItem> take(long session, String queue, boolean ack, long leaseMs, long timeoutMs) {
     return queues.take(session, queue, ack, leaseMs, timeoutMs);
   }
 

@@ -51,6 +51,48 @@ public final class Fields {
     return n.longValue();
   }
 
+  public boolean has(String name) {
+    return json.getValue(name) != null;
+  }
+
+  public double optDouble(String name, double def) {
+    Object v = json.getValue(name);
+    if (v == null) {
+      return def;
+    }
+    if (!(v instanceof Number n)) {
+      throw wrongType(name, "a number", v);
+    }
+    return n.doubleValue();
+  }
+
+  /** A JSON value given either as a JSON object/array or as a JSON string; required. */
+  public String jsonText(String name) {
+    String t = jsonTextOrNull(name);
+    if (t == null) {
+      throw BatonException.badArguments("missing field '" + name + "'");
+    }
+    return t;
+  }
+
+  /** As {@link #jsonText}, null when absent. */
+  public String jsonTextOrNull(String name) {
+    Object v = json.getValue(name);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof JsonObject o) {
+      return o.encode();
+    }
+    if (v instanceof JsonArray a) {
+      return a.encode();
+    }
+    if (v instanceof String s) {
+      return s;
+    }
+    throw wrongType(name, "a JSON object or a JSON string", v);
+  }
+
   public boolean optBool(String name, boolean def) {
     Object v = json.getValue(name);
     if (v == null) {

@@ -86,6 +86,15 @@ public interface CoordinationClient {
   /** Sends a raw protocol request (see docs/protocol.md); the session is filled in. */
   Future<io.vertx.core.json.JsonObject> request(io.vertx.core.json.JsonObject request);
 
+  /** As {@link #request(io.vertx.core.json.JsonObject)} with its own reply timeout. */
+  Future<io.vertx.core.json.JsonObject> request(io.vertx.core.json.JsonObject request, long timeoutMs);
+
+  /**
+   * Receives recipe events ({@code {"type":"recipe",...}}) for {@code recipe}/{@code name}; see
+   * {@code io.baton.vertx.client.recipes.Recipes} for the typed API built on it.
+   */
+  CoordinationClient recipeEventHandler(String recipe, String name, Handler<io.vertx.core.json.JsonObject> handler);
+
   /** Closes the session (its ephemerals are deleted) and the connection. */
   Future<Void> close();
 }

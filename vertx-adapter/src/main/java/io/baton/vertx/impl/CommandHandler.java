@@ -43,10 +43,13 @@ public final class CommandHandler {
   private final Coordinator coordinator;
   private final ChangeStreams streams;
   private final String address;
+  private final RecipeHandler recipes;
   private final Map<Long, Map<String, ChangeStreams.Subscription>> sessionStreams = new HashMap<>();
   private long streamCounter;
 
-  public CommandHandler(Vertx vertx, Coordinator coordinator, ChangeStreams streams, String address) {
+  public CommandHandler(Vertx vertx, Coordinator coordinator, ChangeStreams streams, RecipeHandler recipes,
+                        String address) {
+    this.recipes = recipes;
     this.vertx = vertx;
     this.coordinator = coordinator;
     this.streams = streams;
@@ -111,6 +114,14 @@ public final class CommandHandler {
     }
     String op = f.string("op");
     long session = f.session();
+    if (RecipeHandler.handles(op)) {
+      if (session != 0 && !coordinator.isSessionOpen(session)) {
+        throw new BatonException(ErrorCode.SESSION_EXPIRED, "session " + Protocol.hex(session)
+            + " is unknown, closed or expired");
+      }
+      recipes.handle(m, op, f, session);
+      return;
+    }
     switch (op) {
       case "openSession" -> coordinator.openSession(f.optInt("timeoutMs", 10_000), reply(m,
           r -> new JsonObject().put("session", Protocol.hex(r.sessionId())).put("timeoutMs", r.timeoutMs())));

@@ -73,9 +73,14 @@ public final class BridgeTransport implements Transport {
 
   @Override
   public Future<JsonObject> request(JsonObject body) {
+    return request(body, timeoutMs);
+  }
+
+  @Override
+  public Future<JsonObject> request(JsonObject body, long timeoutMs) {
     if (Vertx.currentContext() != context) {
       Promise<JsonObject> p = Promise.promise();
-      context.runOnContext(v -> request(body).onComplete(p));
+      context.runOnContext(v -> request(body, timeoutMs).onComplete(p));
       return p.future();
     }
     if (closed) {

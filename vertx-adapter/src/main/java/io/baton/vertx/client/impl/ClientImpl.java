@@ -39,6 +39,7 @@ public final class ClientImpl implements CoordinationClient {
   private final long sessionId;
   private final int timeoutMs;
   private final Map<String, Handler<ChangeEvent>> streamHandlers = new ConcurrentHashMap<>();
+  private final Map<String, List<Handler<JsonObject>>> recipeHandlers = new ConcurrentHashMap<>();
   private volatile Handler<WatchEvent> watchHandler = e -> { };
   private volatile Handler<String> lostHandler = s -> { };
   private volatile boolean lost;
@@ -105,6 +106,8 @@ public final class ClientImpl implements CoordinationClient {
         }
       }
       case "session" -> sessionLost(n.getString("state"));
+      case "recipe" -> recipeHandlers.getOrDefault(n.getString("recipe") + ":" + n.getString("name"), List.of())
+          .forEach(h -> h.handle(n));
       default -> LOG.debug("ignored notification {}", n);
     }
   }
@@ -113,6 +116,19 @@ public final class ClientImpl implements CoordinationClient {
   public Future<JsonObject> request(JsonObject request) {
     JsonObject r = request.copy().put("v", Protocol.VERSION).put("session", Protocol.hex(sessionId));
     return transport.request(r);
+  }
+
+  @Override
+  public Future<JsonObject> request(JsonObject request, long timeoutMs) {
+    JsonObject r = request.copy().put("v", Protocol.VERSION).put("session", Protocol.hex(sessionId));
+    return transport.request(r, timeoutMs);
+  }
+
+  @Override
+  public CoordinationClient recipeEventHandler(String recipe, String name, Handler<JsonObject> handler) {
+    recipeHandlers.computeIfAbsent(recipe + ":" + name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+        .add(handler);
+    return this;
   }
 
   @Override

@@ -29,7 +29,16 @@ public final class EventBusTransport implements Transport {
 
   @Override
   public Future<JsonObject> request(JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, delivery)
+    return request(body, delivery);
+  }
+
+  @Override
+  public Future<JsonObject> request(JsonObject body, long timeoutMs) {
+    return request(body, new DeliveryOptions().setSendTimeout(timeoutMs));
+  }
+
+  private Future<JsonObject> request(JsonObject body, DeliveryOptions options) {
+    return vertx.eventBus().<JsonObject>request(address, body, options)
         .map(m -> m.body())
         .recover(t -> Future.failedFuture(translate(t)));
   }

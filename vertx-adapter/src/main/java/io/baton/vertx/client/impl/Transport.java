@@ -9,6 +9,9 @@ public interface Transport {
   /** Sends a request; fails with a {@code BatonException} carrying the node's error code. */
   Future<JsonObject> request(JsonObject body);
 
+  /** As {@link #request(JsonObject)} with its own reply timeout (for commands that wait). */
+  Future<JsonObject> request(JsonObject body, long timeoutMs);
+
   /** Receives messages published to {@code address}. */
   Future<Void> subscribe(String address, Handler<JsonObject> handler);
 
