@@ -6,6 +6,7 @@ import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.NodeData;
+import io.baton.core.tree.Paths;
 import io.baton.core.txn.Op;
 import io.baton.core.txn.OpResult;
 import java.util.ArrayList;
@@ -291,7 +292,58 @@ final class Contention {
     }
     if (dir.startsWith(Names.ROOT + "/elections/") && dir.endsWith("/candidates")) {
       electionChanged(dir, zxid);
+    } else if (dir.startsWith(Names.ROOT + "/locks/") || dir.startsWith(Names.ROOT + "/rwlocks/")
+        || dir.startsWith(Names.ROOT + "/semaphores/")) {
+      recordHolders(dir);
     }
+  }
+
+  /**
+   * Writes the current holders into the lock directory's data ({@code holders}, plus {@code granted}
+   * and {@code released} since the last record), so grants and releases are in the log and any
+   * change-stream consumer (the Kafka bridge) sees them without keeping state.
+   */
+  private void recordHolders(String dir) {
+    if (coordinator.exists(0, dir, false) == null) {
+      return;
+    }
+    NodeData current = coordinator.getData(0, dir, false);
+    ObjectNode doc = Documents.parse(current.data());
+    List<Contender> all = contenders(dir);
+    int permits = doc.path("permits").asInt(0);
+    com.fasterxml.jackson.databind.node.ArrayNode holders = Documents.MAPPER.createArrayNode();
+    java.util.Set<String> now = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < all.size(); i++) {
+      Contender c = all.get(i);
+      if (kindOf(c).granted(all, i, permits)) {
+        now.add(c.path());
+        holders.add(Documents.object().put("path", c.path()).put("id", c.owner()).put("session", c.session())
+            .put("token", c.czxid()));
+      }
+    }
+    java.util.Set<String> before = new java.util.LinkedHashSet<>();
+    doc.path("holders").forEach(h -> before.add(h.path("path").asText()));
+    if (before.equals(now)) {
+      return;
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode granted = Documents.MAPPER.createArrayNode();
+    holders.forEach(h -> {
+      if (!before.contains(h.path("path").asText())) {
+        granted.add(h);
+      }
+    });
+    com.fasterxml.jackson.databind.node.ArrayNode released = Documents.MAPPER.createArrayNode();
+    before.stream().filter(p -> !now.contains(p)).forEach(released::add);
+    doc.set("holders", holders);
+    doc.set("granted", granted);
+    doc.set("released", released);
+    Async.submit(coordinator, 0, new Op.SetData(dir, Documents.bytes(doc), current.stat().version()))
+        .exceptionally(t -> {
+          if (Async.is(t, ErrorCode.BAD_VERSION)) {
+            recordHolders(dir);
+          }
+          return null;
+        });
   }
 
   private void evaluate(String dir) {
@@ -340,6 +392,7 @@ final class Contention {
     } else {
       leaders.put(dir, now);
     }
+    recordLeader(Paths.parent(dir), leader.orElse(null));
     if (before != null) {
       events.emit("election", name, "LeaderLost", zxid, Map.of("path", before));
     }
@@ -352,6 +405,32 @@ final class Contention {
       events.emit("election", name, "LeaderElected", zxid, f);
       events.emitTo(l.session(), "election", name, "Elected", zxid, f);
     });
+  }
+
+  /** Writes the election's current leader (id, path, session, token) into the election node's data. */
+  private void recordLeader(String electionNode, Contender leader) {
+    if (coordinator.exists(0, electionNode, false) == null) {
+      return;
+    }
+    NodeData current = coordinator.getData(0, electionNode, false);
+    ObjectNode doc = Documents.parse(current.data());
+    String recorded = doc.path("leader").path("path").asText(null);
+    String now = leader == null ? null : leader.path();
+    if (java.util.Objects.equals(recorded, now)) {
+      return;
+    }
+    ObjectNode next = Documents.object();
+    if (leader == null) {
+      next.putNull("leader");
+    } else {
+      next.set("leader", Documents.object().put("path", leader.path()).put("id", leader.owner())
+          .put("session", leader.session()).put("token", leader.czxid()));
+    }
+    if (recorded != null) {
+      next.put("previous", recorded);
+    }
+    Async.submit(coordinator, 0, new Op.SetData(electionNode, Documents.bytes(next), current.stat().version()))
+        .exceptionally(t -> null);
   }
 
   /** Fails waiters whose deadline passed and deletes their contender nodes. */
