@@ -83,6 +83,12 @@ public interface CoordinationClient {
   /** Streams every committed change after {@code fromZxid} to {@code handler}. */
   Future<ChangeStream> openChangeStream(long fromZxid, Handler<ChangeEvent> handler);
 
+  /**
+   * Streams every committed entry after {@code fromZxid} as the list of its changes (all changes of
+   * one zxid together): what a consumer that checkpoints by zxid needs.
+   */
+  Future<ChangeStream> openEntryStream(long fromZxid, Handler<List<ChangeEvent>> handler);
+
   /** Sends a raw protocol request (see docs/protocol.md); the session is filled in. */
   Future<io.vertx.core.json.JsonObject> request(io.vertx.core.json.JsonObject request);
 

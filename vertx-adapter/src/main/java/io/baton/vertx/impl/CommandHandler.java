@@ -233,8 +233,10 @@ public final class CommandHandler {
       ChangeStreams.Subscription sub = streams.open(from, new ChangeStreams.Sink() {
         @Override
         public void events(List<ChangeEvent> events) {
-          for (ChangeEvent e : events) {
-            vertx.eventBus().publish(target, Protocol.change(id, e));
+          for (int i = 0; i < events.size(); i++) {
+            ChangeEvent e = events.get(i);
+            boolean endOfEntry = i + 1 == events.size() || events.get(i + 1).zxid() != e.zxid();
+            vertx.eventBus().publish(target, Protocol.change(id, e).put("endOfEntry", endOfEntry));
           }
         }
 

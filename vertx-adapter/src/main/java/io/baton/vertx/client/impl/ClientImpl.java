@@ -40,6 +40,26 @@ public final class ClientImpl implements CoordinationClient {
   private final int timeoutMs;
   private final Map<String, Handler<ChangeEvent>> streamHandlers = new ConcurrentHashMap<>();
   private final Map<String, List<Handler<JsonObject>>> recipeHandlers = new ConcurrentHashMap<>();
+  private final Map<String, EntryCollector> entryHandlers = new ConcurrentHashMap<>();
+
+  /** Groups the changes of one entry (zxid) before handing them over. */
+  private static final class EntryCollector {
+    private final Handler<List<ChangeEvent>> handler;
+    private List<ChangeEvent> current = new ArrayList<>();
+
+    EntryCollector(Handler<List<ChangeEvent>> handler) {
+      this.handler = handler;
+    }
+
+    void add(ChangeEvent e, boolean end) {
+      current.add(e);
+      if (end) {
+        List<ChangeEvent> done = current;
+        current = new ArrayList<>();
+        handler.handle(done);
+      }
+    }
+  }
   private volatile Handler<WatchEvent> watchHandler = e -> { };
   private volatile Handler<String> lostHandler = s -> { };
   private volatile boolean lost;
@@ -100,9 +120,14 @@ public final class ClientImpl implements CoordinationClient {
       case "watch" -> watchHandler.handle(new WatchEvent(EventType.valueOf(n.getString("event")),
           n.getString("path"), n.getLong("zxid")));
       case "change" -> {
-        Handler<ChangeEvent> h = streamHandlers.get(n.getString("stream"));
+        String stream = n.getString("stream");
+        Handler<ChangeEvent> h = streamHandlers.get(stream);
         if (h != null) {
           h.handle(Protocol.change(n));
+        }
+        EntryCollector c = entryHandlers.get(stream);
+        if (c != null) {
+          c.add(Protocol.change(n), n.getBoolean("endOfEntry", true));
         }
       }
       case "session" -> sessionLost(n.getString("state"));
@@ -265,6 +290,25 @@ public final class ClientImpl implements CoordinationClient {
         }
       };
     }).onFailure(t -> streamHandlers.remove(id));
+  }
+
+  @Override
+  public Future<ChangeStream> openEntryStream(long fromZxid, Handler<List<ChangeEvent>> handler) {
+    String id = "c" + streamCounter.incrementAndGet();
+    entryHandlers.put(id, new EntryCollector(handler));
+    return request(new JsonObject().put("op", "openStream").put("fromZxid", fromZxid).put("stream", id))
+        .<ChangeStream>map(r -> new ChangeStream() {
+          @Override
+          public String id() {
+            return id;
+          }
+
+          @Override
+          public Future<Void> close() {
+            entryHandlers.remove(id);
+            return request(new JsonObject().put("op", "closeStream").put("stream", id)).mapEmpty();
+          }
+        }).onFailure(t -> entryHandlers.remove(id));
   }
 
   @Override
