@@ -11,6 +11,7 @@ import io.baton.core.recipe.RecipeService;
 import io.baton.core.stream.ChangeStreams;
 import io.baton.core.watch.WatchEvent;
 import io.baton.vertx.api.Protocol;
+import io.baton.vertx.api.SharedJsonCodec;
 import io.baton.vertx.impl.CommandHandler;
 import io.baton.vertx.impl.RecipeHandler;
 import io.baton.vertx.impl.ContextScheduler;
@@ -58,6 +59,7 @@ public class CoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     address = config().getString("address", Protocol.DEFAULT_ADDRESS);
+    SharedJsonCodec.register(vertx);
     CoordinatorConfig cfg = coordinatorConfig(config());
     ContextScheduler scheduler = new ContextScheduler(vertx, context);
     return vertx.executeBlocking(() -> Coordinator.open(cfg, scheduler)).compose(c -> {

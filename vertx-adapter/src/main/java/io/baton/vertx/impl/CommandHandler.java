@@ -19,6 +19,7 @@ import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatcherType;
 import io.baton.vertx.api.Fields;
 import io.baton.vertx.api.Protocol;
+import io.baton.vertx.api.SharedJsonCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
@@ -267,7 +268,7 @@ public final class CommandHandler {
       if (error != null) {
         fail(m, error);
       } else {
-        m.reply(encode.apply(result));
+        m.reply(encode.apply(result), SharedJsonCodec.OPTIONS);
       }
     };
   }

@@ -2,6 +2,7 @@ package io.baton.vertx.client.impl;
 
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
+import io.baton.vertx.api.SharedJsonCodec;
 import io.baton.vertx.client.ClientOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -24,7 +25,8 @@ public final class EventBusTransport implements Transport {
   public EventBusTransport(Vertx vertx, ClientOptions options) {
     this.vertx = vertx;
     this.address = options.address();
-    this.delivery = new DeliveryOptions().setSendTimeout(options.requestTimeoutMs());
+    SharedJsonCodec.register(vertx);
+    this.delivery = new DeliveryOptions().setSendTimeout(options.requestTimeoutMs()).setCodecName(SharedJsonCodec.NAME);
   }
 
   @Override
@@ -34,7 +36,7 @@ public final class EventBusTransport implements Transport {
 
   @Override
   public Future<JsonObject> request(JsonObject body, long timeoutMs) {
-    return request(body, new DeliveryOptions().setSendTimeout(timeoutMs));
+    return request(body, new DeliveryOptions().setSendTimeout(timeoutMs).setCodecName(SharedJsonCodec.NAME));
   }
 
   private Future<JsonObject> request(JsonObject body, DeliveryOptions options) {
