@@ -28,6 +28,8 @@ final class Contention {
   private final Coordinator coordinator;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   private final Map<String, String> leaders = new HashMap<>();
+  /** Per lock directory, the holders (path -> holder document) last written to its data. */
+  private final Map<String, Map<String, ObjectNode>> recordedHolders = new HashMap<>();
   private final RecipeService events;
 
   private static final class Waiter {
@@ -122,9 +124,8 @@ final class Contention {
     byte[] dirData = kind == LockKind.SEMAPHORE ? Documents.bytes(Documents.object().put("permits", permits))
         : new byte[0];
     long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
-    return ensureDir(session, dir, dirData)
-        .thenCompose(v -> Async.submit(coordinator, session,
-            new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false)))
+    return createContender(session, dir, dirData,
+            new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false))
         .thenCompose(r -> {
           String path = ((OpResult.Created) r.get(r.size() - 1)).path();
           CompletableFuture<Grant> granted = new CompletableFuture<>();
@@ -158,9 +159,8 @@ final class Contention {
     }
     ObjectNode doc = meta == null ? Documents.object() : meta.deepCopy();
     doc.put("owner", owner).put("holds", 1);
-    return ensureDir(session, dir, new byte[0])
-        .thenCompose(v -> Async.submit(coordinator, session,
-            new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false)))
+    return createContender(session, dir, new byte[0],
+            new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false))
         .thenApply(r -> {
           String path = ((OpResult.Created) r.get(r.size() - 1)).path();
           for (Contender c : contenders(dir)) {
@@ -172,9 +172,32 @@ final class Contention {
         });
   }
 
+  /**
+   * Creates a contender node in {@code dir}, creating the directory first if needed. The directory is
+   * a container: emptied, it may be reaped after we saw it in the committed tree but before our
+   * create is ordered; then the create fails with NoNode and is retried once after re-creating the
+   * directory unconditionally (ordered after the reap; a fresh container is never reaped before its
+   * first child).
+   */
+  private CompletableFuture<List<OpResult>> createContender(long session, String dir, byte[] dirData,
+                                                            Op.Create child) {
+    return ensureDir(session, dir, dirData, false)
+        .thenCompose(v -> Async.submit(coordinator, session, child))
+        .handle((r, t) -> {
+          if (t == null) {
+            return CompletableFuture.completedFuture(r);
+          }
+          if (!Async.is(t, ErrorCode.NO_NODE)) {
+            return Async.<List<OpResult>>failed(Async.cause(t));
+          }
+          return ensureDir(session, dir, dirData, true).thenCompose(v -> Async.submit(coordinator, session, child));
+        })
+        .thenCompose(f -> f);
+  }
+
   /** Makes sure the contender directory exists (a container, so it disappears when unused). */
-  private CompletableFuture<Void> ensureDir(long session, String dir, byte[] data) {
-    if (coordinator.exists(0, dir, false) != null) {
+  private CompletableFuture<Void> ensureDir(long session, String dir, byte[] data, boolean force) {
+    if (!force && coordinator.exists(0, dir, false) != null) {
       return CompletableFuture.completedFuture(null);
     }
     return Async.submit(coordinator, session, new Op.Create(dir, data, CreateMode.CONTAINER, 0, true))
@@ -212,7 +235,8 @@ final class Contention {
 
   /**
    * Releases one hold of the session (the given lease path, or its oldest granted contender of this
-   * kind). Completes with the holds left; fails with NotHolder if the session holds nothing.
+   * kind; for elections the session's candidate {@code owner}, leading or not). Completes with the
+   * holds left; fails with NotHolder if the session holds nothing.
    */
   CompletableFuture<Integer> release(long session, LockKind kind, String name, String owner, String lease) {
     String dir;
@@ -226,12 +250,14 @@ final class Contention {
     int permits = permitsOf(dir);
     for (int i = 0; i < all.size(); i++) {
       Contender c = all.get(i);
+      boolean byOwner = kind.reentrant() || kind == LockKind.ELECTION;
       boolean mine = c.session() == session && c.name().startsWith(kind.prefix())
-          && (lease == null ? !kind.reentrant() || c.owner().equals(ownerId) : c.path().equals(lease));
+          && (lease == null ? !byOwner || c.owner().equals(ownerId) : c.path().equals(lease));
       if (!mine) {
         continue;
       }
-      if (!kindOf(c).granted(all, i, permits)) {
+      // a candidate may leave an election whether it leads or not; locks release granted holds only
+      if (kind != LockKind.ELECTION && !kindOf(c).granted(all, i, permits)) {
         continue;
       }
       if (c.holds() > 1) {
@@ -285,13 +311,24 @@ final class Contention {
     return contenders(kind.dir(name));
   }
 
-  /** A contender was created or deleted in {@code dir}: wake whoever may now proceed. */
-  void changed(String dir, long zxid) {
+  /**
+   * A contender was created or deleted in {@code dir} ({@code change} is the node's event): wake
+   * whoever may now proceed, and record new holders and leaders in the log.
+   */
+  void changed(String dir, io.baton.core.stream.ChangeEvent change) {
+    long zxid = change.zxid();
+    if (change.kind() == io.baton.core.stream.ChangeEvent.Kind.NODE_DELETED) {
+      recordedHolders.remove(change.path());
+    }
     if (waiters.containsKey(dir)) {
       evaluate(dir);
     }
     if (dir.startsWith(Names.ROOT + "/elections/") && dir.endsWith("/candidates")) {
-      electionChanged(dir, zxid);
+      // a leader only changes when its node goes; every deletion of one entry has the same cause
+      // (a client's delete or multi, or the end of a session)
+      String cause = change.kind() == io.baton.core.stream.ChangeEvent.Kind.NODE_DELETED && change.cause() != null
+          ? change.cause() : "CLIENT";
+      electionChanged(dir, zxid, cause);
     } else if (dir.startsWith(Names.ROOT + "/locks/") || dir.startsWith(Names.ROOT + "/rwlocks/")
         || dir.startsWith(Names.ROOT + "/semaphores/")) {
       recordHolders(dir);
@@ -300,11 +337,15 @@ final class Contention {
 
   /**
    * Writes the current holders into the lock directory's data ({@code holders}, plus {@code granted}
-   * and {@code released} since the last record), so grants and releases are in the log and any
-   * change-stream consumer (the Kafka bridge) sees them without keeping state.
+   * and {@code released} since the last record, each with path, id, session and token), so grants
+   * and releases are in the log and any change-stream consumer (the Kafka bridge) sees them without
+   * keeping state. The difference is taken from the holders last written (kept here, as a write may
+   * still be pending when the next change comes), and the write is unconditional: records are
+   * submitted, and so logged, in the order of the changes.
    */
   private void recordHolders(String dir) {
     if (coordinator.exists(0, dir, false) == null) {
+      recordedHolders.remove(dir);
       return;
     }
     NodeData current = coordinator.getData(0, dir, false);
@@ -312,36 +353,49 @@ final class Contention {
     List<Contender> all = contenders(dir);
     int permits = doc.path("permits").asInt(0);
     com.fasterxml.jackson.databind.node.ArrayNode holders = Documents.MAPPER.createArrayNode();
-    java.util.Set<String> now = new java.util.LinkedHashSet<>();
+    Map<String, ObjectNode> now = new java.util.LinkedHashMap<>();
     for (int i = 0; i < all.size(); i++) {
       Contender c = all.get(i);
       if (kindOf(c).granted(all, i, permits)) {
-        now.add(c.path());
-        holders.add(Documents.object().put("path", c.path()).put("id", c.owner()).put("session", c.session())
-            .put("token", c.czxid()));
+        ObjectNode h = Documents.object().put("path", c.path()).put("id", c.owner()).put("session", c.session())
+            .put("token", c.czxid());
+        now.put(c.path(), h);
+        holders.add(h);
       }
     }
-    java.util.Set<String> before = new java.util.LinkedHashSet<>();
-    doc.path("holders").forEach(h -> before.add(h.path("path").asText()));
-    if (before.equals(now)) {
+    Map<String, ObjectNode> before = recordedHolders.get(dir);
+    if (before == null) {
+      Map<String, ObjectNode> committed = new java.util.LinkedHashMap<>();
+      doc.path("holders").forEach(h -> {
+        if (h instanceof ObjectNode o) {
+          committed.put(o.path("path").asText(), o);
+        }
+      });
+      before = committed;
+    }
+    if (before.keySet().equals(now.keySet())) {
+      recordedHolders.put(dir, before);
       return;
     }
     com.fasterxml.jackson.databind.node.ArrayNode granted = Documents.MAPPER.createArrayNode();
-    holders.forEach(h -> {
-      if (!before.contains(h.path("path").asText())) {
-        granted.add(h);
+    for (Map.Entry<String, ObjectNode> h : now.entrySet()) {
+      if (!before.containsKey(h.getKey())) {
+        granted.add(h.getValue());
       }
-    });
+    }
     com.fasterxml.jackson.databind.node.ArrayNode released = Documents.MAPPER.createArrayNode();
-    before.stream().filter(p -> !now.contains(p)).forEach(released::add);
+    for (Map.Entry<String, ObjectNode> h : before.entrySet()) {
+      if (!now.containsKey(h.getKey())) {
+        released.add(h.getValue());
+      }
+    }
     doc.set("holders", holders);
     doc.set("granted", granted);
     doc.set("released", released);
-    Async.submit(coordinator, 0, new Op.SetData(dir, Documents.bytes(doc), current.stat().version()))
+    recordedHolders.put(dir, now);
+    Async.submit(coordinator, 0, new Op.SetData(dir, Documents.bytes(doc), -1))
         .exceptionally(t -> {
-          if (Async.is(t, ErrorCode.BAD_VERSION)) {
-            recordHolders(dir);
-          }
+          recordedHolders.remove(dir);
           return null;
         });
   }
@@ -378,7 +432,7 @@ final class Contention {
     }
   }
 
-  private void electionChanged(String dir, long zxid) {
+  private void electionChanged(String dir, long zxid, String cause) {
     List<Contender> all = contenders(dir);
     String name = dir.substring((Names.ROOT + "/elections/").length(), dir.length() - "/candidates".length());
     String before = leaders.get(dir);
@@ -392,7 +446,7 @@ final class Contention {
     } else {
       leaders.put(dir, now);
     }
-    recordLeader(Paths.parent(dir), leader.orElse(null));
+    recordLeader(Paths.parent(dir), leader.orElse(null), before, cause);
     if (before != null) {
       events.emit("election", name, "LeaderLost", zxid, Map.of("path", before));
     }
@@ -407,17 +461,25 @@ final class Contention {
     });
   }
 
-  /** Writes the election's current leader (id, path, session, token) into the election node's data. */
-  private void recordLeader(String electionNode, Contender leader) {
+  /**
+   * Writes the election's current leader (id, path, session, token) into the election node's data,
+   * with the previous leader's path and why it went ({@code previousCause}: CLIENT for a resignation,
+   * SESSION_CLOSED or SESSION_EXPIRED). {@code before} is the leader last recorded by this node
+   * (null after a restart: then the committed record is the reference). Unconditional write, so a
+   * record still pending when the next change comes does not make the next one fail.
+   */
+  private void recordLeader(String electionNode, Contender leader, String before, String cause) {
     if (coordinator.exists(0, electionNode, false) == null) {
       return;
     }
-    NodeData current = coordinator.getData(0, electionNode, false);
-    ObjectNode doc = Documents.parse(current.data());
-    String recorded = doc.path("leader").path("path").asText(null);
     String now = leader == null ? null : leader.path();
-    if (java.util.Objects.equals(recorded, now)) {
-      return;
+    String recorded = before;
+    if (recorded == null) {
+      NodeData current = coordinator.getData(0, electionNode, false);
+      recorded = Documents.parse(current.data()).path("leader").path("path").asText(null);
+      if (java.util.Objects.equals(recorded, now)) {
+        return;
+      }
     }
     ObjectNode next = Documents.object();
     if (leader == null) {
@@ -428,8 +490,9 @@ final class Contention {
     }
     if (recorded != null) {
       next.put("previous", recorded);
+      next.put("previousCause", cause);
     }
-    Async.submit(coordinator, 0, new Op.SetData(electionNode, Documents.bytes(next), current.stat().version()))
+    Async.submit(coordinator, 0, new Op.SetData(electionNode, Documents.bytes(next), -1))
         .exceptionally(t -> null);
   }
 

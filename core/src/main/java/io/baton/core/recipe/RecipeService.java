@@ -338,7 +338,7 @@ public final class RecipeService implements CoordinatorListener {
         continue;
       }
       if (e.kind() != ChangeEvent.Kind.NODE_DATA_CHANGED) {
-        contention.changed(Paths.parent(path), e.zxid());
+        contention.changed(Paths.parent(path), e);
         queues.changed(path);
       }
       barriers.changed(path);

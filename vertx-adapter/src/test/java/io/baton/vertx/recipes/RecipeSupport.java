@@ -28,14 +28,27 @@ final class RecipeSupport {
   private RecipeSupport() {
   }
 
-  /** A node on {@code dataDir} with a fast tick and 500 ms minimum session timeout. */
-  static JsonObject config(Path dataDir) {
-    return new JsonObject().put("dataDir", dataDir.toString()).put("durability", "group").put("tickMs", 50)
-        .put("minSessionTimeoutMs", SESSION_TIMEOUT_MS);
+  /**
+   * A node on {@code dataDir} with a fast tick and 500 ms minimum session timeout. Durability "none"
+   * (no fsync; override with -Dbaton.test.durability): the recipes do not depend on it, and fsync
+   * latency on a busy disk would only slow the tests down.
+   */
+  static JsonObject config(Path dataDir, String durability) {
+    return new JsonObject().put("dataDir", dataDir.toString()).put("durability", durability)
+        .put("tickMs", 50).put("minSessionTimeoutMs", SESSION_TIMEOUT_MS);
   }
 
   static String deploy(Vertx vertx, Path dataDir) throws Exception {
-    return await(vertx.deployVerticle(new CoordinatorVerticle(), new DeploymentOptions().setConfig(config(dataDir))));
+    return deploy(vertx, dataDir, System.getProperty("baton.test.durability", "none"));
+  }
+
+  /**
+   * Deploys with an explicit durability. Tests of races with the container reaper use "group": the
+   * reap is then in flight (waiting for its fsync) long enough for a racing create to hit it.
+   */
+  static String deploy(Vertx vertx, Path dataDir, String durability) throws Exception {
+    return await(vertx.deployVerticle(new CoordinatorVerticle(),
+        new DeploymentOptions().setConfig(config(dataDir, durability))));
   }
 
   /** A heartbeating session on the local event bus. */
