@@ -200,7 +200,11 @@ public final class Coordinator implements AutoCloseable {
       case NONE -> commit(lastAppended);
       case ALWAYS -> startSync();
       case GROUP -> {
-        // the group-commit timer syncs
+        // sync now if the last group sync started long enough ago; otherwise the timer or the end of
+        // the running sync starts the next one
+        if (!syncInFlight && System.nanoTime() - lastSyncStart >= config.groupCommitMs() * 1_000_000L) {
+          startSync();
+        }
       }
     }
   }

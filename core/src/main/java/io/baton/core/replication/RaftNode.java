@@ -1,0 +1,403 @@
+package io.baton.core.replication;
+
+import io.baton.core.replication.RaftMessage.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The Raft consensus algorithm as a pure state machine, built like etcd's raft library: no I/O, no
+ * clock, no threads. The host feeds it {@link #tick()}s and received {@link #step messages}, asks
+ * for a {@link Ready} (state and entries to persist, messages to send, committed entries to apply),
+ * carries it out and calls {@link #advance}. Includes pre-vote (a partitioned node cannot disrupt
+ * the cluster when it comes back), leader stickiness (votes are refused while a leader is heard)
+ * and check-quorum (a leader that stops hearing from a majority steps down).
+ */
+public final class RaftNode {
+  /** Roles of a node. */
+  public enum Role {
+    FOLLOWER, PRE_CANDIDATE, CANDIDATE, LEADER
+  }
+
+  private static final class Progress {
+    long match;
+    long next;
+  }
+
+  private final long id;
+  private final List<Long> peers;
+  private final RaftConfig config;
+  private final Random random;
+  private final RaftLog log;
+  private final Map<Long, Progress> progress = new HashMap<>();
+  private final Map<Long, Boolean> votes = new HashMap<>();
+  private final Set<Long> recentActive = new HashSet<>();
+  private final List<RaftMessage> outbox = new ArrayList<>();
+  private long term;
+  private long vote;
+  private long leader;
+  private Role role = Role.FOLLOWER;
+  private int electionElapsed;
+  private int heartbeatElapsed;
+  private int randomizedTimeout;
+  private HardState lastReported;
+
+  /**
+   * @param id        this node (non-zero)
+   * @param voters    every voting node, this one included
+   * @param persisted the last persisted hard state ({@code new HardState(0, 0, 0)} for a new node)
+   * @param entries   the persisted log, from index 1
+   * @param applied   the last index the host's state machine has applied
+   */
+  public RaftNode(long id, List<Long> voters, RaftConfig config, Random random, HardState persisted,
+                  List<Entry> entries, long applied) {
+    if (id == 0 || !voters.contains(id)) {
+      throw new IllegalArgumentException("node " + id + " must be one of the voters " + voters);
+    }
+    this.id = id;
+    this.peers = List.copyOf(voters);
+    this.config = config;
+    this.random = random;
+    this.log = new RaftLog(entries, persisted.commit(), applied);
+    this.term = persisted.term();
+    this.vote = persisted.vote();
+    this.lastReported = persisted;
+    resetRandomizedTimeout();
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public long term() {
+    return term;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  /** The leader this node follows (itself when leading), 0 if unknown. */
+  public long leader() {
+    return leader;
+  }
+
+  public long commitIndex() {
+    return log.committed();
+  }
+
+  public long lastIndex() {
+    return log.lastIndex();
+  }
+
+  /** Term of the entry at {@code index}, -1 if this node does not have it. */
+  public long termAt(long index) {
+    return log.term(index);
+  }
+
+  private int quorum() {
+    return peers.size() / 2 + 1;
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  /** Advances logical time by one tick. */
+  public void tick() {
+    if (role == Role.LEADER) {
+      heartbeatElapsed++;
+      electionElapsed++;
+      if (electionElapsed >= config.electionTicks()) {
+        electionElapsed = 0;
+        recentActive.add(id);
+        if (recentActive.size() < quorum()) {
+          becomeFollower(term, 0);
+          return;
+        }
+        recentActive.clear();
+      }
+      if (heartbeatElapsed >= config.heartbeatTicks()) {
+        heartbeatElapsed = 0;
+        broadcastAppend();
+      }
+    } else {
+      electionElapsed++;
+      if (electionElapsed >= randomizedTimeout) {
+        campaign(config.preVote());
+      }
+    }
+  }
+
+  /**
+   * Proposes a new entry; returns its index, or -1 if this node is not the leader (the host then
+   * forwards the proposal to {@link #leader()}).
+   */
+  public long propose(byte[] data) {
+    if (role != Role.LEADER) {
+      return -1;
+    }
+    Entry e = new Entry(log.lastIndex() + 1, term, data);
+    log.append(e);
+    broadcastAppend();
+    return e.index();
+  }
+
+  /** Handles a message from another node. */
+  public void step(RaftMessage m) {
+    if (m.term() > term) {
+      boolean futureVote = m.type() == Type.PRE_VOTE || (m.type() == Type.PRE_VOTE_RESP && !m.reject());
+      if ((m.type() == Type.VOTE || m.type() == Type.PRE_VOTE) && inLease()) {
+        return;
+      }
+      if (!futureVote) {
+        becomeFollower(m.term(), m.type() == Type.APPEND ? m.from() : 0);
+      }
+    } else if (m.term() < term) {
+      if (m.type() == Type.APPEND || m.type() == Type.PRE_VOTE || m.type() == Type.VOTE) {
+        Type reply = m.type() == Type.APPEND ? Type.APPEND_RESP
+            : m.type() == Type.PRE_VOTE ? Type.PRE_VOTE_RESP : Type.VOTE_RESP;
+        send(new RaftMessage(reply, id, m.from(), term, m.index(), 0, List.of(), 0, true, log.lastIndex()));
+      }
+      return;
+    }
+    switch (m.type()) {
+      case PRE_VOTE, VOTE -> voteRequest(m);
+      case PRE_VOTE_RESP -> {
+        if (role == Role.PRE_CANDIDATE) {
+          tally(m, () -> campaign(false));
+        }
+      }
+      case VOTE_RESP -> {
+        if (role == Role.CANDIDATE) {
+          tally(m, this::becomeLeader);
+        }
+      }
+      case APPEND -> append(m);
+      case APPEND_RESP -> {
+        if (role == Role.LEADER) {
+          appendResponse(m);
+        }
+      }
+    }
+  }
+
+  private boolean inLease() {
+    return role == Role.FOLLOWER && leader != 0 && electionElapsed < config.electionTicks();
+  }
+
+  private void voteRequest(RaftMessage m) {
+    boolean pre = m.type() == Type.PRE_VOTE;
+    boolean canVote = pre ? m.term() > term || vote == 0 || vote == m.from() : vote == 0 || vote == m.from();
+    boolean grant = canVote && log.isUpToDate(m.index(), m.logTerm());
+    Type reply = pre ? Type.PRE_VOTE_RESP : Type.VOTE_RESP;
+    send(new RaftMessage(reply, id, m.from(), grant && pre ? m.term() : term, 0, 0, List.of(), 0, !grant, 0));
+    if (grant && !pre) {
+      vote = m.from();
+      electionElapsed = 0;
+    }
+  }
+
+  private void tally(RaftMessage m, Runnable won) {
+    votes.putIfAbsent(m.from(), !m.reject());
+    long granted = votes.values().stream().filter(v -> v).count();
+    long rejected = votes.size() - granted;
+    if (granted >= quorum()) {
+      won.run();
+    } else if (rejected >= quorum()) {
+      becomeFollower(term, 0);
+    }
+  }
+
+  private void append(RaftMessage m) {
+    if (role != Role.FOLLOWER) {
+      becomeFollower(term, m.from());
+    }
+    leader = m.from();
+    electionElapsed = 0;
+    if (m.index() < log.committed()) {
+      send(new RaftMessage(Type.APPEND_RESP, id, m.from(), term, log.committed(), 0, List.of(), 0, false, 0));
+      return;
+    }
+    if (log.term(m.index()) != m.logTerm()) {
+      send(new RaftMessage(Type.APPEND_RESP, id, m.from(), term, m.index(), 0, List.of(), 0, true,
+          Math.min(m.index() - 1, log.lastIndex())));
+      return;
+    }
+    long lastNew = log.appendAfter(m.index(), m.entries());
+    log.commitTo(Math.min(m.commit(), lastNew));
+    send(new RaftMessage(Type.APPEND_RESP, id, m.from(), term, lastNew, 0, List.of(), 0, false, 0));
+  }
+
+  private void appendResponse(RaftMessage m) {
+    Progress p = progress.get(m.from());
+    if (p == null) {
+      return;
+    }
+    recentActive.add(m.from());
+    if (m.reject()) {
+      if (m.index() <= p.match) {
+        return;
+      }
+      p.next = Math.max(p.match + 1, Math.min(m.index(), m.hint() + 1));
+      sendAppend(m.from());
+      return;
+    }
+    if (m.index() > p.match) {
+      p.match = m.index();
+      if (p.next <= p.match) {
+        p.next = p.match + 1;
+      }
+      if (maybeCommit()) {
+        broadcastAppend();
+        return;
+      }
+    }
+    if (p.next <= log.lastIndex()) {
+      sendAppend(m.from());
+    }
+  }
+
+  private boolean maybeCommit() {
+    List<Long> matches = new ArrayList<>();
+    for (long peer : peers) {
+      matches.add(peer == id ? log.stable() : progress.get(peer).match);
+    }
+    matches.sort(null);
+    long quorumIndex = matches.get(matches.size() - quorum());
+    if (quorumIndex > log.committed() && log.term(quorumIndex) == term) {
+      log.commitTo(quorumIndex);
+      return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------ roles
+
+  private void campaign(boolean pre) {
+    votes.clear();
+    electionElapsed = 0;
+    resetRandomizedTimeout();
+    long campaignTerm;
+    if (pre) {
+      role = Role.PRE_CANDIDATE;
+      campaignTerm = term + 1;
+    } else {
+      role = Role.CANDIDATE;
+      term++;
+      vote = id;
+      leader = 0;
+      campaignTerm = term;
+    }
+    votes.put(id, true);
+    if (votes.size() >= quorum()) {
+      if (pre) {
+        campaign(false);
+      } else {
+        becomeLeader();
+      }
+      return;
+    }
+    Type type = pre ? Type.PRE_VOTE : Type.VOTE;
+    for (long peer : peers) {
+      if (peer != id) {
+        send(new RaftMessage(type, id, peer, campaignTerm, log.lastIndex(), log.lastTerm(), List.of(), 0, false, 0));
+      }
+    }
+  }
+
+  private void becomeFollower(long newTerm, long newLeader) {
+    if (newTerm != term) {
+      term = newTerm;
+      vote = 0;
+    }
+    role = Role.FOLLOWER;
+    leader = newLeader;
+    electionElapsed = 0;
+    votes.clear();
+    resetRandomizedTimeout();
+  }
+
+  private void becomeLeader() {
+    role = Role.LEADER;
+    leader = id;
+    progress.clear();
+    for (long peer : peers) {
+      if (peer != id) {
+        Progress p = new Progress();
+        p.next = log.lastIndex() + 1;
+        progress.put(peer, p);
+      }
+    }
+    recentActive.clear();
+    electionElapsed = 0;
+    heartbeatElapsed = 0;
+    log.append(new Entry(log.lastIndex() + 1, term, new byte[0]));
+    broadcastAppend();
+  }
+
+  private void resetRandomizedTimeout() {
+    randomizedTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
+  }
+
+  // ------------------------------------------------------------------ output
+
+  private void broadcastAppend() {
+    for (long peer : peers) {
+      if (peer != id) {
+        sendAppend(peer);
+      }
+    }
+  }
+
+  private void sendAppend(long peer) {
+    Progress p = progress.get(peer);
+    long prev = p.next - 1;
+    List<Entry> entries = log.slice(p.next, config.maxEntriesPerMessage());
+    send(new RaftMessage(Type.APPEND, id, peer, term, prev, log.term(prev), entries, log.committed(), false, 0));
+    if (!entries.isEmpty()) {
+      p.next = entries.get(entries.size() - 1).index() + 1;
+    }
+  }
+
+  private void send(RaftMessage m) {
+    outbox.add(m);
+  }
+
+  /** True if there is anything for the host to do. */
+  public boolean hasReady() {
+    return !outbox.isEmpty() || !log.unstable().isEmpty() || !log.toApply().isEmpty()
+        || !hardState().equals(lastReported);
+  }
+
+  private HardState hardState() {
+    return new HardState(term, vote, log.committed());
+  }
+
+  /** What the host must persist, send and apply now; messages are handed over (not repeated). */
+  public Ready ready() {
+    HardState hs = hardState();
+    Ready r = new Ready(hs.equals(lastReported) ? null : hs, log.unstable(), List.copyOf(outbox), log.toApply());
+    outbox.clear();
+    return r;
+  }
+
+  /** The host has persisted, sent and applied what {@code ready} held. */
+  public void advance(Ready ready) {
+    if (ready.hardState() != null) {
+      lastReported = ready.hardState();
+    }
+    if (!ready.entries().isEmpty()) {
+      Entry last = ready.entries().get(ready.entries().size() - 1);
+      log.stableTo(last.index(), last.term());
+    }
+    if (!ready.committed().isEmpty()) {
+      log.appliedTo(ready.committed().get(ready.committed().size() - 1).index());
+    }
+    if (role == Role.LEADER && maybeCommit()) {
+      broadcastAppend();
+    }
+  }
+}
