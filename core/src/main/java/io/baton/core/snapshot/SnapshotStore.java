@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,9 +155,8 @@ public final class SnapshotStore {
   }
 
   static Loaded load(Path file) throws IOException {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      CheckedInputStream checked = new CheckedInputStream(raw, new CRC32C());
-      DataInputStream in = new DataInputStream(checked);
+    verifyChecksum(file);
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
       if (in.readLong() != MAGIC) {
         throw new IOException("not a Baton snapshot");
       }
@@ -174,6 +172,7 @@ public final class SnapshotStore {
         sessions.open(in.readLong(), in.readInt());
       }
       DataTree tree = new DataTree();
+      DataTree.Restorer restorer = tree.restorer();
       long nodes = in.readLong();
       for (long i = 0; i < nodes; i++) {
         String path = new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
@@ -187,20 +186,37 @@ public final class SnapshotStore {
         int cversion = in.readInt();
         int aversion = in.readInt();
         long owner = in.readLong();
-        tree.restore(path, data, new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, owner,
+        restorer.restore(path, data, new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, owner,
             data.length, 0, pzxid));
-      }
-      long computed = checked.getChecksum().getValue();
-      long stored = new DataInputStream(raw).readLong();
-      if (computed != stored) {
-        throw new IOException("checksum mismatch");
-      }
-      if (raw.read() != -1) {
-        throw new IOException("trailing bytes");
       }
       return new Loaded(zxid, tree, sessions, file);
     } catch (EOFException e) {
       throw new IOException("truncated snapshot", e);
+    }
+  }
+
+  /** Checks the CRC32C trailer over the whole file (one sequential pass) before parsing it. */
+  private static void verifyChecksum(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size < 8) {
+      throw new IOException("truncated snapshot");
+    }
+    CRC32C crc = new CRC32C();
+    byte[] buf = new byte[1 << 20];
+    long remaining = size - 8;
+    try (InputStream in = Files.newInputStream(file)) {
+      while (remaining > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
+        if (n < 0) {
+          throw new IOException("truncated snapshot");
+        }
+        crc.update(buf, 0, n);
+        remaining -= n;
+      }
+      long stored = new DataInputStream(in).readLong();
+      if (stored != crc.getValue()) {
+        throw new IOException("checksum mismatch");
+      }
     }
   }
 
