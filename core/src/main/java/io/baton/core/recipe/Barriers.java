@@ -103,33 +103,8 @@ final class Barriers {
     }
     byte[] dirData = Documents.bytes(Documents.object().put("size", size));
     Op.Create create = new Op.Create(path, new byte[0], CreateMode.EPHEMERAL, 0, false);
-    return ensureDir(session, dir, dirData, false)
-        .thenCompose(v -> Async.submit(coordinator, session, create))
-        .handle((r, t) -> {
-          if (t == null) {
-            return CompletableFuture.completedFuture(r);
-          }
-          if (!Async.is(t, ErrorCode.NO_NODE)) {
-            return Async.<List<io.baton.core.txn.OpResult>>failed(Async.cause(t));
-          }
-          // the (container) directory was reaped after we saw it: make it again, ordered after the reap
-          return ensureDir(session, dir, dirData, true).thenCompose(v -> Async.submit(coordinator, session, create));
-        })
-        .thenCompose(f -> f)
+    return Containers.createIn(coordinator, session, dir, dirData, create)
         .thenCompose(r -> wait(session, dir, n -> n >= size, timeoutMs));
-  }
-
-  private CompletableFuture<Void> ensureDir(long session, String dir, byte[] data, boolean force) {
-    if (!force && coordinator.exists(0, dir, false) != null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return Async.submit(coordinator, session, new Op.Create(dir, data, CreateMode.CONTAINER, 0, true))
-        .handle((r, t) -> {
-          if (t != null && !Async.is(t, ErrorCode.NODE_EXISTS)) {
-            throw Async.cause(t);
-          }
-          return null;
-        });
   }
 
   /** Leaves the party; completes once every participant has left. */

@@ -124,7 +124,7 @@ final class Contention {
     byte[] dirData = kind == LockKind.SEMAPHORE ? Documents.bytes(Documents.object().put("permits", permits))
         : new byte[0];
     long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
-    return createContender(session, dir, dirData,
+    return Containers.createIn(coordinator, session, dir, dirData,
             new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false))
         .thenCompose(r -> {
           String path = ((OpResult.Created) r.get(r.size() - 1)).path();
@@ -159,7 +159,7 @@ final class Contention {
     }
     ObjectNode doc = meta == null ? Documents.object() : meta.deepCopy();
     doc.put("owner", owner).put("holds", 1);
-    return createContender(session, dir, new byte[0],
+    return Containers.createIn(coordinator, session, dir, new byte[0],
             new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false))
         .thenApply(r -> {
           String path = ((OpResult.Created) r.get(r.size() - 1)).path();
@@ -169,43 +169,6 @@ final class Contention {
             }
           }
           throw new BatonException(ErrorCode.SESSION_EXPIRED, "candidate " + path + " vanished");
-        });
-  }
-
-  /**
-   * Creates a contender node in {@code dir}, creating the directory first if needed. The directory is
-   * a container: emptied, it may be reaped after we saw it in the committed tree but before our
-   * create is ordered; then the create fails with NoNode and is retried once after re-creating the
-   * directory unconditionally (ordered after the reap; a fresh container is never reaped before its
-   * first child).
-   */
-  private CompletableFuture<List<OpResult>> createContender(long session, String dir, byte[] dirData,
-                                                            Op.Create child) {
-    return ensureDir(session, dir, dirData, false)
-        .thenCompose(v -> Async.submit(coordinator, session, child))
-        .handle((r, t) -> {
-          if (t == null) {
-            return CompletableFuture.completedFuture(r);
-          }
-          if (!Async.is(t, ErrorCode.NO_NODE)) {
-            return Async.<List<OpResult>>failed(Async.cause(t));
-          }
-          return ensureDir(session, dir, dirData, true).thenCompose(v -> Async.submit(coordinator, session, child));
-        })
-        .thenCompose(f -> f);
-  }
-
-  /** Makes sure the contender directory exists (a container, so it disappears when unused). */
-  private CompletableFuture<Void> ensureDir(long session, String dir, byte[] data, boolean force) {
-    if (!force && coordinator.exists(0, dir, false) != null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return Async.submit(coordinator, session, new Op.Create(dir, data, CreateMode.CONTAINER, 0, true))
-        .handle((r, t) -> {
-          if (t != null && !Async.is(t, ErrorCode.NODE_EXISTS)) {
-            throw Async.cause(t);
-          }
-          return null;
         });
   }
 
