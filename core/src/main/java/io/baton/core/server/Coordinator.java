@@ -200,9 +200,9 @@ public final class Coordinator implements AutoCloseable {
       case NONE -> commit(lastAppended);
       case ALWAYS -> startSync();
       case GROUP -> {
-        // sync now if the last group sync started long enough ago; otherwise the timer or the end of
-        // the running sync starts the next one
-        if (!syncInFlight && System.nanoTime() - lastSyncStart >= config.groupCommitMs() * 1_000_000L) {
+        // an idle log syncs at once; while a sync runs, writes gather for the next one, which starts
+        // when it ends or on the group-commit timer
+        if (!syncInFlight) {
           startSync();
         }
       }

@@ -5,11 +5,12 @@ package io.baton.core.server;
  * <ul>
  *   <li>{@code NONE}: once appended to the memory-mapped log (page cache). Survives a process crash
  *   ({@code kill -9}) but not a power loss or kernel crash.</li>
- *   <li>{@code GROUP}: replies are held until a background fsync every {@code groupCommitMs} covers
- *   the write. The default: no acknowledged write is lost even on power loss, and one fsync serves
- *   every write of the interval, so throughput stays high.</li>
- *   <li>{@code ALWAYS}: an fsync starts as soon as a write is appended (writes arriving while one
- *   runs share the next one); lowest latency to durability, most fsyncs.</li>
+ *   <li>{@code GROUP}: replies are held until an fsync that started after the write completes. An
+ *   idle log fsyncs at once; under load fsyncs start at most every {@code groupCommitMs}, each
+ *   covering every write appended before it. The default: no acknowledged write is lost even on
+ *   power loss, and one fsync serves many writes, so throughput stays high.</li>
+ *   <li>{@code ALWAYS}: as {@code GROUP}, but fsyncs run back to back with no spacing; most fsyncs,
+ *   lowest latency under load.</li>
  * </ul>
  */
 public enum Durability {
