@@ -1,0 +1,280 @@
+package io.baton.kafka;
+
+import io.baton.kafka.mapping.Route;
+import io.baton.vertx.api.Protocol;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import io.baton.schemas.event.EventKind;
+
+/**
+ * Settings of a Kafka bridge, read from a JSON object (the verticle's config, or the file given to
+ * {@link BridgeMain}). Every key is optional except {@code producer."bootstrap.servers"}; see the
+ * README's "Kafka bridge" section for the table.
+ */
+public final class BridgeConfig {
+  /** Kinds that go to the membership topic by default. */
+  public static final Set<EventKind> DERIVED = EnumSet.of(EventKind.MEMBER_JOINED, EventKind.MEMBER_LEFT,
+      EventKind.LEADER_ELECTED, EventKind.LEADER_RESIGNED, EventKind.LEADER_LOST, EventKind.LOCK_GRANTED,
+      EventKind.LOCK_RELEASED);
+
+  private final JsonObject json;
+  private final String bridgeId;
+  private final String address;
+  private final String batonHost;
+  private final int batonPort;
+  private final int sessionTimeoutMs;
+  private final String eventsTopic;
+  private final String membershipTopic;
+  private final String checkpointTopic;
+  private final List<Route> routes;
+  private final Map<String, Object> producer;
+  private final Map<String, Object> consumer;
+  private final boolean createTopics;
+  private final int topicPartitions;
+  private final short replicationFactor;
+  private final String startFrom;
+  private final int maxBatchEntries;
+  private final long lingerMs;
+  private final int maxQueuedEntries;
+  private final int maxRecordBytes;
+  private final long backoffInitialMs;
+  private final long backoffMaxMs;
+  private final long stallCheckMs;
+  private final String statusAddress;
+  private final boolean ingressEnabled;
+  private final String commandsTopic;
+  private final String repliesTopic;
+  private final String ingressGroupId;
+  private final long commandTimeoutMs;
+
+  public BridgeConfig(JsonObject c) {
+    this.json = c.copy();
+    this.bridgeId = c.getString("bridgeId", "baton-bridge");
+    if (bridgeId.isEmpty()) {
+      throw new IllegalArgumentException("bridgeId must not be empty");
+    }
+    this.address = c.getString("address", Protocol.DEFAULT_ADDRESS);
+    JsonObject baton = c.getJsonObject("baton", new JsonObject());
+    this.batonHost = baton.getString("host");
+    this.batonPort = baton.getInteger("port", 7181);
+    this.sessionTimeoutMs = c.getInteger("sessionTimeoutMs", 10_000);
+    JsonObject topics = c.getJsonObject("topics", new JsonObject());
+    this.eventsTopic = topics.getString("events", "baton.events");
+    this.membershipTopic = topics.getString("membership", "baton.membership");
+    this.checkpointTopic = topics.getString("checkpoints", "baton.bridge.checkpoints");
+    this.commandsTopic = topics.getString("commands", "baton.commands");
+    this.repliesTopic = topics.getString("replies", "baton.replies");
+    this.routes = parseRoutes(c.getJsonArray("routes"), eventsTopic, membershipTopic);
+    this.producer = toMap(c.getJsonObject("producer", new JsonObject()));
+    if (!producer.containsKey("bootstrap.servers")) {
+      throw new IllegalArgumentException("producer.\"bootstrap.servers\" is required");
+    }
+    this.consumer = toMap(c.getJsonObject("consumer", new JsonObject()));
+    this.createTopics = c.getBoolean("createTopics", true);
+    this.topicPartitions = c.getInteger("topicPartitions", 1);
+    this.replicationFactor = c.getInteger("replicationFactor", -1).shortValue();
+    this.startFrom = String.valueOf(c.getValue("startFrom", "earliest"));
+    this.maxBatchEntries = c.getInteger("maxBatchEntries", 5_000);
+    this.lingerMs = c.getLong("lingerMs", 2L);
+    this.maxQueuedEntries = c.getInteger("maxQueuedEntries", 50_000);
+    this.maxRecordBytes = c.getInteger("maxRecordBytes", 900_000);
+    this.backoffInitialMs = c.getLong("backoffInitialMs", 200L);
+    this.backoffMaxMs = c.getLong("backoffMaxMs", 10_000L);
+    this.stallCheckMs = c.getLong("stallCheckMs", 5_000L);
+    this.statusAddress = c.getString("statusAddress", "baton.kafka.status");
+    JsonObject ingress = c.getJsonObject("ingress", new JsonObject());
+    this.ingressEnabled = ingress.getBoolean("enabled", false);
+    this.ingressGroupId = ingress.getString("groupId", "baton-bridge-" + bridgeId + "-commands");
+    this.commandTimeoutMs = ingress.getLong("commandTimeoutMs", 30_000L);
+    if (maxBatchEntries <= 0 || maxQueuedEntries <= maxBatchEntries) {
+      throw new IllegalArgumentException("need 0 < maxBatchEntries < maxQueuedEntries");
+    }
+  }
+
+  private static Map<String, Object> toMap(JsonObject o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    o.forEach(e -> m.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue())));
+    return m;
+  }
+
+  static List<Route> parseRoutes(JsonArray a, String eventsTopic, String membershipTopic) {
+    List<Route> out = new ArrayList<>();
+    if (a == null) {
+      out.add(new Route("/", DERIVED, membershipTopic, true));
+      out.add(new Route("/", null, eventsTopic, true));
+      return out;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      JsonObject r = a.getJsonObject(i);
+      String prefix = r.getString("prefix", "/");
+      if (!prefix.startsWith("/") || (prefix.length() > 1 && prefix.endsWith("/"))) {
+        throw new IllegalArgumentException("route " + i + ": prefix must be an absolute path without a trailing /: "
+            + prefix);
+      }
+      Set<EventKind> kinds = null;
+      JsonArray k = r.getJsonArray("kinds");
+      if (k != null) {
+        kinds = EnumSet.noneOf(EventKind.class);
+        for (Object o : k) {
+          String name = String.valueOf(o);
+          if (name.equals("DERIVED")) {
+            kinds.addAll(DERIVED);
+          } else {
+            try {
+              kinds.add(EventKind.valueOf(name));
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException("route " + i + ": unknown event kind " + name);
+            }
+          }
+        }
+      }
+      String topic = r.containsKey("topic") ? r.getString("topic") : eventsTopic;
+      out.add(new Route(prefix, kinds, topic == null || topic.isEmpty() ? null : topic,
+          r.getBoolean("includeData", true)));
+    }
+    return out;
+  }
+
+  public JsonObject json() {
+    return json.copy();
+  }
+
+  public String bridgeId() {
+    return bridgeId;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  /** Host of the Baton TCP bridge, or null to use the local event bus. */
+  public String batonHost() {
+    return batonHost;
+  }
+
+  public int batonPort() {
+    return batonPort;
+  }
+
+  public int sessionTimeoutMs() {
+    return sessionTimeoutMs;
+  }
+
+  public String eventsTopic() {
+    return eventsTopic;
+  }
+
+  public String membershipTopic() {
+    return membershipTopic;
+  }
+
+  public String checkpointTopic() {
+    return checkpointTopic;
+  }
+
+  public List<Route> routes() {
+    return routes;
+  }
+
+  /** Producer properties as given (the bridge adds transactional.id, idempotence and serializers). */
+  public Map<String, Object> producer() {
+    return producer;
+  }
+
+  /** Extra consumer properties (checkpoint reader and ingress). */
+  public Map<String, Object> consumer() {
+    return consumer;
+  }
+
+  public boolean createTopics() {
+    return createTopics;
+  }
+
+  public int topicPartitions() {
+    return topicPartitions;
+  }
+
+  public short replicationFactor() {
+    return replicationFactor;
+  }
+
+  /** Where to start without a checkpoint: {@code earliest}, {@code latest} or a zxid. */
+  public String startFrom() {
+    return startFrom;
+  }
+
+  public int maxBatchEntries() {
+    return maxBatchEntries;
+  }
+
+  public long lingerMs() {
+    return lingerMs;
+  }
+
+  public int maxQueuedEntries() {
+    return maxQueuedEntries;
+  }
+
+  public int maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  public long backoffInitialMs() {
+    return backoffInitialMs;
+  }
+
+  public long backoffMaxMs() {
+    return backoffMaxMs;
+  }
+
+  public long stallCheckMs() {
+    return stallCheckMs;
+  }
+
+  public String statusAddress() {
+    return statusAddress;
+  }
+
+  public boolean ingressEnabled() {
+    return ingressEnabled;
+  }
+
+  public String commandsTopic() {
+    return commandsTopic;
+  }
+
+  public String repliesTopic() {
+    return repliesTopic;
+  }
+
+  public String ingressGroupId() {
+    return ingressGroupId;
+  }
+
+  public long commandTimeoutMs() {
+    return commandTimeoutMs;
+  }
+
+  /** The transactional id of the bridge's producer: fixed per bridge id, so a restart fences a zombie. */
+  public String transactionalId() {
+    return String.valueOf(producer.getOrDefault("transactional.id", "baton-bridge-" + bridgeId));
+  }
+
+  /** Connection settings shared by producers, consumers and the admin client. */
+  public Map<String, Object> connection() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    producer.forEach((k, v) -> {
+      if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.")
+          || k.startsWith("ssl.") || k.equals("client.dns.lookup") || k.equals("metadata.recovery.strategy")) {
+        m.put(k, v);
+      }
+    });
+    return m;
+  }
+}

@@ -1,0 +1,233 @@
+package io.baton.kafka.kafka;
+
+import io.baton.kafka.BridgeConfig;
+import io.baton.schemas.event.BridgeCheckpoint;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The bridge's transactional producer: every batch of whole log entries is one Kafka transaction
+ * holding the batch's records and the bridge's checkpoint (last zxid), so after any crash the
+ * checkpoint says exactly which entries are published. {@link #open} runs {@code initTransactions},
+ * which fences an older instance with the same transactional id and aborts its open transaction.
+ * Not thread-safe: one owner thread.
+ */
+public final class TxnPublisher implements AutoCloseable {
+  private final BridgeConfig config;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final Duration timeout;
+  /** How long a checkpoint read waits for open transactions in the checkpoint topic to resolve. */
+  private static final long STABLE_WAIT_MS = 90_000;
+
+  /** Kafka refused this bridge for good (fenced by a newer instance, not authorized, too old a broker). */
+  public static final class FatalKafkaException extends RuntimeException {
+    public FatalKafkaException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private TxnPublisher(BridgeConfig config, KafkaProducer<byte[], byte[]> producer) {
+    this.config = config;
+    this.producer = producer;
+    this.timeout = Duration.ofMillis(Long.parseLong(String.valueOf(
+        config.producer().getOrDefault("max.block.ms", "10000"))));
+  }
+
+  /** Producer properties: the configured ones, plus what exactly-once needs. */
+  public static Properties producerProperties(BridgeConfig config) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+    // a transaction carries up to maxBatchEntries records: large producer batches, few requests
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "baton-bridge-" + config.bridgeId());
+    config.producer().forEach((k, v) -> {
+      if (v != null) {
+        p.put(k, v);
+      }
+    });
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  /** Consumer properties for reading the bridge's topics: connection settings, read_committed. */
+  public static Properties consumerProperties(BridgeConfig config) {
+    Properties p = new Properties();
+    p.putAll(config.connection());
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "baton-bridge-" + config.bridgeId() + "-checkpoint");
+    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    config.consumer().forEach((k, v) -> {
+      if (v != null) {
+        p.put(k, v);
+      }
+    });
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return p;
+  }
+
+  /** Creates the producer and initializes its transactions (fencing any older instance). */
+  public static TxnPublisher open(BridgeConfig config) {
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config));
+    try {
+      producer.initTransactions();
+      return new TxnPublisher(config, producer);
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw classify(e);
+    }
+  }
+
+  /** Fatal errors become {@link FatalKafkaException}; anything else is worth a retry later. */
+  public static RuntimeException classify(RuntimeException e) {
+    if (e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException
+        || e instanceof AuthorizationException || e instanceof UnsupportedVersionException) {
+      return new FatalKafkaException(e.toString(), e);
+    }
+    if (e.getCause() instanceof ProducerFencedException) {
+      return new FatalKafkaException(e.getCause().toString(), e);
+    }
+    return e;
+  }
+
+  /**
+   * The last checkpoint of this bridge (read_committed, so only committed transactions count), or
+   * null if it has none. Call after {@link #open}: it first waits until every transaction with data
+   * in the checkpoint topic at that moment is resolved (the last stable offset reaches the high
+   * watermark seen at the start), because a transaction of the previous instance whose commit was
+   * under way when it died may be completed by the coordinator only after {@code initTransactions}
+   * returned; reading before that would miss its checkpoint and publish its entries again.
+   */
+  public BridgeCheckpoint readCheckpoint() {
+    Properties uncommitted = consumerProperties(config);
+    uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config));
+         KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(uncommitted)) {
+      List<PartitionInfo> infos = consumer.partitionsFor(config.checkpointTopic(), timeout);
+      if (infos == null || infos.isEmpty()) {
+        return null;
+      }
+      List<TopicPartition> parts = new ArrayList<>();
+      for (PartitionInfo i : infos) {
+        parts.add(new TopicPartition(i.topic(), i.partition()));
+      }
+      long deadline = System.nanoTime() + Duration.ofMillis(STABLE_WAIT_MS).toNanos();
+      Map<TopicPartition, Long> highWatermarks = probe.endOffsets(parts, timeout);
+      while (true) {
+        Map<TopicPartition, Long> stable = consumer.endOffsets(parts, timeout);
+        boolean resolved = true;
+        for (TopicPartition tp : parts) {
+          if (stable.get(tp) < highWatermarks.get(tp)) {
+            resolved = false;
+            break;
+          }
+        }
+        if (resolved) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("transactions in " + config.checkpointTopic() + " still unresolved after "
+              + STABLE_WAIT_MS + " ms");
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new org.apache.kafka.common.errors.InterruptException(e);
+        }
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts, timeout));
+      byte[] key = config.bridgeId().getBytes(StandardCharsets.UTF_8);
+      BridgeCheckpoint latest = null;
+      deadline = System.nanoTime() + Math.max(timeout.toNanos(), Duration.ofSeconds(30).toNanos());
+      while (true) {
+        end.entrySet().removeIf(e -> consumer.position(e.getKey(), timeout) >= e.getValue());
+        if (end.isEmpty()) {
+          return latest;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("reading the checkpoint topic " + config.checkpointTopic() + " timed out");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.key() != null && Arrays.equals(r.key(), key) && r.value() != null) {
+            latest = Records.decodeCheckpoint(r.value());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      throw classify(e);
+    }
+  }
+
+  /**
+   * Publishes one batch atomically: the records and the checkpoint, in one transaction. Throws if
+   * the transaction did not commit (then the caller closes this publisher and starts over from the
+   * checkpoint: a new publisher's initTransactions settles the open transaction).
+   */
+  public void commit(List<ProducerRecord<byte[], byte[]>> records, BridgeCheckpoint checkpoint) {
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    try {
+      producer.beginTransaction();
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r, (md, ex) -> {
+          if (ex != null) {
+            failed.compareAndSet(null, ex);
+          }
+        });
+      }
+      producer.send(Records.checkpoint(config.checkpointTopic(), checkpoint), (md, ex) -> {
+        if (ex != null) {
+          failed.compareAndSet(null, ex);
+        }
+      });
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      throw classify(e);
+    }
+    if (failed.get() != null) {
+      // commitTransaction throws when a send failed; this is only a guard
+      throw new KafkaException("a record of the transaction failed", failed.get());
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ZERO);
+  }
+}

@@ -1,0 +1,77 @@
+package io.baton.kafka.support;
+
+import io.baton.kafka.kafka.Records;
+import io.baton.schemas.event.BatonEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads a whole topic as a read_committed consumer would see it now. */
+public final class TopicReader {
+  private TopicReader() {
+  }
+
+  /** One consumed record, value decoded with the published schema. */
+  public record Rec(String topic, int partition, long offset, String key, BatonEvent event,
+                    Map<String, String> headers) {
+  }
+
+  public static List<ConsumerRecord<byte[], byte[]>> raw(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+      if (infos == null || infos.isEmpty()) {
+        return out;
+      }
+      List<TopicPartition> parts = new ArrayList<>();
+      infos.forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(parts, Duration.ofSeconds(10)));
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (true) {
+        end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
+        if (end.isEmpty()) {
+          break;
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("reading " + topic + " timed out");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          out.add(r);
+        }
+      }
+    }
+    out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+        : Long.compare(a.offset(), b.offset()));
+    return out;
+  }
+
+  public static List<Rec> events(String bootstrap, String topic) {
+    List<Rec> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : raw(bootstrap, topic)) {
+      Map<String, String> headers = new HashMap<>();
+      r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+      out.add(new Rec(r.topic(), r.partition(), r.offset(),
+          r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), Records.decodeEvent(r.value()),
+          headers));
+    }
+    return out;
+  }
+}
