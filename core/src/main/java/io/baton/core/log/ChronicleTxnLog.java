@@ -134,6 +134,13 @@ public final class ChronicleTxnLog implements AutoCloseable {
       try {
         FileChannel ch = e.getValue();
         if (ch == null) {
+          if (!e.getKey().exists()) {
+            // purged after a snapshot covered it: nothing left to make durable
+            synchronized (unsynced) {
+              unsynced.remove(e.getKey());
+            }
+            continue;
+          }
           ch = FileChannel.open(e.getKey().toPath(), StandardOpenOption.WRITE);
           newFile = true;
           synchronized (unsynced) {
@@ -237,6 +244,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
       }
       newHorizon = Math.max(newHorizon, last);
       writeHorizon(newHorizon);
+      forget(file);
       Files.deleteIfExists(file.toPath());
       deleted++;
       LOG.info("purged log cycle {} ({}), entries up to zxid 0x{}", cycle, file.getName(), Long.toHexString(last));
@@ -245,6 +253,21 @@ public final class ChronicleTxnLog implements AutoCloseable {
       queue.refreshDirectoryListing();
     }
     return deleted;
+  }
+
+  /** Stops syncing a cycle file that is about to be deleted. */
+  private void forget(File file) {
+    FileChannel ch;
+    synchronized (unsynced) {
+      ch = unsynced.remove(file);
+    }
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // only used for force()
+      }
+    }
   }
 
   /** zxid of the first entry still in the log, or -1 if empty. */

@@ -1,6 +1,7 @@
 package io.baton.vertx.client;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 
 /** An open change stream; events go to the handler given when it was opened. */
 public interface ChangeStream {
@@ -9,4 +10,10 @@ public interface ChangeStream {
 
   /** Stops the stream. */
   Future<Void> close();
+
+  /**
+   * Called if the node ends the stream (e.g. {@code Compacted}: the log was purged while it caught
+   * up); the failure is a {@code BatonException}.
+   */
+  ChangeStream exceptionHandler(Handler<Throwable> handler);
 }

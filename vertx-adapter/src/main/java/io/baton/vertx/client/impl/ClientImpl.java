@@ -41,6 +41,7 @@ public final class ClientImpl implements CoordinationClient {
   private final Map<String, Handler<ChangeEvent>> streamHandlers = new ConcurrentHashMap<>();
   private final Map<String, List<Handler<JsonObject>>> recipeHandlers = new ConcurrentHashMap<>();
   private final Map<String, EntryCollector> entryHandlers = new ConcurrentHashMap<>();
+  private final Map<String, Handler<Throwable>> streamFailureHandlers = new ConcurrentHashMap<>();
 
   /** Groups the changes of one entry (zxid) before handing them over. */
   private static final class EntryCollector {
@@ -131,6 +132,16 @@ public final class ClientImpl implements CoordinationClient {
         }
       }
       case "session" -> sessionLost(n.getString("state"));
+      case "streamFailed" -> {
+        String stream = n.getString("stream");
+        streamHandlers.remove(stream);
+        entryHandlers.remove(stream);
+        Handler<Throwable> h = streamFailureHandlers.remove(stream);
+        if (h != null) {
+          h.handle(BatonException.fromReply(n.getInteger("code", ErrorCode.SYSTEM_ERROR.value()),
+              n.getString("message")));
+        }
+      }
       case "recipe" -> recipeHandlers.getOrDefault(n.getString("recipe") + ":" + n.getString("name"), List.of())
           .forEach(h -> h.handle(n));
       default -> LOG.debug("ignored notification {}", n);
@@ -286,7 +297,14 @@ public final class ClientImpl implements CoordinationClient {
         @Override
         public Future<Void> close() {
           streamHandlers.remove(id);
+          streamFailureHandlers.remove(id);
           return request(new JsonObject().put("op", "closeStream").put("stream", id)).mapEmpty();
+        }
+
+        @Override
+        public ChangeStream exceptionHandler(Handler<Throwable> h) {
+          streamFailureHandlers.put(id, h);
+          return this;
         }
       };
     }).onFailure(t -> streamHandlers.remove(id));
@@ -306,7 +324,14 @@ public final class ClientImpl implements CoordinationClient {
           @Override
           public Future<Void> close() {
             entryHandlers.remove(id);
+            streamFailureHandlers.remove(id);
             return request(new JsonObject().put("op", "closeStream").put("stream", id)).mapEmpty();
+          }
+
+          @Override
+          public ChangeStream exceptionHandler(Handler<Throwable> h) {
+            streamFailureHandlers.put(id, h);
+            return this;
           }
         }).onFailure(t -> entryHandlers.remove(id));
   }
