@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@code <address>.session.<id>}. The coordinator is owned by this verticle's context.
  *
  * <p>Configuration keys (all optional): {@code address}, {@code dataDir} ("data"), {@code nodeId} (1),
- * {@code durability} ("group" | "none" | "always"), {@code groupCommitMs} (2), {@code maxDataBytes}
+ * {@code durability} ("group" | "none" | "always"), {@code groupCommitMs} (0), {@code maxDataBytes}
  * (1048576), {@code minSessionTimeoutMs} (2000), {@code maxSessionTimeoutMs} (60000), {@code tickMs}
  * (100), {@code snapshotEveryEntries} (100000), {@code snapshotsRetained} (3), {@code rollCycle}
  * ("FAST_HOURLY").

@@ -117,7 +117,7 @@ public final class Coordinator implements AutoCloseable {
   /** Starts the timers: session expiry, container/TTL cleanup and group commit. Owner thread. */
   public void start() {
     timers.add(scheduler.periodic(config.tickMs(), this::tick));
-    if (config.durability() == Durability.GROUP) {
+    if (config.durability() == Durability.GROUP && config.groupCommitMs() > 0) {
       timers.add(scheduler.periodic(config.groupCommitMs(), this::groupCommit));
     }
     LOG.info("node {} serving at epoch {} (last zxid 0x{}), durability {}", config.nodeId(), epoch,

@@ -134,9 +134,8 @@ public final class ClientImpl implements CoordinationClient {
       case "session" -> sessionLost(n.getString("state"));
       case "streamFailed" -> {
         String stream = n.getString("stream");
-        streamHandlers.remove(stream);
-        entryHandlers.remove(stream);
-        Handler<Throwable> h = streamFailureHandlers.remove(stream);
+        Handler<Throwable> h = streamFailureHandlers.get(stream);
+        forgetStream(stream);
         if (h != null) {
           h.handle(BatonException.fromReply(n.getInteger("code", ErrorCode.SYSTEM_ERROR.value()),
               n.getString("message")));
@@ -287,53 +286,53 @@ public final class ClientImpl implements CoordinationClient {
   public Future<ChangeStream> openChangeStream(long fromZxid, Handler<ChangeEvent> handler) {
     String id = "c" + streamCounter.incrementAndGet();
     streamHandlers.put(id, handler);
-    return request(new JsonObject().put("op", "openStream").put("fromZxid", fromZxid).put("stream", id)).<ChangeStream>map(r -> {
-      return new ChangeStream() {
-        @Override
-        public String id() {
-          return id;
-        }
-
-        @Override
-        public Future<Void> close() {
-          streamHandlers.remove(id);
-          streamFailureHandlers.remove(id);
-          return request(new JsonObject().put("op", "closeStream").put("stream", id)).mapEmpty();
-        }
-
-        @Override
-        public ChangeStream exceptionHandler(Handler<Throwable> h) {
-          streamFailureHandlers.put(id, h);
-          return this;
-        }
-      };
-    }).onFailure(t -> streamHandlers.remove(id));
+    return openStream(id, fromZxid);
   }
 
   @Override
   public Future<ChangeStream> openEntryStream(long fromZxid, Handler<List<ChangeEvent>> handler) {
     String id = "c" + streamCounter.incrementAndGet();
     entryHandlers.put(id, new EntryCollector(handler));
+    return openStream(id, fromZxid);
+  }
+
+  /** Opens a stream whose handler is already registered under {@code id}. */
+  private Future<ChangeStream> openStream(String id, long fromZxid) {
     return request(new JsonObject().put("op", "openStream").put("fromZxid", fromZxid).put("stream", id))
-        .<ChangeStream>map(r -> new ChangeStream() {
-          @Override
-          public String id() {
-            return id;
-          }
+        .<ChangeStream>map(r -> new StreamHandle(id))
+        .onFailure(t -> forgetStream(id));
+  }
 
-          @Override
-          public Future<Void> close() {
-            entryHandlers.remove(id);
-            streamFailureHandlers.remove(id);
-            return request(new JsonObject().put("op", "closeStream").put("stream", id)).mapEmpty();
-          }
+  private void forgetStream(String id) {
+    streamHandlers.remove(id);
+    entryHandlers.remove(id);
+    streamFailureHandlers.remove(id);
+  }
 
-          @Override
-          public ChangeStream exceptionHandler(Handler<Throwable> h) {
-            streamFailureHandlers.put(id, h);
-            return this;
-          }
-        }).onFailure(t -> entryHandlers.remove(id));
+  /** The client side of an open stream. */
+  private final class StreamHandle implements ChangeStream {
+    private final String id;
+
+    StreamHandle(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public Future<Void> close() {
+      forgetStream(id);
+      return request(new JsonObject().put("op", "closeStream").put("stream", id)).mapEmpty();
+    }
+
+    @Override
+    public ChangeStream exceptionHandler(Handler<Throwable> h) {
+      streamFailureHandlers.put(id, h);
+      return this;
+    }
   }
 
   @Override
