@@ -106,6 +106,7 @@ public final class KafkaBridge {
 
   private volatile boolean running;
   private volatile String broken;
+  private volatile String streamFailed;
   private volatile State state = State.STARTING;
   private volatile long committedZxid = -1;
   private volatile long batonZxid = -1;
@@ -440,7 +441,14 @@ public final class KafkaBridge {
     synchronized (lock) {
       gen = generation;
     }
+    streamFailed = null;
     stream = await(client.openEntryStream(from, events -> enqueue(gen, events)), 30_000, true);
+    stream.exceptionHandler(t -> {
+      streamFailed = t.getMessage();
+      synchronized (lock) {
+        lock.notifyAll();
+      }
+    });
   }
 
   private void closeStream() {
@@ -481,6 +489,10 @@ public final class KafkaBridge {
     while (running) {
       if (broken != null) {
         throw new BatonFailure(broken, true, null);
+      }
+      String ended = streamFailed;
+      if (ended != null) {
+        throw new BatonFailure("Baton ended the change stream: " + ended, false, null);
       }
       flowControl();
       List<Entry> batch = takeBatch();
