@@ -35,6 +35,9 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("chronicle.analytics.disable", "true");
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "baton-logback.xml");
+    }
     Logger log = LoggerFactory.getLogger(Main.class);
     JsonObject config = parse(args);
     Vertx vertx = Vertx.vertx();
