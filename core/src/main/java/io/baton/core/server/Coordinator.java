@@ -396,7 +396,7 @@ public final class Coordinator implements AutoCloseable {
           return;
         }
         LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
-            image.bytes().length, captureMs);
+            image.length(), captureMs);
         if (keepFrom > 0 && !closed) {
           try {
             log.purge(keepFrom);

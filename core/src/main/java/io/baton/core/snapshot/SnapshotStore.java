@@ -4,13 +4,10 @@ import io.baton.core.session.SessionTable;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.Stat;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,63 +42,98 @@ public final class SnapshotStore {
     Files.createDirectories(dir);
   }
 
-  /** A serialized snapshot not yet on disk. */
-  public record Image(long zxid, byte[] bytes) {
+  /** A serialized snapshot not yet on disk: {@code length} bytes of {@code bytes}, without the checksum. */
+  public record Image(long zxid, byte[] bytes, int length) {
   }
 
   /** A snapshot loaded from disk. */
   public record Loaded(long zxid, DataTree tree, SessionTable sessions, Path file) {
   }
 
-  /** Serializes the state as of {@code zxid}; call on the thread that owns the state. */
+  /**
+   * Serializes the state as of {@code zxid}; call on the thread that owns the state. Only copies
+   * bytes (no checksum, no ordering of children), so the owner thread pauses as briefly as possible;
+   * {@link #write} adds the checksum on the calling (worker) thread.
+   */
   public static Image capture(long zxid, DataTree tree, SessionTable sessions) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
-        64 + tree.nodeCount() * 96));
-    CheckedOutputStream checked = new CheckedOutputStream(buf, new CRC32C());
-    DataOutputStream out = new DataOutputStream(checked);
-    try {
-      out.writeLong(MAGIC);
-      out.writeInt(FORMAT);
-      out.writeLong(zxid);
-      out.writeLong(sessions.highestId());
-      Map<Long, Integer> open = sessions.sessions();
-      out.writeInt(open.size());
-      for (Map.Entry<Long, Integer> s : open.entrySet()) {
-        out.writeLong(s.getKey());
-        out.writeInt(s.getValue());
-      }
-      out.writeLong(tree.nodeCount());
-      tree.walk((path, node) -> {
-        try {
-          writeNode(out, path, node.data(), node.stat());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      out.flush();
-      long crc = checked.getChecksum().getValue();
-      new DataOutputStream(buf).writeLong(crc);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ImageBuffer out = new ImageBuffer((int) Math.min(Integer.MAX_VALUE - 16, 64 + tree.nodeCount() * 200));
+    out.putLong(MAGIC);
+    out.putInt(FORMAT);
+    out.putLong(zxid);
+    out.putLong(sessions.highestId());
+    Map<Long, Integer> open = sessions.sessions();
+    out.putInt(open.size());
+    for (Map.Entry<Long, Integer> s : open.entrySet()) {
+      out.putLong(s.getKey());
+      out.putInt(s.getValue());
     }
-    return new Image(zxid, buf.toByteArray());
+    out.putLong(tree.nodeCount());
+    tree.walkUnordered((path, node) -> {
+      Stat st = node.stat();
+      byte[] p = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] data = node.data();
+      out.putInt(p.length);
+      out.put(p);
+      out.putInt(data.length);
+      out.put(data);
+      out.putLong(st.czxid());
+      out.putLong(st.mzxid());
+      out.putLong(st.pzxid());
+      out.putLong(st.ctime());
+      out.putLong(st.mtime());
+      out.putInt(st.version());
+      out.putInt(st.cversion());
+      out.putInt(st.aversion());
+      out.putLong(st.ephemeralOwner());
+    });
+    return new Image(zxid, out.array(), out.length());
   }
 
-  private static void writeNode(DataOutputStream out, String path, byte[] data, Stat s) throws IOException {
-    byte[] p = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    out.writeInt(p.length);
-    out.write(p);
-    out.writeInt(data.length);
-    out.write(data);
-    out.writeLong(s.czxid());
-    out.writeLong(s.mzxid());
-    out.writeLong(s.pzxid());
-    out.writeLong(s.ctime());
-    out.writeLong(s.mtime());
-    out.writeInt(s.version());
-    out.writeInt(s.cversion());
-    out.writeInt(s.aversion());
-    out.writeLong(s.ephemeralOwner());
+  /** A growable big-endian byte buffer without synchronization. */
+  private static final class ImageBuffer {
+    private byte[] buf;
+    private int len;
+
+    ImageBuffer(int initial) {
+      buf = new byte[Math.max(64, initial)];
+    }
+
+    private void ensure(int extra) {
+      if (len + extra > buf.length) {
+        long grown = Math.max((long) len + extra, (long) buf.length * 3 / 2);
+        if (grown > Integer.MAX_VALUE - 16) {
+          throw new IllegalStateException("snapshot larger than 2 GiB");
+        }
+        buf = java.util.Arrays.copyOf(buf, (int) grown);
+      }
+    }
+
+    void putInt(int v) {
+      ensure(4);
+      buf[len++] = (byte) (v >>> 24);
+      buf[len++] = (byte) (v >>> 16);
+      buf[len++] = (byte) (v >>> 8);
+      buf[len++] = (byte) v;
+    }
+
+    void putLong(long v) {
+      putInt((int) (v >>> 32));
+      putInt((int) v);
+    }
+
+    void put(byte[] b) {
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, len, b.length);
+      len += b.length;
+    }
+
+    byte[] array() {
+      return buf;
+    }
+
+    int length() {
+      return len;
+    }
   }
 
   /** Writes an image atomically (temp file, fsync, rename, directory fsync). Blocking. */
@@ -111,7 +142,16 @@ public final class SnapshotStore {
     Path tmp = dir.resolve(fileName(image.zxid()) + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(java.nio.ByteBuffer.wrap(image.bytes()));
+      CRC32C crc = new CRC32C();
+      crc.update(image.bytes(), 0, image.length());
+      java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(image.bytes(), 0, image.length());
+      while (body.hasRemaining()) {
+        ch.write(body);
+      }
+      java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(8).putLong(0, crc.getValue());
+      while (trailer.hasRemaining()) {
+        ch.write(trailer);
+      }
       ch.force(true);
     }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

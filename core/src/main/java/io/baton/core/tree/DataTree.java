@@ -113,6 +113,21 @@ public final class DataTree {
     walk("/", root, visitor);
   }
 
+  /** Visits every node, parents before children, children in no particular order (faster). */
+  public void walkUnordered(NodeVisitor visitor) {
+    walkUnordered("/", root, visitor);
+  }
+
+  private void walkUnordered(String path, Znode node, NodeVisitor visitor) {
+    visitor.visit(path, node);
+    if (node.numChildren() == 0) {
+      return;
+    }
+    for (Map.Entry<String, Znode> child : node.children().entrySet()) {
+      walkUnordered(Paths.child(path, child.getKey()), child.getValue(), visitor);
+    }
+  }
+
   private void walk(String path, Znode node, NodeVisitor visitor) {
     visitor.visit(path, node);
     if (node.numChildren() == 0) {
