@@ -3,18 +3,12 @@ package io.baton.core.log;
 import io.baton.schemas.log.LogEntry;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.text.ParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -49,8 +43,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
   private final LogCodec codec = new LogCodec();
   private final CRC32C crc = new CRC32C();
   private final Path horizonFile;
-  private final Map<File, FileChannel> unsynced = new LinkedHashMap<>();
-  private volatile File currentFile;
+  private final CycleFileSync cycleFiles;
   private volatile long lastZxid;
   private volatile long horizon;
 
@@ -62,6 +55,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
     this.horizon = Files.exists(horizonFile)
         ? Long.parseLong(Files.readString(horizonFile, StandardCharsets.US_ASCII).trim()) : 0;
     this.queue = build(dir, options, options.timeProvider());
+    this.cycleFiles = new CycleFileSync(dir);
     this.appender = queue.createAppender();
     this.lastZxid = findLastZxid();
   }
@@ -109,13 +103,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
       bytes.write(payload);
     }
     index = appender.lastIndexAppended();
-    File file = appender.currentFile();
-    if (file != null) {
-      synchronized (unsynced) {
-        unsynced.putIfAbsent(file, null);
-      }
-      currentFile = file;
-    }
+    cycleFiles.touched(appender.currentFile());
     lastZxid = entry.getZxid();
     return index;
   }
@@ -125,42 +113,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
    * directory when a file is new). Blocking; safe to call from a worker thread while the owner appends.
    */
   public void sync() {
-    List<Map.Entry<File, FileChannel>> files;
-    synchronized (unsynced) {
-      files = new ArrayList<>(unsynced.entrySet());
-    }
-    boolean newFile = false;
-    for (Map.Entry<File, FileChannel> e : files) {
-      try {
-        FileChannel ch = e.getValue();
-        if (ch == null) {
-          if (!e.getKey().exists()) {
-            // purged after a snapshot covered it: nothing left to make durable
-            synchronized (unsynced) {
-              unsynced.remove(e.getKey());
-            }
-            continue;
-          }
-          ch = FileChannel.open(e.getKey().toPath(), StandardOpenOption.WRITE);
-          newFile = true;
-          synchronized (unsynced) {
-            unsynced.put(e.getKey(), ch);
-          }
-        }
-        ch.force(false);
-        if (!e.getKey().equals(currentFile)) {
-          synchronized (unsynced) {
-            unsynced.remove(e.getKey());
-          }
-          ch.close();
-        }
-      } catch (IOException ex) {
-        throw new UncheckedIOException("sync of " + e.getKey() + " failed", ex);
-      }
-    }
-    if (newFile) {
-      fsyncDirectory(dir);
-    }
+    cycleFiles.sync();
   }
 
   /** A reader positioned before the first entry with zxid greater than {@code afterZxid}. */
@@ -244,7 +197,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
       }
       newHorizon = Math.max(newHorizon, last);
       writeHorizon(newHorizon);
-      forget(file);
+      cycleFiles.forget(file);
       Files.deleteIfExists(file.toPath());
       deleted++;
       LOG.info("purged log cycle {} ({}), entries up to zxid 0x{}", cycle, file.getName(), Long.toHexString(last));
@@ -253,21 +206,6 @@ public final class ChronicleTxnLog implements AutoCloseable {
       queue.refreshDirectoryListing();
     }
     return deleted;
-  }
-
-  /** Stops syncing a cycle file that is about to be deleted. */
-  private void forget(File file) {
-    FileChannel ch;
-    synchronized (unsynced) {
-      ch = unsynced.remove(file);
-    }
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // only used for force()
-      }
-    }
   }
 
   /** zxid of the first entry still in the log, or -1 if empty. */
@@ -288,13 +226,8 @@ public final class ChronicleTxnLog implements AutoCloseable {
   }
 
   private void writeHorizon(long value) throws IOException {
-    Path tmp = horizonFile.resolveSibling(horizonFile.getFileName() + ".tmp");
-    Files.writeString(tmp, Long.toString(value), StandardCharsets.US_ASCII);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, horizonFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(horizonFile.getParent());
+    DurableFiles.writeAtomically(horizonFile,
+        java.nio.ByteBuffer.wrap(Long.toString(value).getBytes(StandardCharsets.US_ASCII)));
     horizon = value;
   }
 
@@ -334,14 +267,6 @@ public final class ChronicleTxnLog implements AutoCloseable {
     return last;
   }
 
-  static void fsyncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      LOG.debug("directory fsync of {} not supported: {}", dir, e.toString());
-    }
-  }
-
   LogOptions options() {
     return options;
   }
@@ -352,18 +277,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
 
   @Override
   public void close() {
-    synchronized (unsynced) {
-      for (FileChannel ch : unsynced.values()) {
-        if (ch != null) {
-          try {
-            ch.close();
-          } catch (IOException ignored) {
-            // closing a channel we only used for force()
-          }
-        }
-      }
-      unsynced.clear();
-    }
+    cycleFiles.close();
     appender.close();
     queue.close();
   }

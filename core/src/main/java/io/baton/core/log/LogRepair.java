@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -29,7 +28,7 @@ public final class LogRepair {
   /** Rewrites the closed log in {@code dir} keeping only excerpts before {@code badIndex}. */
   public static long cut(Path dir, LogOptions options, long badIndex) throws IOException {
     Path repaired = dir.resolveSibling(dir.getFileName() + ".repair");
-    deleteTree(repaired);
+    DurableFiles.deleteTree(repaired);
     RollCycle roll = options.rollCycle();
     SetTimeProvider time = new SetTimeProvider(0);
     long copied = 0;
@@ -56,23 +55,13 @@ public final class LogRepair {
         }
       }
     }
+    DurableFiles.fsyncTree(repaired);
     Path aside = dir.resolveSibling(dir.getFileName() + ".corrupt-" + System.currentTimeMillis());
     Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
     Files.move(repaired, dir, StandardCopyOption.ATOMIC_MOVE);
-    ChronicleTxnLog.fsyncDirectory(dir.getParent());
+    DurableFiles.fsyncDirectory(dir.getParent());
     LOG.warn("cut the log in {} at index 0x{}: kept {} entries, damaged queue moved to {}", dir,
         Long.toHexString(badIndex), copied, aside.getFileName());
     return copied;
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path f : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.delete(f);
-      }
-    }
   }
 }

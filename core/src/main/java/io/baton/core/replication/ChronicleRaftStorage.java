@@ -1,22 +1,16 @@
 package io.baton.core.replication;
 
-import java.io.File;
+import io.baton.core.log.CycleFileSync;
+import io.baton.core.log.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -108,11 +102,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
   private final ExcerptAppender appender;
   private final CRC32C crc = new CRC32C();
   private final ByteBuffer header = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
-  /** Cycle files written since the last sync. */
-  private final Set<File> dirty = new LinkedHashSet<>();
-  /** Channels kept open for force(): the current cycle file's. */
-  private final Map<File, FileChannel> channels = new HashMap<>();
-  private File currentFile;
+  private final CycleFileSync cycleFiles;
   private HardState hardState;
   private HardState pendingHardState;
   private long lastIndex;
@@ -123,6 +113,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
     this.dir = dir.toAbsolutePath();
     this.options = options;
     this.hardStateFile = sibling(this.dir, ".hardstate");
+    this.cycleFiles = new CycleFileSync(this.dir);
     finishInterruptedRewrite(this.dir);
     Files.createDirectories(this.dir);
     Files.deleteIfExists(sibling(hardStateFile, ".tmp"));
@@ -289,6 +280,13 @@ public final class ChronicleRaftStorage implements RaftStorage {
   }
 
   private void write(Entry e) {
+    writeExcerpt(appender, e);
+    excerpts++;
+    cycleFiles.touched(appender.currentFile());
+  }
+
+  /** One excerpt: index, term, crc32c over (index, term, length, payload), length, payload. */
+  private void writeExcerpt(ExcerptAppender appender, Entry e) {
     byte[] data = e.data() == null ? new byte[0] : e.data();
     int sum = checksum(e.index(), e.term(), data);
     try (DocumentContext dc = appender.writingDocument()) {
@@ -299,38 +297,11 @@ public final class ChronicleRaftStorage implements RaftStorage {
       bytes.writeInt(data.length);
       bytes.write(data);
     }
-    excerpts++;
-    File file = appender.currentFile();
-    if (file != null) {
-      dirty.add(file);
-      currentFile = file;
-    }
   }
 
   @Override
   public void sync() {
-    boolean newFile = false;
-    for (File file : List.copyOf(dirty)) {
-      try {
-        FileChannel ch = channels.get(file);
-        if (ch == null) {
-          ch = FileChannel.open(file.toPath(), StandardOpenOption.WRITE);
-          channels.put(file, ch);
-          newFile = true;
-        }
-        ch.force(false);
-        dirty.remove(file);
-        if (!file.equals(currentFile)) {
-          channels.remove(file);
-          ch.close();
-        }
-      } catch (IOException ex) {
-        throw new UncheckedIOException("sync of " + file + " failed", ex);
-      }
-    }
-    if (newFile) {
-      fsyncDirectory(dir);
-    }
+    cycleFiles.sync();
     if (pendingHardState != null) {
       if (!pendingHardState.equals(hardState)) {
         try {
@@ -364,24 +335,11 @@ public final class ChronicleRaftStorage implements RaftStorage {
 
   @Override
   public void close() {
-    for (FileChannel ch : channels.values()) {
-      closeQuietly(ch);
-    }
-    channels.clear();
-    dirty.clear();
+    cycleFiles.close();
     appender.close();
     queue.close();
   }
 
-  private static void closeQuietly(FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // a channel only used for force()
-      }
-    }
-  }
 
   // ------------------------------------------------------------------ hard state file
 
@@ -414,16 +372,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
     CRC32C c = new CRC32C();
     c.update(b.array(), 0, HARD_STATE_BYTES - 4);
     b.putInt((int) c.getValue()).flip();
-    Path tmp = sibling(file, ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(file.getParent());
+    DurableFiles.writeAtomically(file, b);
   }
 
   // ------------------------------------------------------------------ rewrite
@@ -436,11 +385,11 @@ public final class ChronicleRaftStorage implements RaftStorage {
     }
     if (Files.exists(dir)) {
       // the copy may be incomplete; the original is still in place
-      deleteTree(repair);
+      DurableFiles.deleteTree(repair);
     } else {
       // the copy was complete and fsynced before the original was moved aside
       Files.move(repair, dir, StandardCopyOption.ATOMIC_MOVE);
-      fsyncDirectory(dir.getParent());
+      DurableFiles.fsyncDirectory(dir.getParent());
       LOG.info("finished an interrupted rewrite of {}", dir);
     }
   }
@@ -448,54 +397,18 @@ public final class ChronicleRaftStorage implements RaftStorage {
   /** Replaces the (closed) queue in {@code dir} by one holding exactly {@code entries}. */
   private void rewrite(Path dir, Options options, List<Entry> entries) throws IOException {
     Path repair = sibling(dir, ".repair");
-    deleteTree(repair);
+    DurableFiles.deleteTree(repair);
     try (SingleChronicleQueue q = build(repair, options); ExcerptAppender a = q.createAppender()) {
       for (Entry e : entries) {
-        int sum = checksum(e.index(), e.term(), e.data());
-        try (DocumentContext dc = a.writingDocument()) {
-          Bytes<?> bytes = dc.wire().bytes();
-          bytes.writeLong(e.index());
-          bytes.writeLong(e.term());
-          bytes.writeInt(sum);
-          bytes.writeInt(e.data().length);
-          bytes.write(e.data());
-        }
+        writeExcerpt(a, e);
       }
     }
-    try (Stream<Path> files = Files.list(repair)) {
-      for (Path f : files.toList()) {
-        if (Files.isRegularFile(f)) {
-          try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-            ch.force(true);
-          }
-        }
-      }
-    }
-    fsyncDirectory(repair);
+    DurableFiles.fsyncTree(repair);
     Path aside = sibling(dir, ".corrupt-" + System.currentTimeMillis());
     Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
     Files.move(repair, dir, StandardCopyOption.ATOMIC_MOVE);
-    fsyncDirectory(dir.getParent());
+    DurableFiles.fsyncDirectory(dir.getParent());
     LOG.warn("rewrote the raft log in {} with {} entries; the damaged queue is kept as {}", dir, entries.size(),
         aside.getFileName());
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path f : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.delete(f);
-      }
-    }
-  }
-
-  static void fsyncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      LOG.debug("directory fsync of {} not supported: {}", dir, e.toString());
-    }
   }
 }

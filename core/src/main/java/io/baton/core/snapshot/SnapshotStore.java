@@ -1,5 +1,6 @@
 package io.baton.core.snapshot;
 
+import io.baton.core.log.DurableFiles;
 import io.baton.core.session.SessionTable;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.Stat;
@@ -8,11 +9,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -139,29 +138,13 @@ public final class SnapshotStore {
   /** Writes an image atomically (temp file, fsync, rename, directory fsync). Blocking. */
   public Path write(Image image) throws IOException {
     Path target = dir.resolve(fileName(image.zxid()));
-    Path tmp = dir.resolve(fileName(image.zxid()) + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      CRC32C crc = new CRC32C();
-      crc.update(image.bytes(), 0, image.length());
-      java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(image.bytes(), 0, image.length());
-      while (body.hasRemaining()) {
-        ch.write(body);
-      }
-      java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(8).putLong(0, crc.getValue());
-      while (trailer.hasRemaining()) {
-        ch.write(trailer);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException ignored) {
-      // some file systems cannot fsync a directory
-    }
+    CRC32C crc = new CRC32C();
+    crc.update(image.bytes(), 0, image.length());
+    DurableFiles.writeAtomically(target, ByteBuffer.wrap(image.bytes(), 0, image.length()),
+        ByteBuffer.allocate(8).putLong(0, crc.getValue()));
     return target;
   }
+
 
   /** Snapshot zxids on disk, newest first. */
   public List<Long> list() throws IOException {
