@@ -49,9 +49,20 @@ import org.slf4j.LoggerFactory;
  * (resolve the command into an entry with a zxid and write it to the log), <em>commit</em> (the
  * entry is durable by the policy) and <em>apply</em> (change the tree, reply, notify). Replies and
  * watch events only ever reflect applied entries. Requests of one session are answered in order.
+ *
+ * <p>Alone, a node orders, logs and commits its writes itself. As one node of a cluster (see
+ * {@link #replicate}), only the leader orders writes: it proposes each entry to its
+ * {@link Replication} and applies it once the cluster has committed it; followers forward their
+ * clients' writes to the leader, apply every committed entry, and serve reads from their own state.
+ * Every node appends what it applies to its own transaction log, so change streams, snapshots and
+ * recovery work the same on each.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+  private static final long FORWARD_TIMEOUT_MS = 10_000;
+  private static final long TAG_SEQUENCE = (1L << 56) - 1;
+  private static final Completion<List<OpResult>> IGNORE = (r, e) -> {
+  };
 
   private final CoordinatorConfig config;
   private final Scheduler scheduler;
@@ -65,9 +76,12 @@ public final class Coordinator implements AutoCloseable {
   private final ChronicleTxnLog log;
   private final List<CoordinatorListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
-  private final Map<Long, Integer> sessionPending = new HashMap<>();
+  private final Map<Long, ArrayDeque<Reply>> sessionReplies = new HashMap<>();
+  private final Map<Long, Forwarded> forwarded = new HashMap<>();
   private final List<AutoCloseable> timers = new ArrayList<>();
-  private final long epoch;
+  private Replication replication;
+  private boolean leading;
+  private long forwardSeq;
   private long nextZxid;
   private long lastAppended;
   private long lastApplied;
@@ -88,13 +102,13 @@ public final class Coordinator implements AutoCloseable {
     this.snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
     this.applier = new TxnApplier(tree, sessions);
     long last = Math.max(recovered.lastZxid(), log.lastZxid());
-    this.epoch = (last >>> 32) + 1;
-    this.nextZxid = (epoch << 32) | 1;
+    this.nextZxid = (((last >>> 32) + 1) << 32) | 1;
     this.lastAppended = recovered.lastZxid();
     this.lastApplied = recovered.lastZxid();
     this.lastDurable = recovered.lastZxid();
     long now = scheduler.now();
     long seed = ((long) config.nodeId() << 56) | ((now << 24) >>> 8);
+    this.forwardSeq = now * 1000;
     this.preparer = new TxnPreparer(tree, sessions,
         new TxnPreparer.Limits(config.maxDataBytes(), config.minSessionTimeoutMs(), config.maxSessionTimeoutMs()),
         seed);
@@ -114,14 +128,26 @@ public final class Coordinator implements AutoCloseable {
     return new Coordinator(config, scheduler, Recovery.recover(config.dataDir(), config.log()));
   }
 
+  /**
+   * Makes this node one member of a cluster: writes are committed by {@code replication} instead of
+   * this node's durability policy. Call before {@link #start()}.
+   */
+  public void replicate(Replication replication) {
+    this.replication = replication;
+  }
+
   /** Starts the timers: session expiry, container/TTL cleanup and group commit. Owner thread. */
   public void start() {
     timers.add(scheduler.periodic(config.tickMs(), this::tick));
-    if (config.durability() == Durability.GROUP && config.groupCommitMs() > 0) {
+    if (replication == null && config.durability() == Durability.GROUP && config.groupCommitMs() > 0) {
       timers.add(scheduler.periodic(config.groupCommitMs(), this::groupCommit));
     }
-    LOG.info("node {} serving at epoch {} (last zxid 0x{}), durability {}", config.nodeId(), epoch,
-        Long.toHexString(lastApplied), config.durability());
+    if (replication == null) {
+      LOG.info("node {} serving at epoch {} (last zxid 0x{}), durability {}", config.nodeId(), nextZxid >>> 32,
+          Long.toHexString(lastApplied), config.durability());
+    } else {
+      LOG.info("node {} joining its cluster at zxid 0x{}", config.nodeId(), Long.toHexString(lastApplied));
+    }
   }
 
   public void addListener(CoordinatorListener listener) {
@@ -170,32 +196,26 @@ public final class Coordinator implements AutoCloseable {
       done.complete(null, new BatonException(ErrorCode.NOT_READY, "node is shutting down"));
       return;
     }
-    long now = scheduler.now();
     if (sessionId != 0) {
-      tracker.touch(sessionId, now);
+      touch(sessionId);
+    }
+    if (replication != null && !leading) {
+      forward(sessionId, command, inOrder(sessionId, done));
+      return;
     }
     LogEntry entry;
     try {
-      entry = preparer.prepare(sessionId, command, nextZxid, now);
+      entry = prepare(sessionId, command);
     } catch (BatonException e) {
       replyInOrder(sessionId, () -> done.complete(null, e));
       return;
-    } catch (RuntimeException e) {
-      LOG.error("preparing {} failed", command, e);
-      BatonException err = new BatonException(ErrorCode.SYSTEM_ERROR, String.valueOf(e));
-      replyInOrder(sessionId, () -> done.complete(null, err));
+    }
+    inflight.addLast(new Pending(entry.getZxid(), entry, inOrder(sessionId, done), null));
+    if (replication != null) {
+      replication.propose(0, entry);
       return;
     }
-    nextZxid++;
     log.append(entry);
-    lastAppended = entry.getZxid();
-    inflight.addLast(new Pending(entry.getZxid(), entry, sessionId, done, null));
-    if (sessionId != 0) {
-      sessionPending.merge(sessionId, 1, Integer::sum);
-    }
-    if (command instanceof Command.CloseSession close) {
-      tracker.untrack(close.sessionId());
-    }
     switch (config.durability()) {
       case NONE -> commit(lastAppended);
       case ALWAYS -> startSync();
@@ -207,6 +227,25 @@ public final class Coordinator implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Resolves a command into the next entry; the leader (or the lone node) only. */
+  private LogEntry prepare(long sessionId, Command command) {
+    LogEntry entry;
+    try {
+      entry = preparer.prepare(sessionId, command, nextZxid, scheduler.now());
+    } catch (BatonException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.error("preparing {} failed", command, e);
+      throw new BatonException(ErrorCode.SYSTEM_ERROR, String.valueOf(e));
+    }
+    nextZxid++;
+    lastAppended = entry.getZxid();
+    if (command instanceof Command.CloseSession close) {
+      tracker.untrack(close.sessionId());
+    }
+    return entry;
   }
 
   /**
@@ -247,14 +286,18 @@ public final class Coordinator implements AutoCloseable {
 
   /** Keeps a session alive; fails with SessionExpired if it is unknown or gone. */
   public void heartbeat(long sessionId, Completion<Integer> done) {
-    if (!preparer.isSessionOpen(sessionId) || !tracker.touch(sessionId, scheduler.now())) {
+    if (!preparer.isSessionOpen(sessionId) || !touch(sessionId)) {
       done.complete(null, expired(sessionId));
       return;
     }
     done.complete(sessions.timeout(sessionId), null);
   }
 
-  /** Completes once every write ordered before it is applied (ZooKeeper's sync). */
+  /**
+   * Completes once every write ordered before it is applied (ZooKeeper's sync). In a cluster it is
+   * an empty transaction through the leader, so a read after it sees every write committed before
+   * the sync began, wherever it was made (a linearizable read).
+   */
   public void sync(long sessionId, String path, Completion<String> done) {
     try {
       PathValidator.validate(path);
@@ -263,10 +306,12 @@ public final class Coordinator implements AutoCloseable {
       done.complete(null, e);
       return;
     }
-    if (inflight.isEmpty()) {
+    if (replication != null) {
+      submit(sessionId, new Command.Multi(List.of()), (r, e) -> done.complete(e == null ? path : null, e));
+    } else if (inflight.isEmpty()) {
       done.complete(path, null);
     } else {
-      inflight.addLast(new Pending(lastAppended, null, sessionId, null, () -> done.complete(path, null)));
+      inflight.addLast(new Pending(lastAppended, null, null, () -> done.complete(path, null)));
     }
   }
 
@@ -409,14 +454,194 @@ public final class Coordinator implements AutoCloseable {
     });
   }
 
+  // ---------------------------------------------------------------- cluster (replication driver calls)
+
+  /** Whether this node orders writes: always alone, in a cluster only while it is the ready leader. */
+  public boolean isLeading() {
+    return replication == null || leading;
+  }
+
+  /**
+   * This node leads {@code term} and has applied every entry before the term's first: it orders
+   * writes from now on with zxids of epoch {@code term}, and every open session gets a fresh timeout
+   * (it cannot know when they were last heard of elsewhere).
+   */
+  public void lead(long term) {
+    leading = true;
+    nextZxid = (term << 32) | 1;
+    lastAppended = lastApplied;
+    long now = scheduler.now();
+    for (Map.Entry<Long, Integer> s : sessions.sessions().entrySet()) {
+      tracker.track(s.getKey(), s.getValue(), now);
+    }
+    LOG.info("node {} leads term {} from zxid 0x{} with {} sessions", config.nodeId(), term,
+        Long.toHexString(lastApplied), sessions.sessions().size());
+  }
+
+  /**
+   * This node stopped leading: the writes it ordered that are not applied yet are answered with
+   * ConnectionLoss (the cluster may still commit them; then they are applied like any other entry).
+   */
+  public void stepDown() {
+    if (!leading) {
+      return;
+    }
+    leading = false;
+    preparer.discardPending();
+    lastAppended = lastApplied;
+    List<Pending> dropped = new ArrayList<>(inflight);
+    inflight.clear();
+    for (Pending p : dropped) {
+      if (p.done != null) {
+        p.done.complete(null, connectionLoss("node " + config.nodeId() + " stopped leading"));
+      }
+    }
+    LOG.info("node {} stopped leading at zxid 0x{}; {} unapplied writes answered ConnectionLoss", config.nodeId(),
+        Long.toHexString(lastApplied), dropped.size());
+  }
+
+  /** A new term began: writes forwarded to the previous leader are answered with ConnectionLoss. */
+  public void termChanged() {
+    stepDown();
+    failForwarded(Long.MAX_VALUE);
+  }
+
+  /**
+   * The cluster committed {@code entry}; entries arrive in log order. Appends it to this node's log,
+   * applies it and answers the request it came from if that was made here ({@code origin} is the
+   * tag of a forwarded request, 0 otherwise).
+   */
+  public void applyCommitted(long origin, LogEntry entry) {
+    long zxid = entry.getZxid();
+    if (zxid <= lastApplied) {
+      return;
+    }
+    log.append(entry);
+    lastAppended = Math.max(lastAppended, zxid);
+    Pending head = inflight.peekFirst();
+    if (head != null && head.zxid == zxid) {
+      inflight.pollFirst();
+      apply(head);
+      return;
+    }
+    Forwarded f = origin == 0 ? null : forwarded.remove(origin);
+    apply(new Pending(zxid, entry, f == null ? IGNORE : f.done, null));
+  }
+
+  /**
+   * On the leader: orders a command a follower forwarded under {@code tag}; a refusal goes back
+   * through {@link Replication#reject}. Also used for this node's own requests that waited for a
+   * leader while there was none.
+   */
+  public void submitForwarded(long tag, long sessionId, Command command) {
+    Forwarded own = forwarded.remove(tag);
+    Completion<List<OpResult>> done = own != null ? own.done : (r, e) -> {
+      if (e != null) {
+        replication.reject(tag, e);
+      }
+    };
+    if (!leading) {
+      done.complete(null, connectionLoss("node " + config.nodeId() + " is not the leader"));
+      return;
+    }
+    if (sessionId != 0) {
+      tracker.touch(sessionId, scheduler.now());
+    }
+    LogEntry entry;
+    try {
+      entry = prepare(sessionId, command);
+    } catch (BatonException e) {
+      done.complete(null, e);
+      return;
+    }
+    inflight.addLast(new Pending(entry.getZxid(), entry, done, null));
+    replication.propose(tag, entry);
+  }
+
+  /** Whether a request forwarded under {@code tag} still waits for its outcome. */
+  public boolean isForwardPending(long tag) {
+    return forwarded.containsKey(tag);
+  }
+
+  /** The leader refused the request forwarded under {@code tag}. */
+  public void forwardRejected(long tag, BatonException error) {
+    Forwarded f = forwarded.remove(tag);
+    if (f != null) {
+      f.done.complete(null, error);
+    }
+  }
+
+  /** On the leader: sessions that were active at a follower stay alive. */
+  public void touchSessions(long[] sessionIds) {
+    if (!leading) {
+      return;
+    }
+    long now = scheduler.now();
+    for (long id : sessionIds) {
+      tracker.touch(id, now);
+    }
+  }
+
+  private void forward(long sessionId, Command command, Completion<List<OpResult>> done) {
+    long tag = ((long) config.nodeId() << 56) | (++forwardSeq & TAG_SEQUENCE);
+    forwarded.put(tag, new Forwarded(done, scheduler.now() + FORWARD_TIMEOUT_MS));
+    replication.forward(tag, sessionId, command);
+  }
+
+  private void failForwarded(long now) {
+    if (forwarded.isEmpty()) {
+      return;
+    }
+    List<Long> gone = new ArrayList<>();
+    for (Map.Entry<Long, Forwarded> e : forwarded.entrySet()) {
+      if (e.getValue().deadline <= now) {
+        gone.add(e.getKey());
+      }
+    }
+    for (long tag : gone) {
+      forwarded.remove(tag).done.complete(null, connectionLoss(now == Long.MAX_VALUE
+          ? "the leader changed before the write was applied" : "no answer from the leader in time"));
+    }
+  }
+
+  private static BatonException connectionLoss(String why) {
+    return new BatonException(ErrorCode.CONNECTION_LOSS, why + "; the write may or may not have been applied");
+  }
+
   // ---------------------------------------------------------------- internals
 
+  /** Runs {@code reply} now, or after the replies to the session's earlier writes. */
   private void replyInOrder(long sessionId, Runnable reply) {
-    if (sessionId != 0 && sessionPending.getOrDefault(sessionId, 0) > 0) {
-      inflight.addLast(new Pending(lastAppended, null, sessionId, null, reply));
-    } else {
+    ArrayDeque<Reply> queue = sessionId == 0 ? null : sessionReplies.get(sessionId);
+    if (queue == null) {
       reply.run();
+    } else {
+      Reply r = new Reply();
+      r.action = reply;
+      queue.addLast(r);
     }
+  }
+
+  /**
+   * Reserves the session's next reply slot for a write: its completion is held until the replies
+   * of the session's earlier requests are out (forwarded writes may be answered out of order).
+   */
+  private <T> Completion<T> inOrder(long sessionId, Completion<T> done) {
+    if (sessionId == 0) {
+      return done;
+    }
+    Reply slot = new Reply();
+    sessionReplies.computeIfAbsent(sessionId, k -> new ArrayDeque<>()).addLast(slot);
+    return (result, error) -> {
+      slot.action = () -> done.complete(result, error);
+      ArrayDeque<Reply> queue = sessionReplies.get(sessionId);
+      while (queue != null && !queue.isEmpty() && queue.peekFirst().action != null) {
+        queue.pollFirst().action.run();
+        if (queue.isEmpty()) {
+          sessionReplies.remove(sessionId);
+        }
+      }
+    };
   }
 
   private void checkSession(long sessionId) {
@@ -424,8 +649,15 @@ public final class Coordinator implements AutoCloseable {
       if (!preparer.isSessionOpen(sessionId)) {
         throw expired(sessionId);
       }
-      tracker.touch(sessionId, scheduler.now());
+      touch(sessionId);
     }
+  }
+
+  private boolean touch(long sessionId) {
+    if (replication != null && !leading) {
+      replication.touched(sessionId);
+    }
+    return tracker.touch(sessionId, scheduler.now());
   }
 
   private static long requireWatcher(long sessionId) {
@@ -531,9 +763,6 @@ public final class Coordinator implements AutoCloseable {
         }
       }
     }
-    if (p.sessionId != 0) {
-      decrementPending(p.sessionId);
-    }
     p.done.complete(results, null);
     appliedSinceSnapshot++;
     if (config.snapshotEveryEntries() > 0 && appliedSinceSnapshot >= config.snapshotEveryEntries()
@@ -543,15 +772,17 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
-  private void decrementPending(long sessionId) {
-    sessionPending.computeIfPresent(sessionId, (k, v) -> v <= 1 ? null : v - 1);
-  }
-
   private void tick() {
     if (closed) {
       return;
     }
     long now = scheduler.now();
+    if (replication != null) {
+      failForwarded(now);
+      if (!leading) {
+        return;
+      }
+    }
     for (long sessionId : tracker.expired(now)) {
       tracker.untrack(sessionId);
       LOG.info("session 0x{} expired", Long.toHexString(sessionId));
@@ -594,25 +825,26 @@ public final class Coordinator implements AutoCloseable {
     }
     try {
       log.sync();
-      commit(lastAppended);
+      if (replication == null) {
+        commit(lastAppended);
+      } else {
+        stepDown();
+        failForwarded(Long.MAX_VALUE);
+      }
     } finally {
       log.close();
     }
   }
 
-  private static final class Pending {
-    final long zxid;
-    final LogEntry entry;
-    final long sessionId;
-    final Completion<List<OpResult>> done;
-    final Runnable deferred;
+  private record Pending(long zxid, LogEntry entry, Completion<List<OpResult>> done, Runnable deferred) {
+  }
 
-    Pending(long zxid, LogEntry entry, long sessionId, Completion<List<OpResult>> done, Runnable deferred) {
-      this.zxid = zxid;
-      this.entry = entry;
-      this.sessionId = sessionId;
-      this.done = done;
-      this.deferred = deferred;
-    }
+  /** A write forwarded to the leader, answered when its entry is applied here or when refused. */
+  private record Forwarded(Completion<List<OpResult>> done, long deadline) {
+  }
+
+  /** A reply slot in a session's order; {@code action} is set once the reply is known. */
+  private static final class Reply {
+    Runnable action;
   }
 }

@@ -60,6 +60,14 @@ public final class TxnPreparer {
     pending.retire(zxid);
   }
 
+  /**
+   * Forgets every prepared-but-unapplied entry: they will not be applied through this preparer (a
+   * leader that stepped down; whatever of them the cluster commits arrives as applied entries).
+   */
+  public void discardPending() {
+    pending.clear();
+  }
+
   /** Resolves {@code command} from {@code sessionId} (0 = no session) into the entry {@code zxid}. */
   public LogEntry prepare(long sessionId, Command command, long zxid, long time) {
     Layer layer = new Layer(zxid, time);

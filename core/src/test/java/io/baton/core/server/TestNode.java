@@ -46,6 +46,7 @@ public final class TestNode implements AutoCloseable {
   /** Sessions reported ended by the listener: {sessionId, expired ? 1 : 0}. */
   public final List<long[]> endedSessions = Collections.synchronizedList(new ArrayList<>());
   public final Coordinator coordinator;
+  public final Scheduler scheduler;
 
   public TestNode(CoordinatorConfig config) throws Exception {
     this(config, 0);
@@ -53,8 +54,15 @@ public final class TestNode implements AutoCloseable {
 
   /** A node whose clock starts {@code initialClockOffsetMs} ahead (simulates downtime before a restart). */
   public TestNode(CoordinatorConfig config, long initialClockOffsetMs) throws Exception {
+    this(config, initialClockOffsetMs, node -> {
+    });
+  }
+
+  /** A node on which {@code beforeStart} runs (on the owner thread) after recovery, before the coordinator starts. */
+  public TestNode(CoordinatorConfig config, long initialClockOffsetMs, java.util.function.Consumer<TestNode> beforeStart)
+      throws Exception {
     clockOffset.set(initialClockOffsetMs);
-    Scheduler scheduler = new Scheduler() {
+    this.scheduler = new Scheduler() {
       @Override
       public void runOnOwner(Runnable task) {
         owner.execute(task);
@@ -95,6 +103,7 @@ public final class TestNode implements AutoCloseable {
       }
     });
     call(() -> {
+      beforeStart.accept(this);
       coordinator.start();
       return null;
     });
