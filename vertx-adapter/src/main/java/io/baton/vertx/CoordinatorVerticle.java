@@ -19,7 +19,16 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.baton.core.replication.ChronicleRaftStorage;
+import io.baton.core.replication.ClusterConfig;
+import io.baton.core.replication.RaftReplication;
+import io.baton.core.replication.RaftStorage;
+import io.baton.vertx.cluster.NetPeerNetwork;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +43,19 @@ import org.slf4j.LoggerFactory;
  * (1048576), {@code minSessionTimeoutMs} (2000), {@code maxSessionTimeoutMs} (60000), {@code tickMs}
  * (100), {@code snapshotEveryEntries} (100000), {@code snapshotsRetained} (3), {@code rollCycle}
  * ("FAST_HOURLY").
+ *
+ * <p>Cluster mode: with {@code cluster} (path of a cluster file, see {@link ClusterConfig}) or
+ * {@code clusterConfig} (its text), the node is the member {@code nodeId} of that cluster: it links
+ * to its peers on its peer port and commits writes through Raft (its Raft log lives in
+ * {@code dataDir/raft}). {@code peerServerOptions} / {@code peerClientOptions} (Vert.x
+ * {@code NetServerOptions} / {@code NetClientOptions} as JSON) configure the peer links, e.g. TLS.
  */
 public class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
 
   private Coordinator coordinator;
+  private RaftReplication raft;
+  private NetPeerNetwork network;
   private MessageConsumer<Object> consumer;
   private String address;
 
@@ -62,13 +79,45 @@ public class CoordinatorVerticle extends VerticleBase {
     SharedJsonCodec.register(vertx);
     CoordinatorConfig cfg = coordinatorConfig(config());
     ContextScheduler scheduler = new ContextScheduler(vertx, context);
-    return vertx.executeBlocking(() -> Coordinator.open(cfg, scheduler)).compose(c -> {
-      coordinator = c;
+    ClusterConfig cluster;
+    try {
+      cluster = clusterConfig(config());
+    } catch (IOException | RuntimeException e) {
+      return Future.failedFuture(new BatonException(ErrorCode.BAD_ARGUMENTS, "cluster configuration: " + e.getMessage()));
+    }
+    return vertx.executeBlocking(() -> {
+      Coordinator c = Coordinator.open(cfg, scheduler);
+      RaftStorage storage = null;
+      if (cluster != null) {
+        try {
+          storage = ChronicleRaftStorage.open(cfg.dataDir().resolve("raft"),
+              new ChronicleRaftStorage.Options(cfg.log().rollCycle(), false));
+        } catch (IOException | RuntimeException e) {
+          c.close();
+          throw e;
+        }
+      }
+      return new Opened(c, storage);
+    }).compose(opened -> {
+      coordinator = opened.coordinator();
+      if (cluster != null) {
+        cluster.member(cfg.nodeId());
+        network = new NetPeerNetwork(vertx, cfg.nodeId(), cluster,
+            new NetServerOptions(config().getJsonObject("peerServerOptions", new JsonObject())),
+            new NetClientOptions(config().getJsonObject("peerClientOptions", new JsonObject())));
+        try {
+          raft = new RaftReplication(cfg.nodeId(), cluster, coordinator, scheduler, opened.raftStorage(), network,
+              cfg.durability() != Durability.NONE, new Random());
+        } catch (IOException e) {
+          return Future.failedFuture(e);
+        }
+        network.receiver(raft::receive);
+      }
       coordinator.start();
       ChangeStreams streams = new ChangeStreams(coordinator, scheduler);
       RecipeService recipes = new RecipeService(coordinator, scheduler, cfg.tickMs());
       CommandHandler handler = new CommandHandler(vertx, coordinator, streams,
-          new RecipeHandler(vertx, recipes, address), address);
+          new RecipeHandler(vertx, recipes, address), address).replication(raft);
       coordinator.addListener(new CoordinatorListener() {
         @Override
         public void watchEvent(long sessionId, WatchEvent event) {
@@ -84,14 +133,38 @@ public class CoordinatorVerticle extends VerticleBase {
       });
       consumer = vertx.eventBus().consumer(address, handler::handle);
       LOG.info("Baton serving at event-bus address '{}', data in {}", address, cfg.dataDir().toAbsolutePath());
-      return consumer.completion();
+      if (raft == null) {
+        return consumer.completion();
+      }
+      return consumer.completion().compose(v -> network.listen()).map(n -> {
+        raft.start();
+        return null;
+      });
     });
+  }
+
+  private record Opened(Coordinator coordinator, RaftStorage raftStorage) {
+  }
+
+  /** The cluster this node belongs to, or null for a lone node. */
+  static ClusterConfig clusterConfig(JsonObject c) throws IOException {
+    if (c.containsKey("clusterConfig")) {
+      return ClusterConfig.parse(c.getString("clusterConfig"));
+    }
+    if (c.containsKey("cluster")) {
+      return ClusterConfig.read(Path.of(c.getString("cluster")));
+    }
+    return null;
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
-    return unregistered.compose(v -> {
+    if (raft != null) {
+      raft.close();
+    }
+    Future<Void> linksClosed = network == null ? Future.succeededFuture() : network.close();
+    return Future.join(unregistered, linksClosed).compose(v -> {
       if (coordinator == null) {
         return Future.succeededFuture();
       }
@@ -102,6 +175,11 @@ public class CoordinatorVerticle extends VerticleBase {
         return Future.failedFuture(new BatonException(ErrorCode.SYSTEM_ERROR, "close failed: " + e));
       }
     });
+  }
+
+  /** This node's replication, or null for a lone node; owned by this verticle's context. */
+  public RaftReplication replication() {
+    return raft;
   }
 
   /** The running coordinator (for embedding applications and tests); owned by this verticle's context. */

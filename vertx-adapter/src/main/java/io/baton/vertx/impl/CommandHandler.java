@@ -2,6 +2,7 @@ package io.baton.vertx.impl;
 
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
+import io.baton.core.replication.RaftReplication;
 import io.baton.core.server.Completion;
 import io.baton.core.server.Coordinator;
 import io.baton.core.server.StateDigest;
@@ -47,6 +48,7 @@ public final class CommandHandler {
   private final RecipeHandler recipes;
   private final Map<Long, Map<String, ChangeStreams.Subscription>> sessionStreams = new HashMap<>();
   private long streamCounter;
+  private RaftReplication replication;
 
   public CommandHandler(Vertx vertx, Coordinator coordinator, ChangeStreams streams, RecipeHandler recipes,
                         String address) {
@@ -55,6 +57,12 @@ public final class CommandHandler {
     this.coordinator = coordinator;
     this.streams = streams;
     this.address = address;
+  }
+
+  /** Reports this node's cluster role in {@code info} (cluster mode). */
+  public CommandHandler replication(RaftReplication replication) {
+    this.replication = replication;
+    return this;
   }
 
   /** Handles one request message. */
@@ -207,16 +215,31 @@ public final class CommandHandler {
         m.reply(new JsonObject().put("zxid", d.zxid()).put("digest", Long.toHexString(d.treeDigest()))
             .put("nodes", d.nodeCount()).put("sessions", d.sessions().size()));
       }
-      case "info" -> m.reply(new JsonObject()
-          .put("zxid", coordinator.lastApplied())
-          .put("nodes", coordinator.nodeCount())
-          .put("watches", coordinator.watchCount())
-          .put("streams", streams.size())
-          .put("durability", coordinator.config().durability().name().toLowerCase())
-          .put("logHorizon", coordinator.log().horizon())
-          .put("protocol", Protocol.VERSION));
+      case "info" -> m.reply(info());
       default -> throw new BatonException(ErrorCode.UNIMPLEMENTED, "unknown op '" + op + "'");
     }
+  }
+
+  private JsonObject info() {
+    JsonObject info = new JsonObject()
+        .put("zxid", coordinator.lastApplied())
+        .put("nodes", coordinator.nodeCount())
+        .put("watches", coordinator.watchCount())
+        .put("streams", streams.size())
+        .put("durability", coordinator.config().durability().name().toLowerCase())
+        .put("logHorizon", coordinator.log().horizon())
+        .put("protocol", Protocol.VERSION)
+        .put("nodeId", coordinator.config().nodeId());
+    if (replication == null) {
+      return info.put("role", "standalone");
+    }
+    String role = replication.isReadyLeader() ? "leader"
+        : replication.role() == io.baton.core.replication.RaftNode.Role.LEADER ? "leader_starting" : replication.role().name().toLowerCase();
+    return info.put("role", role)
+        .put("leader", replication.leader())
+        .put("term", replication.term())
+        .put("commitIndex", replication.commitIndex())
+        .put("appliedIndex", replication.appliedIndex());
   }
 
   private void openStream(Message<Object> m, Fields f, long session) {

@@ -1,5 +1,6 @@
 package io.baton.vertx.launcher;
 
+import io.baton.core.replication.ClusterConfig;
 import io.baton.vertx.CoordinatorVerticle;
 import io.baton.vertx.api.Protocol;
 import io.vertx.core.DeploymentOptions;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   java -jar baton-server.jar [--config baton.json] [--data-dir data] [--bridge-port 7181]
  *                              [--bridge-host 127.0.0.1] [--durability group|none|always]
+ *                              [--cluster cluster.cfg --node-id N]
  * </pre>
+ * With {@code --cluster}, the node is member N of that cluster: its bridge listens on the client
+ * address the file gives it and its data lives in {@code data-N} unless told otherwise.
  * The jar's manifest carries the JVM flags Chronicle Queue needs; Chronicle's analytics are off.
  */
 public final class Main {
@@ -86,14 +90,27 @@ public final class Main {
         case "--bridge-host" -> config.put("bridgeHost", require(a, value));
         case "--durability" -> config.put("durability", require(a, value));
         case "--address" -> config.put("address", require(a, value));
+        case "--cluster" -> config.put("cluster", require(a, value));
+        case "--node-id" -> config.put("nodeId", Integer.parseInt(require(a, value)));
         case "-h", "--help" -> {
           System.out.println("usage: baton [--config file.json] [--data-dir data] [--bridge-port 7181] "
-              + "[--bridge-host 127.0.0.1] [--durability group|none|always] [--address baton]");
+              + "[--bridge-host 127.0.0.1] [--durability group|none|always] [--address baton] "
+              + "[--cluster cluster.cfg --node-id N]");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
       i++;
+    }
+    if (config.containsKey("cluster")) {
+      if (!config.containsKey("nodeId")) {
+        throw new IllegalArgumentException("--cluster needs --node-id");
+      }
+      int id = config.getInteger("nodeId");
+      ClusterConfig.Member me = ClusterConfig.read(Path.of(config.getString("cluster"))).member(id);
+      config.put("dataDir", config.getString("dataDir", "data-" + id));
+      config.put("bridgePort", config.getInteger("bridgePort", me.clientPort()));
+      config.put("bridgeHost", config.getString("bridgeHost", me.host()));
     }
     config.put("dataDir", config.getString("dataDir", "data"));
     config.put("bridgeHost", config.getString("bridgeHost", "127.0.0.1"));

@@ -87,6 +87,23 @@ public final class ServerProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGSTOP: the process is frozen (no timers, no I/O) until {@link #resume()}. */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process p = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " failed");
+    }
+  }
+
   /** SIGTERM and wait for a clean exit. */
   public void stop() throws Exception {
     if (process != null && process.isAlive()) {

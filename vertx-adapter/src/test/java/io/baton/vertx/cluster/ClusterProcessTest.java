@@ -1,0 +1,182 @@
+package io.baton.vertx.cluster;
+
+import static io.baton.vertx.cluster.ClusterProcesses.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.baton.core.tree.CreateMode;
+import io.baton.vertx.client.ClientOptions;
+import io.baton.vertx.client.CoordinationClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three Baton processes on loopback: kill -9 the leader or a follower under write load, pause the
+ * leader with SIGSTOP; every acknowledged write must survive on every node, a new leader must take
+ * over, and a restarted node must catch up to the same state.
+ */
+class ClusterProcessTest {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterProcessTest.class);
+  static final String FAST_RAFT = "raft.tickMs=50\nraft.electionTicks=10";
+
+  @TempDir
+  Path tmp;
+  private Vertx vertx;
+  private ClusterProcesses cluster;
+  private final List<CoordinationClient> clients = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    cluster = new ClusterProcesses(vertx, tmp, 3, "group", FAST_RAFT, ClusterProcesses.direct()).startAll();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (CoordinationClient c : clients) {
+      c.close();
+    }
+    cluster.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private CoordinationClient client(int node) throws Exception {
+    CoordinationClient c = await(CoordinationClient.connectBridge(vertx, "127.0.0.1", cluster.clientPort(node),
+        ClientOptions.defaults().withSessionTimeout(30_000)));
+    clients.add(c);
+    return c;
+  }
+
+  private static List<Integer> others(List<Integer> all, int except) {
+    List<Integer> out = new ArrayList<>(all);
+    out.remove(Integer.valueOf(except));
+    return out;
+  }
+
+  private static void awaitAcks(List<Writers> writers, int atLeast, boolean afterMark) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      int n = 0;
+      for (Writers w : writers) {
+        n += afterMark ? w.acksAfterMark.get() : w.acked.size();
+        assertThat(w.failures).isEmpty();
+      }
+      if (n >= atLeast) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("fewer than " + atLeast + " acknowledged writes in 60 s");
+  }
+
+  private void assertEveryAckedWriteOnEveryNode(List<Writers> writers) throws Exception {
+    Set<String> acked = new HashSet<>();
+    writers.forEach(w -> acked.addAll(w.acked));
+    for (int id : cluster.ids()) {
+      CoordinationClient c = client(id);
+      await(c.sync("/"));
+      Set<String> present = new HashSet<>();
+      for (String name : await(c.getChildren("/load", false)).names()) {
+        present.add("/load/" + name);
+      }
+      assertThat(present).as("node %d holds every acknowledged write", id).containsAll(acked);
+    }
+  }
+
+  @Test
+  void killingTheLeaderUnderLoadLosesNoAcknowledgedWrite() throws Exception {
+    int leader = cluster.awaitLeader(cluster.ids(), 30_000);
+    List<Integer> followers = others(cluster.ids(), leader);
+    await(client(followers.get(0)).create("/load", new byte[0], CreateMode.PERSISTENT));
+    List<Writers> writers = new ArrayList<>();
+    for (int f : followers) {
+      writers.add(new Writers(vertx, client(f), "f" + f, 16));
+    }
+    awaitAcks(writers, 1_000, false);
+
+    long killed = System.nanoTime();
+    writers.forEach(Writers::mark);
+    cluster.server(leader).kill9();
+    int next = cluster.awaitLeader(followers, 30_000);
+    awaitAcks(writers, 500, true);
+    long firstAck = writers.stream().mapToLong(w -> w.firstAckAfterMark.get()).filter(t -> t > 0).min()
+        .orElseThrow();
+    LOG.info("leader {} killed; node {} leads; first write acknowledged {} ms after the kill", leader, next,
+        (firstAck - killed) / 1_000_000);
+    for (Writers w : writers) {
+      w.stop();
+      assertThat(w.failures).isEmpty();
+    }
+
+    cluster.server(leader).start();
+    cluster.awaitConverged(cluster.ids(), 60_000);
+    assertEveryAckedWriteOnEveryNode(writers);
+    JsonObject info = cluster.info(leader);
+    assertThat(info.getString("role")).isEqualTo("follower");
+    assertThat(info.getLong("leader")).isEqualTo(next);
+  }
+
+  @Test
+  void killingAFollowerUnderLoadKeepsTheClusterServingAndItCatchesUp() throws Exception {
+    int leader = cluster.awaitLeader(cluster.ids(), 30_000);
+    List<Integer> followers = others(cluster.ids(), leader);
+    int victim = followers.get(0);
+    int survivor = followers.get(1);
+    await(client(leader).create("/load", new byte[0], CreateMode.PERSISTENT));
+    List<Writers> writers = List.of(new Writers(vertx, client(leader), "l", 16),
+        new Writers(vertx, client(survivor), "s", 16));
+    awaitAcks(writers, 1_000, false);
+    writers.forEach(Writers::mark);
+    cluster.server(victim).kill9();
+    awaitAcks(writers, 2_000, true);
+    cluster.server(victim).start();
+    awaitAcks(writers, 3_000, true);
+    for (Writers w : writers) {
+      w.stop();
+      assertThat(w.failures).isEmpty();
+    }
+    assertThat(cluster.awaitLeader(cluster.ids(), 30_000)).isEqualTo(leader);
+    cluster.awaitConverged(cluster.ids(), 60_000);
+    assertEveryAckedWriteOnEveryNode(writers);
+  }
+
+  @Test
+  void aPausedLeaderIsReplacedAndStepsDownWhenItWakes() throws Exception {
+    int leader = cluster.awaitLeader(cluster.ids(), 30_000);
+    List<Integer> followers = others(cluster.ids(), leader);
+    long oldTerm = cluster.info(leader).getLong("term");
+    await(client(followers.get(0)).create("/load", new byte[0], CreateMode.PERSISTENT));
+    Writers writers = new Writers(vertx, client(followers.get(0)), "f", 8);
+    awaitAcks(List.of(writers), 200, false);
+
+    cluster.server(leader).pause();
+    try {
+      writers.mark();
+      int next = cluster.awaitLeader(followers, 30_000);
+      assertThat(next).isNotEqualTo(leader);
+      awaitAcks(List.of(writers), 300, true);
+    } finally {
+      cluster.server(leader).resume();
+    }
+    int after = cluster.awaitLeader(cluster.ids(), 30_000);
+    assertThat(after).isNotEqualTo(leader);
+    JsonObject woke = cluster.info(leader);
+    assertThat(woke.getString("role")).isEqualTo("follower");
+    assertThat(woke.getLong("term")).isGreaterThan(oldTerm);
+    writers.stop();
+    assertThat(writers.failures).isEmpty();
+    cluster.awaitConverged(cluster.ids(), 60_000);
+    assertEveryAckedWriteOnEveryNode(List.of(writers));
+  }
+}

@@ -1,0 +1,173 @@
+package io.baton.vertx.cluster;
+
+import io.baton.vertx.client.ClientOptions;
+import io.baton.vertx.client.impl.BridgeTransport;
+import io.baton.vertx.client.impl.Transport;
+import io.baton.vertx.process.ServerProcess;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Baton cluster of child JVMs on loopback (the real launcher with {@code --cluster}), one data
+ * directory each. Peers can be routed through per-link addresses (e.g. fault-injecting proxies) by
+ * giving each node its own view of the cluster file.
+ */
+public final class ClusterProcesses implements AutoCloseable {
+  private final Vertx vertx;
+  private final Map<Integer, ServerProcess> servers = new TreeMap<>();
+  private final Map<Integer, Integer> clientPorts = new TreeMap<>();
+  private final Map<Integer, Integer> peerPorts = new TreeMap<>();
+
+  /**
+   * @param peerAddress maps (viewing node, peer node, peer's real port) to the port the viewer dials
+   *                    (identity unless links go through proxies)
+   */
+  public ClusterProcesses(Vertx vertx, Path root, int size, String durability, String raftSettings,
+                          PeerRoute peerAddress) throws Exception {
+    this.vertx = vertx;
+    for (int id = 1; id <= size; id++) {
+      clientPorts.put(id, ServerProcess.freePort());
+      peerPorts.put(id, ServerProcess.freePort());
+    }
+    for (int id = 1; id <= size; id++) {
+      StringBuilder cfg = new StringBuilder(raftSettings).append('\n');
+      for (int peer = 1; peer <= size; peer++) {
+        int port = peer == id ? peerPorts.get(peer) : peerAddress.port(id, peer, peerPorts.get(peer));
+        cfg.append("server.").append(peer).append("=127.0.0.1:").append(port).append(':')
+            .append(clientPorts.get(peer)).append('\n');
+      }
+      Path file = root.resolve("cluster-" + id + ".cfg");
+      Files.writeString(file, cfg);
+      servers.put(id, new ServerProcess(root.resolve("node-" + id), clientPorts.get(id), "--cluster", file.toString(),
+          "--node-id", Integer.toString(id), "--durability", durability));
+    }
+  }
+
+  /** Which port node {@code viewer} dials to reach {@code peer}. */
+  @FunctionalInterface
+  public interface PeerRoute {
+    int port(int viewer, int peer, int realPort) throws Exception;
+  }
+
+  public static PeerRoute direct() {
+    return (viewer, peer, port) -> port;
+  }
+
+  public ClusterProcesses startAll() throws Exception {
+    for (ServerProcess s : servers.values()) {
+      s.start();
+    }
+    return this;
+  }
+
+  public ServerProcess server(int id) {
+    return servers.get(id);
+  }
+
+  public int clientPort(int id) {
+    return clientPorts.get(id);
+  }
+
+  public int peerPort(int id) {
+    return peerPorts.get(id);
+  }
+
+  public List<Integer> ids() {
+    return new ArrayList<>(servers.keySet());
+  }
+
+  /** {@code host:port} of every node's bridge. */
+  public List<String> clientAddresses() {
+    List<String> out = new ArrayList<>();
+    clientPorts.values().forEach(p -> out.add("127.0.0.1:" + p));
+    return out;
+  }
+
+  /** A raw request to one node (no session needed). */
+  public JsonObject request(int id, JsonObject body) throws Exception {
+    Transport raw = await(BridgeTransport.connect(vertx, "127.0.0.1", clientPorts.get(id),
+        ClientOptions.defaults()));
+    try {
+      return await(raw.request(body.put("v", 1), 5_000));
+    } finally {
+      raw.close();
+    }
+  }
+
+  public JsonObject info(int id) throws Exception {
+    return request(id, new JsonObject().put("op", "info"));
+  }
+
+  /**
+   * Waits until exactly one of {@code among} is the ready leader and every other one of them
+   * follows it in the same term; returns its id.
+   */
+  public int awaitLeader(List<Integer> among, long timeoutMs) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    String last = "";
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        List<JsonObject> infos = new ArrayList<>();
+        for (int id : among) {
+          infos.add(info(id));
+        }
+        last = infos.toString();
+        long leaders = infos.stream().filter(i -> "leader".equals(i.getString("role"))).count();
+        if (leaders == 1) {
+          JsonObject leader = infos.stream().filter(i -> "leader".equals(i.getString("role"))).findFirst()
+              .orElseThrow();
+          boolean agreed = infos.stream().allMatch(i -> i.getLong("leader") == leader.getLong("nodeId")
+              && i.getLong("term").equals(leader.getLong("term")));
+          if (agreed) {
+            return leader.getInteger("nodeId");
+          }
+        }
+      } catch (Exception e) {
+        last = e.toString();
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no agreed leader among " + among + " in " + timeoutMs + " ms; last: " + last);
+  }
+
+  /** Waits until the given nodes report the same zxid and state digest; returns that digest info. */
+  public JsonObject awaitConverged(List<Integer> among, long timeoutMs) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    String last = "";
+    while (System.currentTimeMillis() < deadline) {
+      List<JsonObject> digests = new ArrayList<>();
+      try {
+        for (int id : among) {
+          digests.add(request(id, new JsonObject().put("op", "digest")));
+        }
+        if (digests.stream().map(JsonObject::encode).distinct().count() == 1) {
+          return digests.get(0);
+        }
+        last = digests.toString();
+      } catch (Exception e) {
+        last = e.toString();
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("nodes " + among + " did not converge in " + timeoutMs + " ms; last: " + last);
+  }
+
+  public static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (ServerProcess s : servers.values()) {
+      s.close();
+    }
+  }
+}
