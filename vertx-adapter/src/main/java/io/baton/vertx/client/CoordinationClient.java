@@ -1,5 +1,6 @@
 package io.baton.vertx.client;
 
+import io.baton.core.error.BatonException;
 import io.baton.core.stream.ChangeEvent;
 import io.baton.core.tree.Children;
 import io.baton.core.tree.CreateMode;
@@ -10,6 +11,7 @@ import io.baton.core.txn.OpResult;
 import io.baton.core.watch.AddWatchMode;
 import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatcherType;
+import io.baton.vertx.client.impl.BridgeEndpoints;
 import io.baton.vertx.client.impl.BridgeTransport;
 import io.baton.vertx.client.impl.ClientImpl;
 import io.baton.vertx.client.impl.EventBusTransport;
@@ -23,6 +25,19 @@ import java.util.List;
  * instance as the {@code CoordinatorVerticle}) or through the TCP event-bus bridge from another
  * process. The client heartbeats its session; failures are {@code BatonException}s carrying
  * ZooKeeper-style codes. Watch notifications go to {@link #watchHandler}.
+ *
+ * <p>A client given several node addresses ({@link #connectBridge(Vertx, List, ClientOptions)})
+ * keeps its session across the loss of its connection, as ZooKeeper's does: requests in flight fail
+ * with {@code CONNECTION_LOSS} (-4; a write's outcome is then unknown), requests issued while it is
+ * disconnected fail at once with {@code CONNECTION_LOSS}, and it reconnects to the nodes in turn
+ * until the session timeout has passed. The node it reconnects to serves it only once it has
+ * applied every zxid the client has seen; the client then registers its watches again (firing the
+ * one-shot watch events it missed, like ZooKeeper's setWatches), resumes its change streams right
+ * after the last change delivered (none missed, none repeated) and renews its recipe subscriptions.
+ * Persistent watches and recipe subscriptions do not replay events that happened while it was
+ * disconnected; use a change stream for a gap-free feed. Likewise a recipe command that failed with
+ * ConnectionLoss (a {@code lock.acquire} waiting, an election's pending leadership) may still take
+ * effect on the node: re-read its state (holders, leader) after RECONNECTED.
  */
 public interface CoordinationClient {
 
@@ -31,10 +46,31 @@ public interface CoordinationClient {
     return ClientImpl.open(vertx, new EventBusTransport(vertx, options), options);
   }
 
-  /** Opens a session through the TCP event-bus bridge at {@code host:port}. */
+  /**
+   * Opens a session through the TCP event-bus bridge at {@code host:port}, over one connection: if
+   * it is lost, requests fail and the session is reported lost once a whole timeout has passed
+   * without a heartbeat. Use {@link #connectBridge(Vertx, List, ClientOptions)} (also with one
+   * address) for a client that reconnects.
+   */
   static Future<CoordinationClient> connectBridge(Vertx vertx, String host, int port, ClientOptions options) {
     return BridgeTransport.connect(vertx, host, port, options)
         .compose(t -> ClientImpl.open(vertx, t, options));
+  }
+
+  /**
+   * Opens a session through the TCP bridge of one of the nodes {@code hostPorts} ({@code "host:port"},
+   * tried from a random one) and fails over to the others when the connection is lost (see the class
+   * comment). Fails with BadArguments for a malformed address, and with the last node's error if
+   * none of them could open the session.
+   */
+  static Future<CoordinationClient> connectBridge(Vertx vertx, List<String> hostPorts, ClientOptions options) {
+    BridgeEndpoints endpoints;
+    try {
+      endpoints = new BridgeEndpoints(vertx, hostPorts, options);
+    } catch (BatonException e) {
+      return Future.failedFuture(e);
+    }
+    return ClientImpl.openFailover(vertx, endpoints, options);
   }
 
   long sessionId();
@@ -79,6 +115,12 @@ public interface CoordinationClient {
    * "closed" (closed elsewhere) or "unreachable" (no heartbeat succeeded for a whole timeout).
    */
   CoordinationClient sessionLostHandler(Handler<String> handler);
+
+  /**
+   * Handler of connection events: DISCONNECTED and RECONNECTED (only for a client with several node
+   * addresses), EXPIRED when the session is lost (after {@link #sessionLostHandler}'s call).
+   */
+  CoordinationClient connectionStateHandler(Handler<ConnectionState> handler);
 
   /** Streams every committed change after {@code fromZxid} to {@code handler}. */
   Future<ChangeStream> openChangeStream(long fromZxid, Handler<ChangeEvent> handler);

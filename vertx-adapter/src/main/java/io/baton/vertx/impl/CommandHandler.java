@@ -5,6 +5,7 @@ import io.baton.core.error.ErrorCode;
 import io.baton.core.replication.RaftReplication;
 import io.baton.core.server.Completion;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.CoordinatorListener;
 import io.baton.core.server.StateDigest;
 import io.baton.core.stream.ChangeEvent;
 import io.baton.core.stream.ChangeStreams;
@@ -18,6 +19,7 @@ import io.baton.core.txn.OpResult;
 import io.baton.core.watch.AddWatchMode;
 import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatcherType;
+import io.baton.schemas.log.LogEntry;
 import io.baton.vertx.api.Fields;
 import io.baton.vertx.api.Protocol;
 import io.baton.vertx.api.SharedJsonCodec;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +40,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes protocol-v1 requests, calls the coordinator and encodes replies. Runs on the
  * coordinator's context. Every failure becomes a reply failure with a Baton/ZooKeeper error code.
+ * Successful replies carry the node's applied {@code zxid}; a request with {@code minZxid} waits
+ * (at most {@link #MIN_ZXID_WAIT_MS}) until the node has applied that zxid.
  */
 public final class CommandHandler {
   private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
+  /** How long a request may wait for the node to reach its {@code minZxid} before NotReady. */
+  static final long MIN_ZXID_WAIT_MS = 5_000;
 
   private final Vertx vertx;
   private final Coordinator coordinator;
@@ -47,8 +54,19 @@ public final class CommandHandler {
   private final String address;
   private final RecipeHandler recipes;
   private final Map<Long, Map<String, ChangeStreams.Subscription>> sessionStreams = new HashMap<>();
+  private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
+  private boolean releaseScheduled;
   private long streamCounter;
   private RaftReplication replication;
+
+  /** A request parked until the node has applied {@code minZxid}. */
+  private record Waiting(long minZxid, Message<Object> message, JsonObject request, long timer)
+      implements Comparable<Waiting> {
+    @Override
+    public int compareTo(Waiting o) {
+      return Long.compare(minZxid, o.minZxid);
+    }
+  }
 
   public CommandHandler(Vertx vertx, Coordinator coordinator, ChangeStreams streams, RecipeHandler recipes,
                         String address) {
@@ -57,6 +75,16 @@ public final class CommandHandler {
     this.coordinator = coordinator;
     this.streams = streams;
     this.address = address;
+    coordinator.addListener(new CoordinatorListener() {
+      @Override
+      public void committed(LogEntry entry, List<ChangeEvent> events) {
+        // serve released requests after this apply has finished, not inside it
+        if (!releaseScheduled && !waiting.isEmpty() && waiting.peek().minZxid() <= coordinator.lastApplied()) {
+          releaseScheduled = true;
+          vertx.runOnContext(v -> releaseWaiting());
+        }
+      }
+    });
   }
 
   /** Reports this node's cluster role in {@code info} (cluster mode). */
@@ -68,12 +96,42 @@ public final class CommandHandler {
   /** Handles one request message. */
   public void handle(Message<Object> message) {
     JsonObject request;
+    long minZxid;
     try {
       request = asJson(message.body());
+      minZxid = new Fields(request).optLong("minZxid", 0);
     } catch (BatonException e) {
       fail(message, e);
       return;
     }
+    if (minZxid > coordinator.lastApplied()) {
+      long timer = vertx.setTimer(MIN_ZXID_WAIT_MS, t -> notReached(message));
+      waiting.add(new Waiting(minZxid, message, request, timer));
+      return;
+    }
+    serve(message, request);
+  }
+
+  private void releaseWaiting() {
+    releaseScheduled = false;
+    while (!waiting.isEmpty() && waiting.peek().minZxid() <= coordinator.lastApplied()) {
+      Waiting w = waiting.poll();
+      vertx.cancelTimer(w.timer());
+      serve(w.message(), w.request());
+    }
+  }
+
+  private void notReached(Message<Object> message) {
+    Waiting w = waiting.stream().filter(x -> x.message() == message).findFirst().orElse(null);
+    if (w != null) {
+      waiting.remove(w);
+      fail(message, new BatonException(ErrorCode.NOT_READY, "this node has applied zxid 0x"
+          + Long.toHexString(coordinator.lastApplied()) + ", the request needs minZxid 0x"
+          + Long.toHexString(w.minZxid()) + ", not reached within " + MIN_ZXID_WAIT_MS + " ms"));
+    }
+  }
+
+  private void serve(Message<Object> message, JsonObject request) {
     try {
       dispatch(message, request);
     } catch (BatonException e) {
@@ -207,7 +265,7 @@ public final class CommandHandler {
           throw BatonException.badArguments("no stream '" + id + "' for this session");
         }
         s.close();
-        m.reply(new JsonObject().put("stream", id));
+        m.reply(new JsonObject().put("stream", id).put("zxid", coordinator.lastApplied()));
       }
       case "snapshot" -> coordinator.snapshot(reply(m, z -> new JsonObject().put("zxid", z)));
       case "digest" -> {
@@ -286,12 +344,17 @@ public final class CommandHandler {
     return new JsonObject();
   }
 
-  private static <T> Completion<T> reply(Message<Object> m, Function<T, JsonObject> encode) {
+  /** Replies with the encoded result plus the node's applied zxid (unless the reply names a zxid already). */
+  private <T> Completion<T> reply(Message<Object> m, Function<T, JsonObject> encode) {
     return (result, error) -> {
       if (error != null) {
         fail(m, error);
       } else {
-        m.reply(encode.apply(result), SharedJsonCodec.OPTIONS);
+        JsonObject body = encode.apply(result);
+        if (!body.containsKey("zxid")) {
+          body.put("zxid", coordinator.lastApplied());
+        }
+        m.reply(body, SharedJsonCodec.OPTIONS);
       }
     };
   }

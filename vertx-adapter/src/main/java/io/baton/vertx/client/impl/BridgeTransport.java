@@ -34,6 +34,7 @@ public final class BridgeTransport implements Transport {
   private final Map<String, Promise<JsonObject>> pending = new HashMap<>();
   private final Map<String, Long> timers = new HashMap<>();
   private final Map<String, Handler<JsonObject>> subscriptions = new HashMap<>();
+  private Handler<Void> closeHandler;
   private long counter;
   private boolean closed;
 
@@ -57,12 +58,26 @@ public final class BridgeTransport implements Transport {
       }
     });
     socket.handler(parser);
-    socket.closeHandler(v -> failAll("connection to the Baton bridge closed"));
+    socket.closeHandler(v -> {
+      boolean unexpected = !closed;
+      closed = true;
+      if (unexpected && closeHandler != null) {
+        closeHandler.handle(null);
+      }
+      failAll("connection to the Baton bridge closed");
+    });
   }
 
   /** Connects to a bridge; call from a Vert.x context (the client's). */
   public static Future<Transport> connect(Vertx vertx, String host, int port, ClientOptions options) {
-    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
+    return connect(vertx, host, port, options, 10_000);
+  }
+
+  /** As {@link #connect(Vertx, String, int, ClientOptions)} giving up on the TCP connect after {@code connectTimeoutMs}. */
+  public static Future<Transport> connect(Vertx vertx, String host, int port, ClientOptions options,
+                                          int connectTimeoutMs) {
+    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+        .setConnectTimeout(connectTimeoutMs));
     return client.connect(port, host).map(s -> (Transport) new BridgeTransport(vertx, client, s, options))
         .recover(t -> {
           client.close();
@@ -169,6 +184,12 @@ public final class BridgeTransport implements Transport {
       e.getValue().tryFail(new BatonException(ErrorCode.SYSTEM_ERROR, why));
     }
     pending.clear();
+  }
+
+  @Override
+  public Transport closeHandler(Handler<Void> handler) {
+    this.closeHandler = handler;
+    return this;
   }
 
   @Override

@@ -16,4 +16,12 @@ public interface Transport {
   Future<Void> subscribe(String address, Handler<JsonObject> handler);
 
   Future<Void> close();
+
+  /**
+   * Called once when the connection is lost on its own (not after {@link #close()}), before the
+   * requests still waiting fail. Transports without a connection of their own never call it.
+   */
+  default Transport closeHandler(Handler<Void> handler) {
+    return this;
+  }
 }
