@@ -4,6 +4,9 @@ import static io.baton.vertx.cluster.ClusterProcesses.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.core.tree.CreateMode;
+import io.baton.core.watch.AddWatchMode;
+import io.baton.core.watch.WatchEvent;
+import io.baton.vertx.client.ConnectionState;
 import io.baton.vertx.client.ClientOptions;
 import io.baton.vertx.client.CoordinationClient;
 import io.vertx.core.Vertx;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,6 +129,57 @@ class ClusterProcessTest {
     JsonObject info = cluster.info(leader);
     assertThat(info.getString("role")).isEqualTo("follower");
     assertThat(info.getLong("leader")).isEqualTo(next);
+  }
+
+  @Test
+  void aClientOfAKilledLeaderFailsOverKeepingItsSessionEphemeralsAndWatches() throws Exception {
+    int leader = cluster.awaitLeader(cluster.ids(), 30_000);
+    CoordinationClient c = null;
+    for (int attempt = 0; attempt < 20 && c == null; attempt++) {
+      CoordinationClient candidate = await(CoordinationClient.connectBridge(vertx, cluster.clientAddresses(),
+          ClientOptions.defaults().withSessionTimeout(10_000)));
+      clients.add(candidate);
+      if (await(candidate.request(new JsonObject().put("op", "info"))).getInteger("nodeId") == leader) {
+        c = candidate;
+      }
+    }
+    assertThat(c).as("a client attached to the leader").isNotNull();
+    long session = c.sessionId();
+    List<WatchEvent> events = new CopyOnWriteArrayList<>();
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    c.watchHandler(events::add).connectionStateHandler(states::add);
+    await(c.create("/members", new byte[0], CreateMode.PERSISTENT));
+    await(c.create("/members/me", new byte[0], CreateMode.EPHEMERAL));
+    await(c.create("/cfg", new byte[0], CreateMode.PERSISTENT));
+    await(c.addWatch("/cfg", AddWatchMode.PERSISTENT_RECURSIVE));
+
+    long killed = System.nanoTime();
+    cluster.server(leader).kill9();
+    long deadline = System.currentTimeMillis() + 20_000;
+    String written = null;
+    while (written == null && System.currentTimeMillis() < deadline) {
+      try {
+        written = await(c.create("/after-failover", new byte[0], CreateMode.PERSISTENT));
+      } catch (Exception e) {
+        Thread.sleep(20);
+      }
+    }
+    assertThat(written).as("a write through the failed-over client").isEqualTo("/after-failover");
+    LOG.info("client of killed leader {} wrote again {} ms after the kill", leader,
+        (System.nanoTime() - killed) / 1_000_000);
+    assertThat(c.sessionId()).isEqualTo(session);
+    assertThat(states).contains(ConnectionState.DISCONNECTED, ConnectionState.RECONNECTED)
+        .doesNotContain(ConnectionState.EXPIRED);
+    int other = others(cluster.ids(), leader).get(0);
+    CoordinationClient observer = client(other);
+    await(observer.sync("/"));
+    assertThat(await(observer.exists("/members/me", false))).as("the ephemeral outlived its node").isNotNull();
+    await(observer.create("/cfg/x", new byte[0], CreateMode.PERSISTENT));
+    long until = System.currentTimeMillis() + 10_000;
+    while (events.stream().noneMatch(e -> "/cfg/x".equals(e.path())) && System.currentTimeMillis() < until) {
+      Thread.sleep(20);
+    }
+    assertThat(events).anySatisfy(e -> assertThat(e.path()).isEqualTo("/cfg/x"));
   }
 
   @Test
