@@ -16,8 +16,13 @@ import java.util.List;
  * </pre>
  * Decoding validates everything it reads and throws {@link MalformedMessageException} on a bad
  * frame (unknown version or type, negative ids, terms, indexes or commit, lengths beyond the frame,
- * trailing bytes, entries not consecutive from {@code index + 1}), so a peer's garbage can cost a connection but never
- * crash a node. There is no checksum: the transport (TCP, TLS) is trusted for integrity.
+ * trailing bytes, entries not consecutive from {@code index + 1}, a SNAPSHOT with entries, an index
+ * below 1 or a negative log term), so a peer's garbage can cost a connection but never crash a node.
+ * There is no checksum: the transport (TCP, TLS) is trusted for integrity.
+ *
+ * <p>Version 1 covers every type, SNAPSHOT included: the layout did not change when it was added
+ * (a decoder that predates it rejects its frames as an unknown type). A SNAPSHOT frame carries only
+ * the snapshot's metadata; the host transfers the snapshot data itself.
  */
 public final class RaftCodec {
   public static final byte VERSION = 1;
@@ -174,6 +179,10 @@ public final class RaftCodec {
     }
     if (b.hasRemaining()) {
       throw new MalformedMessageException(b.remaining() + " trailing bytes");
+    }
+    if (TYPES[t] == RaftMessage.Type.SNAPSHOT && (count != 0 || index < 1 || logTerm < 0)) {
+      throw new MalformedMessageException("snapshot message with " + count + " entries, index " + index
+          + ", log term " + logTerm);
     }
     return new RaftMessage(TYPES[t], from, to, term, index, logTerm, List.copyOf(entries), commit, reject == 1, hint);
   }

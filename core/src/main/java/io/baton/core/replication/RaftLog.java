@@ -4,39 +4,59 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A node's view of its Raft log: the entries (index 1..last), how far they are persisted
- * ({@code stable}), committed and applied. Pure data, no I/O.
+ * A node's view of its Raft log: the entries after the compaction point ({@code snapshotIndex},
+ * 0 if none), how far they are persisted ({@code stable}), committed and applied. A snapshot
+ * received from the leader and not yet installed by the host is {@code pending}: the log already
+ * starts after it, and nothing is applied until it is installed. Pure data, no I/O.
  */
 final class RaftLog {
   private final List<Entry> entries = new ArrayList<>();
+  private long snapshotIndex;
+  private long snapshotTerm;
+  private SnapshotMeta pending;
   private long stable;
   private long committed;
   private long applied;
 
-  RaftLog(List<Entry> persisted, long committed, long applied) {
+  RaftLog(SnapshotMeta snapshot, List<Entry> persisted, long committed, long applied) {
+    if (snapshot != null) {
+      snapshotIndex = snapshot.index();
+      snapshotTerm = snapshot.term();
+    }
+    if (!persisted.isEmpty() && persisted.get(0).index() != snapshotIndex + 1) {
+      throw new IllegalArgumentException("log starts at " + persisted.get(0).index() + ", expected "
+          + (snapshotIndex + 1));
+    }
     entries.addAll(persisted);
     this.stable = lastIndex();
-    this.committed = Math.min(committed, lastIndex());
+    this.committed = Math.max(snapshotIndex, Math.min(committed, lastIndex()));
     this.applied = Math.min(applied, this.committed);
   }
 
   long lastIndex() {
-    return entries.size();
+    return snapshotIndex + entries.size();
   }
 
   long lastTerm() {
     return term(lastIndex());
   }
 
-  /** Term of the entry at {@code index}; 0 for index 0, -1 if absent. */
+  /** Term of the entry at {@code index}; 0 for index 0, the snapshot's at its index, -1 if absent. */
   long term(long index) {
+    if (index == snapshotIndex) {
+      return snapshotTerm;
+    }
     if (index == 0) {
       return 0;
     }
-    if (index < 0 || index > entries.size()) {
+    if (index < snapshotIndex || index > lastIndex()) {
       return -1;
     }
-    return entries.get((int) index - 1).term();
+    return entry(index).term();
+  }
+
+  private Entry entry(long index) {
+    return entries.get((int) (index - snapshotIndex - 1));
   }
 
   long committed() {
@@ -45,6 +65,24 @@ final class RaftLog {
 
   long stable() {
     return stable;
+  }
+
+  long applied() {
+    return applied;
+  }
+
+  long snapshotIndex() {
+    return snapshotIndex;
+  }
+
+  /** The compaction point, or null if the log still starts at index 1. */
+  SnapshotMeta snapshot() {
+    return snapshotIndex == 0 ? null : new SnapshotMeta(snapshotIndex, snapshotTerm);
+  }
+
+  /** A snapshot received from the leader that the host has not installed yet, or null. */
+  SnapshotMeta pendingSnapshot() {
+    return pending;
   }
 
   boolean isUpToDate(long index, long term) {
@@ -77,29 +115,35 @@ final class RaftLog {
   }
 
   private void truncateFrom(long index) {
-    while (entries.size() >= index) {
-      entries.remove(entries.size() - 1);
-    }
+    entries.subList((int) (index - snapshotIndex - 1), entries.size()).clear();
     stable = Math.min(stable, index - 1);
   }
 
-  /** Entries from {@code from} up to at most {@code max} of them. */
+  /** Entries from {@code from} (after the compaction point) up to at most {@code max} of them. */
   List<Entry> slice(long from, int max) {
+    if (from <= snapshotIndex) {
+      throw new IllegalArgumentException("entry " + from + " is compacted (snapshot at " + snapshotIndex + ")");
+    }
     if (from > lastIndex()) {
       return List.of();
     }
-    int start = (int) from - 1;
+    int start = (int) (from - snapshotIndex - 1);
     int end = (int) Math.min(entries.size(), start + (long) max);
     return List.copyOf(entries.subList(start, end));
   }
 
   List<Entry> unstable() {
-    return stable >= lastIndex() ? List.of() : List.copyOf(entries.subList((int) stable, entries.size()));
+    return stable >= lastIndex() ? List.of()
+        : List.copyOf(entries.subList((int) (stable - snapshotIndex), entries.size()));
   }
 
+  /** Committed entries not applied yet; none while a received snapshot waits to be installed. */
   List<Entry> toApply() {
     long upTo = Math.min(committed, lastIndex());
-    return applied >= upTo ? List.of() : List.copyOf(entries.subList((int) applied, (int) upTo));
+    if (applied >= upTo || applied < snapshotIndex) {
+      return List.of();
+    }
+    return List.copyOf(entries.subList((int) (applied - snapshotIndex), (int) (upTo - snapshotIndex)));
   }
 
   void commitTo(long index) {
@@ -118,6 +162,31 @@ final class RaftLog {
   void appliedTo(long index) {
     if (index > applied) {
       applied = index;
+    }
+  }
+
+  /** Drops the entries through {@code index} (applied, so persisted), which a host snapshot covers. */
+  void compact(long index) {
+    snapshotTerm = term(index);
+    entries.subList(0, (int) (index - snapshotIndex)).clear();
+    snapshotIndex = index;
+  }
+
+  /** Replaces the whole log by a snapshot received from the leader, to be installed by the host. */
+  void restore(SnapshotMeta s) {
+    entries.clear();
+    snapshotIndex = s.index();
+    snapshotTerm = s.term();
+    stable = s.index();
+    committed = s.index();
+    pending = s;
+  }
+
+  /** The host installed {@code s}: the state machine now holds everything through its index. */
+  void installed(SnapshotMeta s) {
+    appliedTo(s.index());
+    if (s.equals(pending)) {
+      pending = null;
     }
   }
 }

@@ -16,6 +16,14 @@ import java.util.Set;
  * carries it out and calls {@link #advance}. Includes pre-vote (a partitioned node cannot disrupt
  * the cluster when it comes back), leader stickiness (votes are refused while a leader is heard)
  * and check-quorum (a leader that stops hearing from a majority steps down).
+ *
+ * <h2>Compaction and snapshots</h2>
+ * Once the host has a snapshot of its state machine through an applied index it calls
+ * {@link #compact}, and the node drops the entries it covers. A follower that needs entries the
+ * leader no longer has receives a {@link RaftMessage.Type#SNAPSHOT} instead (the host sends its
+ * snapshot data with it); the follower's {@link Ready#snapshot()} then tells its host to install
+ * that data. While a snapshot is outstanding to a follower the leader sends it nothing else, until
+ * the follower acknowledges it or an election timeout passes (then it sends it again).
  */
 public final class RaftNode {
   /** Roles of a node. */
@@ -26,6 +34,9 @@ public final class RaftNode {
   private static final class Progress {
     long match;
     long next;
+    /** Index of the snapshot sent and not yet acknowledged, 0 if none. */
+    long pendingSnapshot;
+    int snapshotElapsed;
   }
 
   private final long id;
@@ -47,6 +58,8 @@ public final class RaftNode {
   private HardState lastReported;
 
   /**
+   * A node whose log has never been compacted.
+   *
    * @param id        this node (non-zero)
    * @param voters    every voting node, this one included
    * @param persisted the last persisted hard state ({@code new HardState(0, 0, 0)} for a new node)
@@ -55,14 +68,30 @@ public final class RaftNode {
    */
   public RaftNode(long id, List<Long> voters, RaftConfig config, Random random, HardState persisted,
                   List<Entry> entries, long applied) {
+    this(id, voters, config, random, persisted, null, entries, applied);
+  }
+
+  /**
+   * @param id        this node (non-zero)
+   * @param voters    every voting node, this one included
+   * @param persisted the last persisted hard state ({@code new HardState(0, 0, 0)} for a new node)
+   * @param snapshot  the persisted compaction point, null if none
+   * @param entries   the persisted log after the snapshot (from its index + 1, or from 1)
+   * @param applied   the last index the host's state machine has applied: at least the snapshot's
+   */
+  public RaftNode(long id, List<Long> voters, RaftConfig config, Random random, HardState persisted,
+                  SnapshotMeta snapshot, List<Entry> entries, long applied) {
     if (id == 0 || !voters.contains(id)) {
       throw new IllegalArgumentException("node " + id + " must be one of the voters " + voters);
+    }
+    if (snapshot != null && applied < snapshot.index()) {
+      throw new IllegalArgumentException("applied " + applied + " is behind the snapshot at " + snapshot.index());
     }
     this.id = id;
     this.peers = List.copyOf(voters);
     this.config = config;
     this.random = random;
-    this.log = new RaftLog(entries, persisted.commit(), applied);
+    this.log = new RaftLog(snapshot, entries, persisted.commit(), applied);
     this.term = persisted.term();
     this.vote = persisted.vote();
     this.lastReported = persisted;
@@ -94,9 +123,29 @@ public final class RaftNode {
     return log.lastIndex();
   }
 
-  /** Term of the entry at {@code index}, -1 if this node does not have it. */
+  /** Term of the entry at {@code index}, -1 if this node does not have it (or it is compacted). */
   public long termAt(long index) {
     return log.term(index);
+  }
+
+  /** The compaction point: the log holds only entries after it. Null if nothing was compacted. */
+  public SnapshotMeta snapshot() {
+    return log.snapshot();
+  }
+
+  /**
+   * The host has durably captured its state machine through {@code index} (at most the applied
+   * index): drops the entries up to it, which from now on reach lagging followers as a snapshot.
+   * Call it between Readys (not between {@link #ready()} and {@link #advance}); an index at or below
+   * the current compaction point is ignored.
+   */
+  public void compact(long index) {
+    if (index > log.applied()) {
+      throw new IllegalArgumentException("cannot compact to " + index + " beyond applied " + log.applied());
+    }
+    if (index > log.snapshotIndex()) {
+      log.compact(index);
+    }
   }
 
   private int quorum() {
@@ -118,6 +167,13 @@ public final class RaftNode {
           return;
         }
         recentActive.clear();
+      }
+      for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+        Progress p = e.getValue();
+        if (p.pendingSnapshot != 0 && ++p.snapshotElapsed >= config.electionTicks()) {
+          p.pendingSnapshot = 0;
+          sendAppend(e.getKey());
+        }
       }
       if (heartbeatElapsed >= config.heartbeatTicks()) {
         heartbeatElapsed = 0;
@@ -153,11 +209,12 @@ public final class RaftNode {
         return;
       }
       if (!futureVote) {
-        becomeFollower(m.term(), m.type() == Type.APPEND ? m.from() : 0);
+        becomeFollower(m.term(), m.type() == Type.APPEND || m.type() == Type.SNAPSHOT ? m.from() : 0);
       }
     } else if (m.term() < term) {
-      if (m.type() == Type.APPEND || m.type() == Type.PRE_VOTE || m.type() == Type.VOTE) {
-        Type reply = m.type() == Type.APPEND ? Type.APPEND_RESP
+      if (m.type() == Type.APPEND || m.type() == Type.SNAPSHOT || m.type() == Type.PRE_VOTE
+          || m.type() == Type.VOTE) {
+        Type reply = m.type() == Type.APPEND || m.type() == Type.SNAPSHOT ? Type.APPEND_RESP
             : m.type() == Type.PRE_VOTE ? Type.PRE_VOTE_RESP : Type.VOTE_RESP;
         send(new RaftMessage(reply, id, m.from(), term, m.index(), 0, List.of(), 0, true, log.lastIndex()));
       }
@@ -176,6 +233,7 @@ public final class RaftNode {
         }
       }
       case APPEND -> append(m);
+      case SNAPSHOT -> snapshot(m);
       case APPEND_RESP -> {
         if (role == Role.LEADER) {
           appendResponse(m);
@@ -211,12 +269,16 @@ public final class RaftNode {
     }
   }
 
-  private void append(RaftMessage m) {
+  private void follow(long from) {
     if (role != Role.FOLLOWER) {
-      becomeFollower(term, m.from());
+      becomeFollower(term, from);
     }
-    leader = m.from();
+    leader = from;
     electionElapsed = 0;
+  }
+
+  private void append(RaftMessage m) {
+    follow(m.from());
     if (m.index() < log.committed()) {
       send(new RaftMessage(Type.APPEND_RESP, id, m.from(), term, log.committed(), 0, List.of(), 0, false, 0));
       return;
@@ -231,12 +293,35 @@ public final class RaftNode {
     send(new RaftMessage(Type.APPEND_RESP, id, m.from(), term, lastNew, 0, List.of(), 0, false, 0));
   }
 
+  /**
+   * A snapshot at or below the commit index is stale; one whose last entry this log already holds
+   * only moves the commit index (the log is kept); otherwise the log is replaced by the snapshot,
+   * which the next Ready asks the host to install. Every case answers with the commit index.
+   */
+  private void snapshot(RaftMessage m) {
+    follow(m.from());
+    if (m.index() > log.committed()) {
+      if (log.term(m.index()) == m.logTerm()) {
+        log.commitTo(m.index());
+      } else {
+        log.restore(new SnapshotMeta(m.index(), m.logTerm()));
+      }
+    }
+    send(new RaftMessage(Type.APPEND_RESP, id, m.from(), term, log.committed(), 0, List.of(), 0, false, 0));
+  }
+
   private void appendResponse(RaftMessage m) {
     Progress p = progress.get(m.from());
     if (p == null) {
       return;
     }
     recentActive.add(m.from());
+    if (p.pendingSnapshot != 0) {
+      if (m.reject() || m.index() < p.pendingSnapshot) {
+        return; // an answer to an append sent before the snapshot: keep waiting for the snapshot's
+      }
+      p.pendingSnapshot = 0;
+    }
     if (m.reject()) {
       if (m.index() <= p.match) {
         return;
@@ -352,9 +437,20 @@ public final class RaftNode {
     }
   }
 
+  /** Sends the peer the entries from its next index, or the snapshot if they are compacted. */
   private void sendAppend(long peer) {
     Progress p = progress.get(peer);
+    if (p.pendingSnapshot != 0) {
+      return;
+    }
     long prev = p.next - 1;
+    if (prev < log.snapshotIndex()) {
+      p.pendingSnapshot = log.snapshotIndex();
+      p.snapshotElapsed = 0;
+      send(new RaftMessage(Type.SNAPSHOT, id, peer, term, log.snapshotIndex(), log.term(log.snapshotIndex()),
+          List.of(), log.committed(), false, 0));
+      return;
+    }
     List<Entry> entries = log.slice(p.next, config.maxEntriesPerMessage());
     send(new RaftMessage(Type.APPEND, id, peer, term, prev, log.term(prev), entries, log.committed(), false, 0));
     if (!entries.isEmpty()) {
@@ -368,8 +464,8 @@ public final class RaftNode {
 
   /** True if there is anything for the host to do. */
   public boolean hasReady() {
-    return !outbox.isEmpty() || !log.unstable().isEmpty() || !log.toApply().isEmpty()
-        || !hardState().equals(lastReported);
+    return !outbox.isEmpty() || log.pendingSnapshot() != null || !log.unstable().isEmpty()
+        || !log.toApply().isEmpty() || !hardState().equals(lastReported);
   }
 
   private HardState hardState() {
@@ -379,13 +475,17 @@ public final class RaftNode {
   /** What the host must persist, send and apply now; messages are handed over (not repeated). */
   public Ready ready() {
     HardState hs = hardState();
-    Ready r = new Ready(hs.equals(lastReported) ? null : hs, log.unstable(), List.copyOf(outbox), log.toApply());
+    Ready r = new Ready(hs.equals(lastReported) ? null : hs, log.unstable(), List.copyOf(outbox), log.toApply(),
+        log.pendingSnapshot());
     outbox.clear();
     return r;
   }
 
-  /** The host has persisted, sent and applied what {@code ready} held. */
+  /** The host has installed, persisted, sent and applied what {@code ready} held. */
   public void advance(Ready ready) {
+    if (ready.snapshot() != null) {
+      log.installed(ready.snapshot());
+    }
     if (ready.hardState() != null) {
       lastReported = ready.hardState();
     }

@@ -14,12 +14,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -222,9 +225,203 @@ class ChronicleRaftStorageTest {
     assertThat(Files.exists(tmp.resolve("raft.repair"))).isFalse();
   }
 
+  // ------------------------------------------------------------------ compaction and snapshots
+
+  private static List<String> concat(List<Entry> a, List<Entry> b) {
+    List<String> out = new ArrayList<>(describe(a));
+    out.addAll(describe(b));
+    return out;
+  }
+
+  @Test
+  void compactionPointIsPersistedAndCompactedEntriesAreNotLoaded() throws Exception {
+    Path dir = tmp.resolve("raft");
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      s.save(new HardState(2, 1, 14), entries(1, 10, 1, "a"));
+      s.save(null, entries(11, 14, 2, "b"));
+      s.compactTo(12);
+      assertThat(s.snapshot()).isEqualTo(new SnapshotMeta(12, 2));
+      RaftStorage.State st = s.load();
+      assertThat(st.snapshot()).isEqualTo(new SnapshotMeta(12, 2));
+      assertThat(describe(st.entries())).isEqualTo(describe(entries(13, 14, 2, "b")));
+      assertThat(s.lastIndex()).isEqualTo(14);
+      s.compactTo(5);
+      assertThat(s.snapshot()).as("an older point is ignored").isEqualTo(new SnapshotMeta(12, 2));
+      assertThatThrownBy(() -> s.compactTo(15)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> s.save(null, entries(12, 13, 3, "c"))).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("compacted");
+      s.save(null, entries(15, 15, 3, "c"));
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      RaftStorage.State st = s.load();
+      assertThat(st.hardState()).isEqualTo(new HardState(2, 1, 14));
+      assertThat(st.snapshot()).isEqualTo(new SnapshotMeta(12, 2));
+      assertThat(concat(st.entries(), List.of())).isEqualTo(concat(entries(13, 14, 2, "b"), entries(15, 15, 3, "c")));
+      assertThat(s.lastIndex()).isEqualTo(15);
+      // up to the last entry: nothing is left after the point, and the log goes on from there
+      s.compactTo(15);
+      assertThat(s.load().entries()).isEmpty();
+      assertThat(s.lastIndex()).isEqualTo(15);
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      assertThat(s.load().snapshot()).isEqualTo(new SnapshotMeta(15, 3));
+      assertThat(s.load().entries()).isEmpty();
+      assertThat(s.lastIndex()).isEqualTo(15);
+      s.save(null, entries(16, 17, 4, "d"));
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      assertThat(describe(s.load().entries())).isEqualTo(describe(entries(16, 17, 4, "d")));
+    }
+  }
+
+  @Test
+  void aReplacementEndingBelowTheCompactionPointStillDropsTheOldSuffix() throws Exception {
+    Path dir = tmp.resolve("raft");
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      s.save(new HardState(2, 0, 0), entries(1, 10, 1, "a"));
+      s.save(null, entries(6, 7, 2, "b")); // effective log: 1..5 (term 1), 6..7 (term 2)
+      assertThat(s.lastIndex()).isEqualTo(7);
+      s.compactTo(7);
+      assertThat(s.snapshot()).isEqualTo(new SnapshotMeta(7, 2));
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      assertThat(s.load().entries()).as("8..10 of term 1 were superseded").isEmpty();
+      assertThat(s.lastIndex()).isEqualTo(7);
+    }
+  }
+
+  private static List<Path> cycleFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".cq4")).sorted().toList();
+    }
+  }
+
+  @Test
+  void deletesCycleFilesEntirelyBelowTheCompactionPoint() throws Exception {
+    Path dir = tmp.resolve("raft");
+    SetTimeProvider time = new SetTimeProvider();
+    time.currentTimeMillis((System.currentTimeMillis() / 1000) * 1000);
+    ChronicleRaftStorage.Options options = new ChronicleRaftStorage.Options(TestRollCycles.TEST_SECONDLY, true, time);
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir, options)) {
+      s.save(new HardState(1, 1, 0), entries(1, 5, 1, "a"));
+      time.advanceMillis(1_000);
+      s.save(null, entries(4, 8, 1, "b")); // reaches back into the first cycle's indexes
+      time.advanceMillis(1_000);
+      s.save(null, entries(9, 12, 1, "c"));
+      assertThat(cycleFiles(dir)).hasSize(3);
+      s.compactTo(7);
+      assertThat(cycleFiles(dir)).as("the first cycle holds only 1..5").hasSize(2);
+      s.compactTo(8);
+      assertThat(cycleFiles(dir)).as("the second cycle holds 4..8").hasSize(1);
+      s.compactTo(12);
+      assertThat(cycleFiles(dir)).as("never the last cycle").hasSize(1);
+      assertThat(s.load().entries()).isEmpty();
+      time.advanceMillis(1_000);
+      s.save(new HardState(1, 1, 12), entries(13, 14, 1, "d"));
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir, options)) {
+      RaftStorage.State st = s.load();
+      assertThat(st.snapshot()).isEqualTo(new SnapshotMeta(12, 1));
+      assertThat(describe(st.entries())).isEqualTo(describe(entries(13, 14, 1, "d")));
+      s.compactTo(13);
+      assertThat(cycleFiles(dir)).hasSize(1);
+      assertThat(describe(s.load().entries())).isEqualTo(describe(entries(14, 14, 1, "d")));
+    }
+  }
+
+  @Test
+  void installSnapshotDiscardsEveryPersistedEntry() throws Exception {
+    Path dir = tmp.resolve("raft");
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      s.save(new HardState(1, 1, 3), entries(1, 10, 1, "a"));
+      s.installSnapshot(new SnapshotMeta(5, 2)); // below the old last index: 6..10 must go as well
+      assertThat(s.lastIndex()).isEqualTo(5);
+      assertThat(s.load().entries()).isEmpty();
+      assertThat(s.load().snapshot()).isEqualTo(new SnapshotMeta(5, 2));
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      RaftStorage.State st = s.load();
+      assertThat(st.snapshot()).isEqualTo(new SnapshotMeta(5, 2));
+      assertThat(st.entries()).isEmpty();
+      assertThat(s.lastIndex()).isEqualTo(5);
+      assertThatThrownBy(() -> s.save(null, entries(7, 7, 2, "gap"))).isInstanceOf(IllegalArgumentException.class);
+      s.save(new HardState(2, 0, 5), entries(6, 8, 2, "b"));
+      assertThatThrownBy(() -> s.installSnapshot(new SnapshotMeta(4, 2))).isInstanceOf(IllegalArgumentException.class);
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      RaftStorage.State st = s.load();
+      assertThat(st.hardState()).isEqualTo(new HardState(2, 0, 5));
+      assertThat(describe(st.entries())).isEqualTo(describe(entries(6, 8, 2, "b")));
+      // a Ready carrying a snapshot installs it before saving its entries
+      s.save(new Ready(new HardState(3, 0, 20), entries(21, 22, 3, "c"), List.of(), List.of(),
+          new SnapshotMeta(20, 3)));
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      RaftStorage.State st = s.load();
+      assertThat(st.snapshot()).isEqualTo(new SnapshotMeta(20, 3));
+      assertThat(st.hardState()).isEqualTo(new HardState(3, 0, 20));
+      assertThat(describe(st.entries())).isEqualTo(describe(entries(21, 22, 3, "c")));
+    }
+  }
+
+  @Test
+  void compactionPointFileIsCrashSafe() throws Exception {
+    Path dir = tmp.resolve("raft");
+    Path file = tmp.resolve("raft.snapshot");
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      s.save(new HardState(1, 1, 6), entries(1, 6, 1, "a"));
+      s.compactTo(3);
+    }
+    byte[] atThree = Files.readAllBytes(file);
+    // a crash while replacing the file leaves a partial temp file: the old point stands
+    Files.write(tmp.resolve("raft.snapshot.tmp"), new byte[] {9, 9});
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      assertThat(s.load().snapshot()).isEqualTo(new SnapshotMeta(3, 1));
+      assertThat(Files.exists(tmp.resolve("raft.snapshot.tmp"))).isFalse();
+      s.installSnapshot(new SnapshotMeta(9, 2));
+      assertThat(ChronicleRaftStorage.readSnapshot(file)).isEqualTo(new SnapshotMeta(9, 2));
+    }
+    // a crash after the reset marker was synced, before the point was written: the marker wins
+    Files.write(file, atThree);
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      RaftStorage.State st = s.load();
+      assertThat(st.snapshot()).isEqualTo(new SnapshotMeta(9, 2));
+      assertThat(st.entries()).isEmpty();
+      s.save(new HardState(2, 0, 9), entries(10, 11, 2, "b"));
+      assertThat(ChronicleRaftStorage.readSnapshot(file)).as("written by the next sync").isEqualTo(new SnapshotMeta(9, 2));
+      s.save(null, List.of(new Entry(12, 2, "SNAPSHOT-TAIL-MARKER-42".getBytes(StandardCharsets.UTF_8))));
+    }
+    // again, and now the tail is damaged: the repair rewrites the queue without the marker, so the
+    // point it carried must reach the file first
+    Files.write(file, atThree);
+    corrupt(dir, "SNAPSHOT-TAIL-MARKER-42".getBytes(StandardCharsets.UTF_8), true);
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      RaftStorage.State st = s.load();
+      assertThat(st.snapshot()).isEqualTo(new SnapshotMeta(9, 2));
+      assertThat(describe(st.entries())).isEqualTo(describe(entries(10, 11, 2, "b")));
+      assertThat(ChronicleRaftStorage.readSnapshot(file)).isEqualTo(new SnapshotMeta(9, 2));
+    }
+    try (ChronicleRaftStorage s = ChronicleRaftStorage.open(dir)) {
+      assertThat(s.load().snapshot()).isEqualTo(new SnapshotMeta(9, 2));
+      assertThat(describe(s.load().entries())).isEqualTo(describe(entries(10, 11, 2, "b")));
+    }
+    // a damaged point must stop the node: compacted entries may already be deleted
+    byte[] damaged = Files.readAllBytes(file);
+    damaged[8] ^= 0x10;
+    Files.write(file, damaged);
+    assertThatThrownBy(() -> ChronicleRaftStorage.open(dir)).isInstanceOf(IOException.class)
+        .hasMessageContaining("checksum");
+    Files.write(file, new byte[7]);
+    assertThatThrownBy(() -> ChronicleRaftStorage.open(dir)).isInstanceOf(IOException.class);
+  }
+
   // ------------------------------------------------------------------ a cluster on real storage
 
-  /** Three RaftNodes whose Readys go through ChronicleRaftStorage; crashes drop the RaftNode object. */
+  /**
+   * Three RaftNodes whose Readys go through ChronicleRaftStorage; crashes drop the RaftNode object.
+   * A host's snapshot (the entries it applied up to its compaction point) is kept in
+   * {@code snapshots}, which survives crashes like a file would, and travels with SNAPSHOT messages.
+   */
   private final class DurableCluster implements AutoCloseable {
     final List<Long> ids = List.of(1L, 2L, 3L);
     final RaftConfig config = new RaftConfig(10, 2, true, 16);
@@ -234,8 +431,12 @@ class ChronicleRaftStorageTest {
     final Map<Long, List<Entry>> applied = new HashMap<>();
     final Map<Long, Entry> committed = new HashMap<>();
     final Set<Long> isolated = new HashSet<>();
+    final Map<Long, List<Entry>> snapshots = new HashMap<>();
+    final Map<RaftMessage, List<Entry>> attached = new IdentityHashMap<>();
+    final Map<Long, List<Entry>> inbound = new HashMap<>();
     List<RaftMessage> network = new ArrayList<>();
     int proposals;
+    int installs;
 
     DurableCluster() throws IOException {
       for (long id : ids) {
@@ -251,8 +452,19 @@ class ChronicleRaftStorageTest {
       ChronicleRaftStorage s = ChronicleRaftStorage.open(dir(id));
       RaftStorage.State st = s.load();
       storages.put(id, s);
-      nodes.put(id, new RaftNode(id, ids, config, new Random(random.nextLong()), st.hardState(), st.entries(), 0));
-      applied.put(id, new ArrayList<>());
+      List<Entry> snapshot = snapshots.getOrDefault(id, List.of());
+      assertThat(snapshot).hasSize(st.snapshot() == null ? 0 : (int) st.snapshot().index());
+      nodes.put(id, new RaftNode(id, ids, config, new Random(random.nextLong()), st.hardState(), st.snapshot(),
+          st.entries(), snapshot.size()));
+      applied.put(id, new ArrayList<>(snapshot));
+    }
+
+    /** The host snapshots what it applied, then compacts the node and its storage. */
+    void compact(long id) {
+      List<Entry> mine = applied.get(id);
+      snapshots.put(id, List.copyOf(mine));
+      nodes.get(id).compact(mine.size());
+      storages.get(id).compactTo(mine.size());
     }
 
     /** Discards the node's in-memory state; only what its storage holds survives. */
@@ -267,7 +479,11 @@ class ChronicleRaftStorageTest {
       network = new ArrayList<>();
       for (RaftMessage m : due) {
         RaftNode to = nodes.get(m.to());
+        List<Entry> snapshot = attached.remove(m);
         if (to != null) {
+          if (snapshot != null) {
+            inbound.put(m.to(), snapshot);
+          }
           to.step(m);
           drain(to);
         }
@@ -290,10 +506,20 @@ class ChronicleRaftStorageTest {
     void drain(RaftNode node) {
       while (node.hasReady()) {
         Ready r = node.ready();
+        if (r.snapshot() != null) {
+          List<Entry> data = inbound.remove(node.id());
+          assertThat(data).hasSize((int) r.snapshot().index());
+          snapshots.put(node.id(), data);
+          applied.put(node.id(), new ArrayList<>(data));
+          installs++;
+        }
         storages.get(node.id()).save(r);
         for (RaftMessage m : r.messages()) {
           if (isolated.contains(m.from()) == isolated.contains(m.to())) {
             network.add(m);
+            if (m.type() == RaftMessage.Type.SNAPSHOT) {
+              attached.put(m, snapshots.get(m.from()));
+            }
           }
         }
         for (Entry e : r.committed()) {
@@ -416,5 +642,43 @@ class ChronicleRaftStorageTest {
     assertThat(reopened.get(1)).isEqualTo(reopened.get(0));
     assertThat(reopened.get(2)).isEqualTo(reopened.get(0));
     assertThat(reopened.get(0)).noneMatch(d -> d.contains("lost"));
+  }
+
+  @Test
+  void laggingNodeCatchesUpThroughASnapshotOnRealStorage() throws Exception {
+    try (DurableCluster c = new DurableCluster()) {
+      c.proposeMany(5);
+      c.run(10);
+      RaftNode leader = c.leader();
+      long follower = c.ids.stream().filter(id -> id != leader.id()).findFirst().orElseThrow();
+      c.crash(follower);
+      c.proposeMany(20);
+      c.run(10);
+      for (long id : List.copyOf(c.nodes.keySet())) {
+        c.compact(id);
+      }
+      SnapshotMeta point = leader.snapshot();
+      assertThat(point.index()).isEqualTo(26);
+
+      c.start(follower);
+      c.run(30);
+      c.assertConverged();
+      assertThat(c.installs).isEqualTo(1);
+      assertThat(c.storages.get(follower).snapshot()).isEqualTo(point);
+
+      // the follower restarts from its installed snapshot and the entries after it
+      c.proposeMany(3);
+      c.run(10);
+      c.crash(follower);
+      c.start(follower);
+      assertThat(c.nodes.get(follower).snapshot()).isEqualTo(point);
+      assertThat(c.nodes.get(follower).lastIndex()).isEqualTo(29);
+      c.run(10);
+      c.proposeMany(1);
+      c.run(10);
+      c.assertConverged();
+      assertThat(c.applied.get(follower)).hasSize(30);
+      assertThat(c.installs).isEqualTo(1);
+    }
   }
 }

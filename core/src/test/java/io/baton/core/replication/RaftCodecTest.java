@@ -16,6 +16,10 @@ class RaftCodecTest {
 
   private static RaftMessage randomMessage(Random r) {
     Type type = Type.values()[r.nextInt(Type.values().length)];
+    if (type == Type.SNAPSHOT) {
+      return new RaftMessage(type, 1 + r.nextInt(5), 1 + r.nextInt(5), r.nextInt(50), 1 + r.nextInt(1000),
+          r.nextInt(50), List.of(), r.nextInt(1000), false, 0);
+    }
     long index = r.nextInt(1000);
     List<Entry> entries = new ArrayList<>();
     int n = type == Type.APPEND ? r.nextInt(5) : 0;
@@ -111,7 +115,8 @@ class RaftCodecTest {
     assertMalformed(Arrays.copyOf(good, good.length - 1), "");
     assertMalformed(Arrays.copyOf(good, good.length + 1), "trailing");
     assertMalformed(with(good, 0, (byte) 9), "version");
-    assertMalformed(with(good, 1, (byte) 6), "type");
+    assertMalformed(with(good, 1, (byte) 7), "type");
+    assertMalformed(with(good, 1, (byte) Type.SNAPSHOT.ordinal()), "snapshot message with 2 entries");
     assertMalformed(with(good, 1, (byte) -1), "type");
     assertMalformed(withLong(good, 2, -1), "from");
     assertMalformed(withLong(good, 2 + 16, -7), "term");
@@ -144,6 +149,18 @@ class RaftCodecTest {
         // fine
       }
     }
+  }
+
+  @Test
+  void snapshotMessagesCarryOnlyMetadata() throws Exception {
+    RaftMessage snap = new RaftMessage(Type.SNAPSHOT, 1, 3, 4, 120, 3, List.of(), 130, false, 0);
+    byte[] good = RaftCodec.encode(snap);
+    assertSame(RaftCodec.decode(good), snap);
+    assertThat(good[0]).as("the layout did not change: still version 1").isEqualTo(RaftCodec.VERSION)
+        .isEqualTo((byte) 1);
+    int indexAt = 2 + 24;
+    assertMalformed(withLong(good, indexAt, 0), "index 0");
+    assertMalformed(withLong(good, indexAt + 8, -1), "log term -1");
   }
 
   @Test

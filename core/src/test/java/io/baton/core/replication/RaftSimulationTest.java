@@ -68,26 +68,82 @@ class RaftSimulationTest {
     for (long seed = 1; seed <= 60; seed++) {
       Simulation sim = new Simulation(size, seed * 7919 + size);
       sim.faults = new Simulation.Faults(0.1, 0.05, 6, 0.01, 0.01);
-      for (int round = 0; round < 400; round++) {
-        sim.step();
-        if (round % 3 == 0) {
-          sim.propose();
-        }
-        if (round % 100 == 0) {
-          sim.checkLogMatching();
-        }
+      runFaultyThenHeal(sim, seed);
+    }
+  }
+
+  /** As above, with hosts compacting at random points: lagging nodes catch up through snapshots. */
+  @ParameterizedTest
+  @ValueSource(ints = {3, 5})
+  void safeWithRandomCompactionAndSnapshotInstalls(int size) {
+    int installs = 0;
+    for (long seed = 1; seed <= 40; seed++) {
+      Simulation sim = new Simulation(size, seed * 104729 + size);
+      sim.faults = new Simulation.Faults(0.1, 0.05, 6, 0.02, 0.02);
+      sim.compaction = 0.05;
+      runFaultyThenHeal(sim, seed);
+      assertThat(sim.snapshotsSent).isGreaterThanOrEqualTo(sim.snapshotsInstalled);
+      installs += sim.snapshotsInstalled;
+    }
+    assertThat(installs).as("nodes caught up through snapshots").isGreaterThanOrEqualTo(40);
+  }
+
+  private static void runFaultyThenHeal(Simulation sim, long seed) {
+    for (int round = 0; round < 400; round++) {
+      sim.step();
+      if (round % 3 == 0) {
+        sim.propose();
       }
-      sim.heal();
-      sim.run(150);
-      RaftNode leader = sim.leader();
-      assertThat(leader).as("seed %d elects a leader once healed", seed).isNotNull();
-      assertThat(sim.propose()).isTrue();
-      sim.run(60);
-      sim.checkLogMatching();
-      int expected = sim.applied.get(leader.id()).size();
-      for (long id : sim.ids) {
-        assertThat(sim.applied.get(id)).as("seed %d node %d converges", seed, id).hasSize(expected);
+      if (round % 100 == 0) {
+        sim.checkLogMatching();
       }
     }
+    sim.heal();
+    sim.run(150);
+    RaftNode leader = sim.leader();
+    assertThat(leader).as("seed %d elects a leader once healed", seed).isNotNull();
+    assertThat(sim.propose()).isTrue();
+    sim.run(60);
+    sim.checkLogMatching();
+    int expected = sim.applied.get(leader.id()).size();
+    for (long id : sim.ids) {
+      assertThat(sim.applied.get(id)).as("seed %d node %d converges", seed, id).hasSize(expected);
+    }
+  }
+
+  @Test
+  void laggingFollowerCatchesUpThroughASnapshotThenAppends() {
+    Simulation sim = new Simulation(3, 5);
+    sim.run(60);
+    RaftNode leader = sim.leader();
+    long follower = sim.ids.stream().filter(id -> id != leader.id()).findFirst().orElseThrow();
+    sim.crash(follower);
+    for (int i = 0; i < 40; i++) {
+      assertThat(sim.propose()).isTrue();
+    }
+    sim.run(20);
+    for (long id : sim.nodes.keySet()) {
+      sim.compact(id, sim.applied.get(id).size());
+    }
+    assertThat(leader.snapshot().index()).isEqualTo(41);
+    assertThat(sim.disks.get(follower).log).as("the follower missed the compacted entries").hasSizeLessThan(41);
+
+    sim.heal();
+    sim.run(40);
+    assertThat(sim.snapshotsInstalled).isEqualTo(1);
+    assertThat(sim.nodes.get(follower).snapshot()).isEqualTo(leader.snapshot());
+    assertThat(sim.nodes.get(follower).commitIndex()).isEqualTo(41);
+    assertThat(sim.applied.get(follower)).hasSize(41);
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(sim.propose()).isTrue();
+    }
+    sim.run(20);
+    assertThat(sim.snapshotsInstalled).as("later entries arrive as appends").isEqualTo(1);
+    for (long id : sim.ids) {
+      assertThat(sim.applied.get(id)).hasSize(46);
+    }
+    assertThat(sim.disks.get(follower).log).extracting(Entry::index).containsExactly(42L, 43L, 44L, 45L, 46L);
+    sim.checkLogMatching();
   }
 }
