@@ -206,6 +206,7 @@ final class Servers {
     private final Vertx vertx;
     private final String durability;
     private final Long snapshotEveryEntries;
+    private final List<String> extraArgs = new ArrayList<>();
 
     /** durability: none | group; snapshotEveryEntries null = the node's default (100,000). */
     BatonServer(Vertx vertx, Path dir, String durability, Long snapshotEveryEntries) throws IOException {
@@ -213,6 +214,12 @@ final class Servers {
       this.vertx = vertx;
       this.durability = durability;
       this.snapshotEveryEntries = snapshotEveryEntries;
+    }
+
+    /** Member {@code nodeId} of the cluster described by {@code clusterFile} (its bridge port must be this one's). */
+    BatonServer inCluster(Path clusterFile, int nodeId) {
+      extraArgs.addAll(List.of("--cluster", clusterFile.toString(), "--node-id", Integer.toString(nodeId)));
+      return this;
     }
 
     @Override
@@ -229,6 +236,7 @@ final class Servers {
       cmd.addAll(List.of("-cp", classpath(), "io.baton.vertx.launcher.Main",
           "--data-dir", dir.resolve("data").toString(), "--bridge-host", "127.0.0.1",
           "--bridge-port", Integer.toString(port), "--durability", durability));
+      cmd.addAll(extraArgs);
       if (snapshotEveryEntries != null) {
         Path config = dir.resolve("baton.json");
         try {

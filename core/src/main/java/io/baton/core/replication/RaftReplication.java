@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftReplication implements Replication {
   private static final Logger LOG = LoggerFactory.getLogger(RaftReplication.class);
+  /** The commit index is persisted when it has moved this far (a stale one is safe, only slower to restart). */
+  private static final long COMMIT_CHECKPOINT = 10_000;
 
   private final long id;
   private final ClusterConfig cluster;
@@ -47,6 +49,7 @@ public final class RaftReplication implements Replication {
   private final Set<Long> touched = new LinkedHashSet<>();
   private AutoCloseable ticker;
   private long applied;
+  private HardState persisted;
   private long observedTerm;
   private long leaderTerm = -1;
   private long leaderStart;
@@ -72,6 +75,7 @@ public final class RaftReplication implements Replication {
     this.network = network;
     this.sync = sync;
     RaftStorage.State state = storage.load();
+    this.persisted = state.hardState();
     this.applied = appliedIndex(state, coordinator.lastApplied());
     RaftConfig config = new RaftConfig(cluster.electionTicks(), 1, true, 256);
     this.node = new RaftNode(id, cluster.voters(), config, random, state.hardState(), state.entries(), applied);
@@ -255,19 +259,32 @@ public final class RaftReplication implements Replication {
   private void loop() {
     while (!persisting && !closed && !failed && node.hasReady()) {
       Ready r = node.ready();
+      // term and vote must be durable before any message that depends on them; the commit index
+      // only now and then (a node that restarts with a stale one learns it again from the leader)
+      HardState hs = r.hardState();
+      HardState save = null;
+      if (hs != null && (hs.term() != persisted.term() || hs.vote() != persisted.vote()
+          || hs.commit() - persisted.commit() >= COMMIT_CHECKPOINT)) {
+        save = hs;
+        persisted = hs;
+      }
       try {
-        storage.save(r);
+        storage.save(save, r.entries());
       } catch (UncheckedIOException e) {
         fail(e);
         return;
       }
-      boolean mustSync = sync && (r.hardState() != null || !r.entries().isEmpty());
+      boolean mustSync = save != null || (sync && !r.entries().isEmpty());
       if (!mustSync) {
-        finish(r, r.messages());
+        r.messages().forEach(this::send);
+        if (apply(r)) {
+          advance(r);
+        }
         continue;
       }
       // a leader's appends do not depend on its own disk (its match index counts only persisted
-      // entries); everything else waits for the fsync
+      // entries), and committed entries are durable on a quorum already (a restarted node skips
+      // what its state holds): both go ahead of the fsync; everything else waits for it
       List<RaftMessage> later = new ArrayList<>();
       for (RaftMessage m : r.messages()) {
         if (node.role() == RaftNode.Role.LEADER && m.type() == RaftMessage.Type.APPEND) {
@@ -275,6 +292,9 @@ public final class RaftReplication implements Replication {
         } else {
           later.add(m);
         }
+      }
+      if (!apply(r)) {
+        return;
       }
       persisting = true;
       scheduler.runBlocking(() -> {
@@ -294,7 +314,8 @@ public final class RaftReplication implements Replication {
           if (!closed) {
             processing = true;
             try {
-              finish(r, later);
+              later.forEach(this::send);
+              advance(r);
               loop();
             } finally {
               processing = false;
@@ -305,10 +326,8 @@ public final class RaftReplication implements Replication {
     }
   }
 
-  private void finish(Ready r, List<RaftMessage> messages) {
-    for (RaftMessage m : messages) {
-      send(m);
-    }
+  /** Hands the Ready's committed entries to the coordinator; false if one is undecodable (the node stops). */
+  private boolean apply(Ready r) {
     for (Entry e : r.committed()) {
       if (e.data().length > 0) {
         ByteBuffer b = ByteBuffer.wrap(e.data());
@@ -318,12 +337,16 @@ public final class RaftReplication implements Replication {
           entry = codec.decode(slice(e.data()));
         } catch (IOException ex) {
           fail(new IllegalStateException("committed entry " + e.index() + " is undecodable", ex));
-          return;
+          return false;
         }
         coordinator.applyCommitted(origin, entry);
       }
       applied = e.index();
     }
+    return true;
+  }
+
+  private void advance(Ready r) {
     node.advance(r);
     observe();
     if (!ready && node.role() == RaftNode.Role.LEADER && leaderTerm == node.term() && applied >= leaderStart) {
