@@ -208,6 +208,16 @@ public final class ChronicleTxnLog implements AutoCloseable {
     return deleted;
   }
 
+  /**
+   * Entries up to {@code zxid} will never be in this log (the state jumped past them: a snapshot
+   * was installed); readers asking for them get Compacted. Durable on return.
+   */
+  public void skipTo(long zxid) throws IOException {
+    if (zxid > horizon) {
+      writeHorizon(zxid);
+    }
+  }
+
   /** zxid of the first entry still in the log, or -1 if empty. */
   public long firstZxid() {
     try (LogReader r = new LogReader(queue.createTailer())) {

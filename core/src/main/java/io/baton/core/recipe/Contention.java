@@ -363,6 +363,12 @@ final class Contention {
         });
   }
 
+  void evaluateAll() {
+    for (String dir : List.copyOf(waiters.keySet())) {
+      evaluate(dir);
+    }
+  }
+
   private void evaluate(String dir) {
     List<Waiter> ws = waiters.get(dir);
     if (ws == null) {

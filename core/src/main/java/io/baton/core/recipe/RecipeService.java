@@ -390,6 +390,12 @@ public final class RecipeService implements CoordinatorListener {
     }
   }
 
+  /** After a snapshot install every lock and election waiter is decided again from the new tree. */
+  @Override
+  public void stateReplaced(long zxid) {
+    contention.evaluateAll();
+  }
+
   @Override
   public void sessionEnded(long sessionId, boolean expired) {
     contention.sessionEnded(sessionId);

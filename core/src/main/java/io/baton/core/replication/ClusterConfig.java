@@ -19,6 +19,8 @@ import java.util.TreeMap;
  *   # optional Raft timing: ticks of tickMs; elections after electionTicks..2*electionTicks silent ticks
  *   raft.tickMs=100
  *   raft.electionTicks=10
+ *   # log entries kept behind the newest snapshot for followers that lag a little
+ *   raft.catchUpEntries=10000
  * </pre>
  * where each server line is {@code host:peerPort:clientPort} (the node-to-node port, and the TCP
  * bridge port clients use). Every node reads the same file (a node's view of a peer's address may
@@ -27,8 +29,10 @@ import java.util.TreeMap;
  * @param members     node id → addresses, sorted by id
  * @param tickMs      length of a Raft tick
  * @param electionTicks base election timeout in ticks (heartbeats go out every tick)
+ * @param catchUpEntries log entries kept behind the newest snapshot; a follower further behind is
+ *                       sent the snapshot
  */
-public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionTicks) {
+public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionTicks, long catchUpEntries) {
 
   /** One voting node. */
   public record Member(long id, String host, int peerPort, int clientPort) {
@@ -42,8 +46,9 @@ public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionT
     if (members.isEmpty() || members.size() > 7) {
       throw new IllegalArgumentException("a cluster has 1 to 7 servers, got " + members.size());
     }
-    if (tickMs < 1 || electionTicks < 2) {
-      throw new IllegalArgumentException("raft.tickMs must be >= 1 and raft.electionTicks >= 2");
+    if (tickMs < 1 || electionTicks < 2 || catchUpEntries < 0) {
+      throw new IllegalArgumentException("raft.tickMs must be >= 1, raft.electionTicks >= 2 and "
+          + "raft.catchUpEntries >= 0");
     }
     members = new TreeMap<>(members);
   }
@@ -71,6 +76,7 @@ public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionT
     Map<Long, Member> members = new TreeMap<>();
     int tickMs = 100;
     int electionTicks = 10;
+    long catchUpEntries = 10_000;
     for (String key : p.stringPropertyNames()) {
       String value = p.getProperty(key).trim();
       if (key.startsWith("server.")) {
@@ -87,11 +93,13 @@ public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionT
         tickMs = (int) number(key, value);
       } else if (key.equals("raft.electionTicks")) {
         electionTicks = (int) number(key, value);
+      } else if (key.equals("raft.catchUpEntries")) {
+        catchUpEntries = number(key, value);
       } else {
         throw new IllegalArgumentException("unknown cluster setting '" + key + "'");
       }
     }
-    return new ClusterConfig(members, tickMs, electionTicks);
+    return new ClusterConfig(members, tickMs, electionTicks, catchUpEntries);
   }
 
   private static long number(String key, String text) {

@@ -31,12 +31,20 @@ public final class PeerCodec {
   private static final byte FORWARD = 2;
   private static final byte REJECT = 3;
   private static final byte TOUCH = 4;
+  private static final byte SNAPSHOT_CHUNK = 5;
 
   private PeerCodec() {
   }
 
   /** A decoded frame. */
-  public sealed interface Frame permits Raft, Forward, Reject, Touch {
+  public sealed interface Frame permits Raft, Forward, Reject, Touch, SnapshotChunk {
+  }
+
+  /**
+   * Bytes {@code [offset, offset + data.length)} of the leader's snapshot file (of {@code total}
+   * bytes) at Raft position {@code index}/{@code term}; the SNAPSHOT message follows the last one.
+   */
+  public record SnapshotChunk(long index, long term, long offset, long total, byte[] data) implements Frame {
   }
 
   /** A Raft message. */
@@ -75,6 +83,13 @@ public final class PeerCodec {
         out.writeByte(REJECT);
         out.writeLong(r.tag());
         writeError(out, r.error());
+      } else if (frame instanceof SnapshotChunk c) {
+        out.writeByte(SNAPSHOT_CHUNK);
+        out.writeLong(c.index());
+        out.writeLong(c.term());
+        out.writeLong(c.offset());
+        out.writeLong(c.total());
+        writeBytes(out, c.data());
       } else {
         Touch t = (Touch) frame;
         out.writeByte(TOUCH);
@@ -107,6 +122,13 @@ public final class PeerCodec {
             ids[i] = in.getLong();
           }
           yield new Touch(ids);
+        }
+        case SNAPSHOT_CHUNK -> {
+          SnapshotChunk c = new SnapshotChunk(in.getLong(), in.getLong(), in.getLong(), in.getLong(), readBytes(in));
+          if (c.data() == null || c.offset() < 0 || c.offset() + c.data().length > c.total()) {
+            throw new MalformedMessageException("snapshot chunk outside its file");
+          }
+          yield c;
         }
         default -> throw new MalformedMessageException("unknown frame type " + frame[0]);
       };

@@ -8,7 +8,18 @@ import io.baton.core.server.Replication;
 import io.baton.core.server.Scheduler;
 import io.baton.core.txn.Command;
 import io.baton.schemas.log.LogEntry;
+import io.baton.core.log.DurableFiles;
+import io.baton.core.server.CoordinatorListener;
+import io.baton.core.snapshot.SnapshotStore;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -30,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * followed by the Avro-encoded {@link LogEntry}; the leader's empty entries (one per term) carry
  * nothing. The node becomes the coordinator's ordering leader only once it has applied everything
  * up to its term's first entry, so its view of pending changes is exact.
+ *
+ * <p>Snapshots: each coordinator snapshot is recorded with its Raft position (index and term of the
+ * last entry it holds; the newest one also in {@code raft-position} next to the snapshot files) and
+ * the Raft log is compacted to {@code catchUpEntries} before it. A follower that needs entries
+ * before the compaction point is streamed the newest snapshot file (chunked, paced by the link),
+ * then the SNAPSHOT message; it verifies and adopts the file, replaces its state with it, and
+ * continues from the log.
  */
 public final class RaftReplication implements Replication {
   private static final Logger LOG = LoggerFactory.getLogger(RaftReplication.class);
@@ -49,7 +67,17 @@ public final class RaftReplication implements Replication {
   private final Set<Long> touched = new LinkedHashSet<>();
   private AutoCloseable ticker;
   private long applied;
+  private long appliedTerm;
   private HardState persisted;
+  private final Path positionFile;
+  private final Map<Long, long[]> captured = new HashMap<>();
+  private final Set<Long> streaming = new HashSet<>();
+  private SnapshotRef latest;
+  private long pendingCompaction;
+  private Incoming incoming;
+  private Installable installable;
+  private RaftMessage stashedSnapshot;
+  private long installed;
   private long observedTerm;
   private long leaderTerm = -1;
   private long leaderStart;
@@ -76,11 +104,26 @@ public final class RaftReplication implements Replication {
     this.sync = sync;
     RaftStorage.State state = storage.load();
     this.persisted = state.hardState();
+    this.positionFile = coordinator.snapshots().dir().resolve("raft-position");
+    this.latest = readPosition(positionFile, coordinator);
     this.applied = appliedIndex(state, coordinator.lastApplied());
     RaftConfig config = new RaftConfig(cluster.electionTicks(), 1, true, 256);
-    this.node = new RaftNode(id, cluster.voters(), config, random, state.hardState(), state.entries(), applied);
+    this.node = new RaftNode(id, cluster.voters(), config, random, state.hardState(), state.snapshot(),
+        state.entries(), applied);
+    this.appliedTerm = Math.max(0, node.termAt(applied));
     this.observedTerm = node.term();
     coordinator.replicate(this);
+    coordinator.addListener(new CoordinatorListener() {
+      @Override
+      public void snapshotCaptured(long zxid) {
+        captured.put(zxid, new long[] {applied, appliedTerm});
+      }
+
+      @Override
+      public void snapshotWritten(long zxid, Path file) {
+        snapshotDurable(zxid, file);
+      }
+    });
     LOG.info("node {}: raft term {}, {} log entries, applied through index {} (zxid 0x{})", id, node.term(),
         state.entries().size(), applied, Long.toHexString(coordinator.lastApplied()));
   }
@@ -117,6 +160,11 @@ public final class RaftReplication implements Replication {
     return node.commitIndex();
   }
 
+  /** Snapshots this node installed from a leader since it started. */
+  public long snapshotsInstalled() {
+    return installed;
+  }
+
   /** Whether this node leads and orders writes. */
   public boolean isReadyLeader() {
     return ready;
@@ -135,12 +183,18 @@ public final class RaftReplication implements Replication {
       return;
     }
     if (frame instanceof PeerCodec.Raft r) {
-      if (r.message().to() != id || r.message().from() != from) {
-        LOG.warn("node {}: dropping a raft message addressed {} -> {} on the link from {}", id, r.message().from(),
-            r.message().to(), from);
+      RaftMessage m = r.message();
+      if (m.to() != id || m.from() != from) {
+        LOG.warn("node {}: dropping a raft message addressed {} -> {} on the link from {}", id, m.from(), m.to(),
+            from);
         return;
       }
-      node.step(r.message());
+      if (m.type() == RaftMessage.Type.SNAPSHOT && (installable == null || installable.index != m.index())) {
+        // its data is still arriving or being verified; stepped once the snapshot is loaded
+        stashedSnapshot = m;
+        return;
+      }
+      node.step(m);
       observe();
       process();
     } else if (frame instanceof PeerCodec.Forward f) {
@@ -148,6 +202,8 @@ public final class RaftReplication implements Replication {
       process();
     } else if (frame instanceof PeerCodec.Reject r) {
       coordinator.forwardRejected(r.tag(), r.error());
+    } else if (frame instanceof PeerCodec.SnapshotChunk c) {
+      snapshotChunk(from, c);
     } else {
       coordinator.touchSessions(((PeerCodec.Touch) frame).sessionIds());
     }
@@ -257,8 +313,14 @@ public final class RaftReplication implements Replication {
   }
 
   private void loop() {
+    if (!persisting && pendingCompaction > 0 && !closed && !failed) {
+      compact();
+    }
     while (!persisting && !closed && !failed && node.hasReady()) {
       Ready r = node.ready();
+      if (r.snapshot() != null && !install(r.snapshot())) {
+        return;
+      }
       // term and vote must be durable before any message that depends on them; the commit index
       // only now and then (a node that restarts with a stale one learns it again from the leader)
       HardState hs = r.hardState();
@@ -329,6 +391,8 @@ public final class RaftReplication implements Replication {
   /** Hands the Ready's committed entries to the coordinator; false if one is undecodable (the node stops). */
   private boolean apply(Ready r) {
     for (Entry e : r.committed()) {
+      applied = e.index();
+      appliedTerm = e.term();
       if (e.data().length > 0) {
         ByteBuffer b = ByteBuffer.wrap(e.data());
         long origin = b.getLong();
@@ -341,7 +405,6 @@ public final class RaftReplication implements Replication {
         }
         coordinator.applyCommitted(origin, entry);
       }
-      applied = e.index();
     }
     return true;
   }
@@ -361,7 +424,217 @@ public final class RaftReplication implements Replication {
   }
 
   private void send(RaftMessage m) {
+    if (m.type() == RaftMessage.Type.SNAPSHOT) {
+      sendSnapshot(m);
+      return;
+    }
     network.send(m.to(), PeerCodec.encode(new PeerCodec.Raft(m)));
+  }
+
+  // ------------------------------------------------------------------ snapshots
+
+  /** A durable coordinator snapshot and the Raft position of the state it holds. */
+  private record SnapshotRef(long index, long term, long zxid, Path file) {
+  }
+
+  /** A snapshot file being received. */
+  private static final class Incoming {
+    final long from;
+    final long index;
+    final long term;
+    final long total;
+    final Path path;
+    final FileChannel channel;
+    long received;
+
+    Incoming(long from, PeerCodec.SnapshotChunk first, Path path) throws IOException {
+      this.from = from;
+      this.index = first.index();
+      this.term = first.term();
+      this.total = first.total();
+      this.path = path;
+      this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+    }
+  }
+
+  /** A received, verified and loaded snapshot waiting for Raft to accept it. */
+  private record Installable(long index, long term, SnapshotStore.Loaded loaded) {
+  }
+
+  private void snapshotDurable(long zxid, Path file) {
+    long[] position = captured.remove(zxid);
+    if (position == null || closed) {
+      return;
+    }
+    SnapshotRef ref = new SnapshotRef(position[0], position[1], zxid, file);
+    try {
+      writePosition(ref);
+    } catch (IOException e) {
+      LOG.warn("node {}: recording the raft position of snapshot 0x{} failed; the log is not compacted", id,
+          Long.toHexString(zxid), e);
+      return;
+    }
+    latest = ref;
+    long target = ref.index() - cluster.catchUpEntries();
+    SnapshotMeta point = node.snapshot();
+    if (target > 0 && (point == null || target > point.index())) {
+      pendingCompaction = Math.max(pendingCompaction, target);
+      process();
+    }
+  }
+
+  private void compact() {
+    long target = Math.min(pendingCompaction, applied);
+    pendingCompaction = 0;
+    try {
+      node.compact(target);
+      storage.compactTo(target);
+      LOG.info("node {}: raft log compacted through index {} (snapshot at index {})", id, target,
+          latest == null ? 0 : latest.index());
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void sendSnapshot(RaftMessage m) {
+    SnapshotRef ref = latest;
+    if (ref == null || ref.index() < m.index()) {
+      LOG.warn("node {}: node {} needs a snapshot through index {} but none is recorded", id, m.to(), m.index());
+      return;
+    }
+    if (!streaming.add(m.to())) {
+      return;
+    }
+    RaftMessage message = new RaftMessage(RaftMessage.Type.SNAPSHOT, m.from(), m.to(), m.term(), ref.index(),
+        ref.term(), List.of(), m.commit(), false, 0);
+    LOG.info("node {}: sending node {} the snapshot at index {} (zxid 0x{})", id, m.to(), ref.index(),
+        Long.toHexString(ref.zxid()));
+    network.sendFile(m.to(), ref.file(),
+        (offset, chunk, total) -> PeerCodec.encode(new PeerCodec.SnapshotChunk(ref.index(), ref.term(), offset,
+            total, chunk)),
+        PeerCodec.encode(new PeerCodec.Raft(message)), error -> {
+          streaming.remove(m.to());
+          if (error != null) {
+            LOG.info("node {}: sending the snapshot to node {} failed: {}", id, m.to(), error.toString());
+          }
+        });
+  }
+
+  private void snapshotChunk(long from, PeerCodec.SnapshotChunk c) {
+    try {
+      if (c.offset() == 0) {
+        discardIncoming();
+        Path part = coordinator.snapshots().dir().resolve("incoming-" + c.index() + ".part");
+        incoming = new Incoming(from, c, part);
+      }
+      Incoming in = incoming;
+      if (in == null || in.from != from || in.index != c.index() || in.received != c.offset()) {
+        return;
+      }
+      ByteBuffer data = ByteBuffer.wrap(c.data());
+      while (data.hasRemaining()) {
+        in.channel.write(data, in.received + data.position());
+      }
+      in.received += c.data().length;
+      if (in.received < in.total) {
+        return;
+      }
+      incoming = null;
+      scheduler.runBlocking(() -> {
+        SnapshotStore.Loaded loaded = null;
+        Exception failure = null;
+        try {
+          in.channel.force(true);
+          in.channel.close();
+          loaded = coordinator.snapshots().adopt(in.path);
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        }
+        SnapshotStore.Loaded result = loaded;
+        Exception f = failure;
+        scheduler.runOnOwner(() -> snapshotReceived(in, result, f));
+      });
+    } catch (IOException e) {
+      LOG.warn("node {}: receiving a snapshot from node {} failed", id, from, e);
+      discardIncoming();
+    }
+  }
+
+  private void snapshotReceived(Incoming in, SnapshotStore.Loaded loaded, Exception failure) {
+    if (failure != null) {
+      LOG.warn("node {}: the snapshot from node {} is unusable: {}", id, in.from, failure.toString());
+      return;
+    }
+    if (closed || failed) {
+      return;
+    }
+    installable = new Installable(in.index, in.term, loaded);
+    RaftMessage m = stashedSnapshot;
+    if (m != null && m.index() == in.index) {
+      stashedSnapshot = null;
+      node.step(m);
+      observe();
+      process();
+    }
+  }
+
+  private void discardIncoming() {
+    Incoming in = incoming;
+    incoming = null;
+    if (in != null) {
+      try {
+        in.channel.close();
+        Files.deleteIfExists(in.path);
+      } catch (IOException e) {
+        LOG.debug("discarding a partial snapshot failed", e);
+      }
+    }
+  }
+
+  /** Replaces the coordinator's state with the accepted snapshot and records it; false if that failed. */
+  private boolean install(SnapshotMeta meta) {
+    Installable ready = installable;
+    if (ready == null || ready.index() != meta.index()) {
+      fail(new IllegalStateException("raft accepted a snapshot at index " + meta.index() + " whose data is missing"));
+      return false;
+    }
+    installable = null;
+    try {
+      coordinator.installSnapshot(ready.loaded());
+      storage.installSnapshot(meta);
+      SnapshotRef ref = new SnapshotRef(meta.index(), meta.term(), ready.loaded().zxid(), ready.loaded().file());
+      writePosition(ref);
+      latest = ref;
+    } catch (IOException | RuntimeException e) {
+      fail(e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e));
+      return false;
+    }
+    applied = meta.index();
+    appliedTerm = meta.term();
+    installed++;
+    return true;
+  }
+
+  private void writePosition(SnapshotRef ref) throws IOException {
+    String text = ref.index() + " " + ref.term() + " " + ref.zxid() + "\n";
+    DurableFiles.writeAtomically(positionFile, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  /** The newest recorded snapshot position whose file still exists, or null. */
+  private static SnapshotRef readPosition(Path file, Coordinator coordinator) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+    if (parts.length != 3) {
+      LOG.warn("ignoring a malformed {}", file);
+      return null;
+    }
+    long zxid = Long.parseLong(parts[2]);
+    Path snapshot = coordinator.snapshots().file(zxid);
+    return Files.exists(snapshot) ? new SnapshotRef(Long.parseLong(parts[0]), Long.parseLong(parts[1]), zxid,
+        snapshot) : null;
   }
 
   private void fail(RuntimeException e) {
@@ -393,7 +666,8 @@ public final class RaftReplication implements Replication {
         break;
       }
     }
-    return Math.min(found, state.hardState().commit());
+    long fromLog = Math.min(found, state.hardState().commit());
+    return state.snapshot() == null ? fromLog : Math.max(fromLog, state.snapshot().index());
   }
 
   /** Stops ticking and closes the storage. Owner thread. */
@@ -410,6 +684,7 @@ public final class RaftReplication implements Replication {
       }
     }
     coordinator.termChanged();
+    discardIncoming();
     storage.close();
   }
 }

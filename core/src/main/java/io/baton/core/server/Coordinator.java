@@ -166,6 +166,10 @@ public final class Coordinator implements AutoCloseable {
     return log;
   }
 
+  public SnapshotStore snapshots() {
+    return snapshots;
+  }
+
   /** Whether a session is open (counting writes already ordered but not yet applied). */
   public boolean isSessionOpen(long sessionId) {
     return preparer.isSessionOpen(sessionId);
@@ -422,11 +426,15 @@ public final class Coordinator implements AutoCloseable {
     long start = System.nanoTime();
     SnapshotStore.Image image = SnapshotStore.capture(lastApplied, tree, sessions);
     long captureMs = (System.nanoTime() - start) / 1_000_000;
+    for (CoordinatorListener l : listeners) {
+      l.snapshotCaptured(image.zxid());
+    }
     scheduler.runBlocking(() -> {
       BatonException error = null;
       long oldestKept = -1;
+      java.nio.file.Path file = null;
       try {
-        snapshots.write(image);
+        file = snapshots.write(image);
         oldestKept = snapshots.retain(config.snapshotsRetained());
       } catch (IOException | RuntimeException e) {
         LOG.error("snapshot at zxid 0x{} failed", Long.toHexString(image.zxid()), e);
@@ -434,6 +442,7 @@ public final class Coordinator implements AutoCloseable {
       }
       BatonException failure = error;
       long keepFrom = oldestKept;
+      java.nio.file.Path written = file;
       scheduler.runOnOwner(() -> {
         snapshotInFlight = false;
         if (failure != null) {
@@ -442,6 +451,9 @@ public final class Coordinator implements AutoCloseable {
         }
         LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
             image.length(), captureMs);
+        for (CoordinatorListener l : listeners) {
+          l.snapshotWritten(image.zxid(), written);
+        }
         if (keepFrom > 0 && !closed) {
           try {
             log.purge(keepFrom);
@@ -556,6 +568,48 @@ public final class Coordinator implements AutoCloseable {
     }
     inflight.addLast(new Pending(entry.getZxid(), entry, done, null));
     replication.propose(tag, entry);
+  }
+
+  /**
+   * Replaces the whole state with a snapshot the leader sent (this node was too far behind for the
+   * log). Writes in flight get ConnectionLoss, every watch fires (what changed is unknown), sessions
+   * that ended in between are reported ended, change streams end with Compacted (the log has a gap
+   * up to the snapshot), and applying continues after {@code loaded.zxid()}.
+   */
+  public void installSnapshot(SnapshotStore.Loaded loaded) throws IOException {
+    termChanged();
+    Map<Long, Integer> before = Map.copyOf(sessions.sessions());
+    tree.replaceWith(loaded.tree());
+    sessions.replaceWith(loaded.sessions());
+    long zxid = loaded.zxid();
+    log.skipTo(zxid);
+    lastApplied = zxid;
+    lastAppended = zxid;
+    preparer.applied(zxid);
+    long now = scheduler.now();
+    for (Map.Entry<Long, Integer> s : sessions.sessions().entrySet()) {
+      tracker.track(s.getKey(), s.getValue(), now);
+    }
+    List<WatchManager.Delivery> deliveries = watches.triggerAll(zxid, p -> tree.get(p) != null, new ArrayList<>());
+    for (WatchManager.Delivery d : deliveries) {
+      for (CoordinatorListener l : listeners) {
+        l.watchEvent(d.sessionId(), d.event());
+      }
+    }
+    for (long session : before.keySet()) {
+      if (!sessions.isOpen(session)) {
+        tracker.untrack(session);
+        watches.removeSession(session);
+        for (CoordinatorListener l : listeners) {
+          l.sessionEnded(session, true);
+        }
+      }
+    }
+    for (CoordinatorListener l : listeners) {
+      l.stateReplaced(zxid);
+    }
+    LOG.info("node {} installed the leader's snapshot at zxid 0x{}: {} nodes, {} sessions", config.nodeId(),
+        Long.toHexString(zxid), tree.nodeCount(), sessions.sessions().size());
   }
 
   /** Whether a request forwarded under {@code tag} still waits for its outcome. */

@@ -87,6 +87,11 @@ public final class Recovery {
       throw new IOException("log ends at zxid 0x" + Long.toHexString(log.lastZxid()) + " but replay stopped at 0x"
           + Long.toHexString(last));
     }
+    if (snapshotZxid > log.lastZxid()) {
+      // the snapshot is newer than the log's end (an installed leader snapshot, or a log tail lost
+      // with the power): entries before it will never be in this log
+      log.skipTo(snapshotZxid);
+    }
     LOG.info("recovered {} nodes, {} sessions: snapshot zxid 0x{}, {} log entries replayed up to 0x{} in {} ms",
         tree.nodeCount(), sessions.sessions().size(), Long.toHexString(snapshotZxid), replayed,
         Long.toHexString(last), (System.nanoTime() - start) / 1_000_000);

@@ -13,6 +13,13 @@ public final class SessionTable {
   private final Map<Long, Integer> timeouts = new HashMap<>();
   private long highestId;
 
+  /** Replaces every session with {@code other}'s (a snapshot installed from the leader). */
+  public void replaceWith(SessionTable other) {
+    timeouts.clear();
+    timeouts.putAll(other.timeouts);
+    highestId = other.highestId;
+  }
+
   public void open(long sessionId, int timeoutMs) {
     timeouts.put(sessionId, timeoutMs);
     highestId = Math.max(highestId, sessionId);

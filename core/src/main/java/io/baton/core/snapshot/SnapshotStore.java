@@ -177,7 +177,31 @@ public final class SnapshotStore {
     return Optional.empty();
   }
 
-  static Loaded load(Path file) throws IOException {
+  /**
+   * Verifies and loads a snapshot received from another node ({@code received}, written in full
+   * and fsynced by the caller), then moves it into this store under its own zxid. Blocking.
+   */
+  public Loaded adopt(Path received) throws IOException {
+    Loaded loaded = load(received);
+    Path target = dir.resolve(fileName(loaded.zxid()));
+    Files.move(received, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    io.baton.core.log.DurableFiles.fsyncDirectory(dir);
+    return new Loaded(loaded.zxid(), loaded.tree(), loaded.sessions(), target);
+  }
+
+  /** Where the snapshot at {@code zxid} is (or would be) stored. */
+  public Path file(long zxid) {
+    return dir.resolve(fileName(zxid));
+  }
+
+  /** The directory of the snapshot files (a received snapshot is written here before it is adopted). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** Loads (and verifies) one snapshot file. Blocking. */
+  public static Loaded load(Path file) throws IOException {
     verifyChecksum(file);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
       if (in.readLong() != MAGIC) {

@@ -97,6 +97,16 @@ public final class ChangeStreams implements CoordinatorListener {
     return s;
   }
 
+  /** The state jumped to a snapshot: every stream has a gap, so each ends with Compacted. */
+  @Override
+  public void stateReplaced(long zxid) {
+    for (Subscription s : List.copyOf(subscriptions)) {
+      s.close();
+      s.sink.failed(new BatonException(ErrorCode.COMPACTED, "this node installed a snapshot at zxid 0x"
+          + Long.toHexString(zxid) + "; resume from there or later"));
+    }
+  }
+
   public int size() {
     return subscriptions.size();
   }

@@ -36,6 +36,21 @@ public final class DataTree {
     return node;
   }
 
+  /**
+   * Replaces this tree's whole content with {@code other}'s (a snapshot installed from the leader);
+   * {@code other} must not be used afterwards.
+   */
+  public void replaceWith(DataTree other) {
+    root.copyFrom(other.root);
+    ephemerals.clear();
+    ephemerals.putAll(other.ephemerals);
+    containers.clear();
+    containers.addAll(other.containers);
+    ttls.clear();
+    ttls.addAll(other.ttls);
+    nodeCount = other.nodeCount;
+  }
+
   public long nodeCount() {
     return nodeCount;
   }

@@ -57,6 +57,21 @@ public final class Znode {
     return children == null ? 0 : children.size();
   }
 
+  /** Takes over every field of {@code other} (the root of a tree being replaced). */
+  void copyFrom(Znode other) {
+    data = other.data;
+    czxid = other.czxid;
+    mzxid = other.mzxid;
+    pzxid = other.pzxid;
+    ctime = other.ctime;
+    mtime = other.mtime;
+    ephemeralOwner = other.ephemeralOwner;
+    version = other.version;
+    cversion = other.cversion;
+    aversion = other.aversion;
+    children = other.children;
+  }
+
   /** A read-only view of the children by name. */
   public Map<String, Znode> children() {
     return children == null ? Collections.emptyMap() : Collections.unmodifiableMap(children);

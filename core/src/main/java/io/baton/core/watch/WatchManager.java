@@ -69,6 +69,31 @@ public final class WatchManager {
   }
 
   /**
+   * Notifies every watch after the state was replaced wholesale (a snapshot installed from the
+   * leader), when what changed is unknown: one-shot data watches fire NodeDataChanged (NodeDeleted if
+   * the node is gone) and child watches NodeChildrenChanged (NodeDeleted), and are removed;
+   * persistent and recursive watches get NodeDataChanged on their own path and stay.
+   */
+  public List<Delivery> triggerAll(long zxid, java.util.function.Predicate<String> exists, List<Delivery> out) {
+    for (Map.Entry<String, Set<Long>> e : dataWatches.entrySet()) {
+      EventType type = exists.test(e.getKey()) ? EventType.NodeDataChanged : EventType.NodeDeleted;
+      e.getValue().forEach(s -> out.add(new Delivery(s, new WatchEvent(type, e.getKey(), zxid))));
+    }
+    for (Map.Entry<String, Set<Long>> e : childWatches.entrySet()) {
+      EventType type = exists.test(e.getKey()) ? EventType.NodeChildrenChanged : EventType.NodeDeleted;
+      e.getValue().forEach(s -> out.add(new Delivery(s, new WatchEvent(type, e.getKey(), zxid))));
+    }
+    dataWatches.clear();
+    childWatches.clear();
+    for (Map<String, Set<Long>> kept : List.of(persistent, recursive)) {
+      for (Map.Entry<String, Set<Long>> e : kept.entrySet()) {
+        e.getValue().forEach(s -> out.add(new Delivery(s, new WatchEvent(EventType.NodeDataChanged, e.getKey(), zxid))));
+      }
+    }
+    return out;
+  }
+
+  /**
    * Removes a session's watches of the given type on a path; returns the removal events to send,
    * empty if the session had no such watch.
    */

@@ -3,7 +3,11 @@ package io.baton.core.replication;
 import io.baton.core.server.CoordinatorConfig;
 import io.baton.core.server.Durability;
 import io.baton.core.server.TestNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
@@ -41,7 +45,7 @@ final class LocalCluster implements AutoCloseable {
     for (long id = 1; id <= size; id++) {
       members.put(id, new ClusterConfig.Member(id, "127.0.0.1", 1, 1));
     }
-    this.config = new ClusterConfig(members, 25, 10);
+    this.config = new ClusterConfig(members, 25, 10, 50);
     for (long id = 1; id <= size; id++) {
       start(id);
     }
@@ -60,8 +64,8 @@ final class LocalCluster implements AutoCloseable {
         RaftStorage storage = ChronicleRaftStorage.open(raftDir,
             new ChronicleRaftStorage.Options(RollCycles.FAST_HOURLY, false));
         holder[0] = new Member(n);
-        holder[0].raft = new RaftReplication(id, config, n.coordinator, n.scheduler, storage,
-            (to, frame) -> deliver(id, to, frame), durability != Durability.NONE, new Random(id * 31 + 7));
+        holder[0].raft = new RaftReplication(id, config, n.coordinator, n.scheduler, storage, network(id),
+            durability != Durability.NONE, new Random(id * 31 + 7));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -72,6 +76,37 @@ final class LocalCluster implements AutoCloseable {
       return null;
     });
     nodes.put(id, m);
+  }
+
+  /** Links of node {@code from}: frames go to the target's owner thread unless the link is cut. */
+  private PeerNetwork network(long from) {
+    return new PeerNetwork() {
+      @Override
+      public void send(long to, byte[] frame) {
+        deliver(from, to, frame);
+      }
+
+      @Override
+      public void sendFile(long to, Path file, ChunkFramer framer, byte[] last, Consumer<Throwable> done) {
+        try {
+          byte[] all = Files.readAllBytes(file);
+          for (int offset = 0; offset < all.length; offset += 64 * 1024) {
+            byte[] chunk = Arrays.copyOfRange(all, offset, Math.min(all.length, offset + 64 * 1024));
+            deliver(from, to, framer.frame(offset, chunk, all.length));
+          }
+          deliver(from, to, last);
+          done.accept(null);
+        } catch (IOException e) {
+          done.accept(e);
+        }
+      }
+    };
+  }
+
+  /** Snapshots node {@code id} installed from a leader. */
+  long snapshotsInstalled(long id) {
+    Member m = nodes.get(id);
+    return m.node.call(() -> m.raft.snapshotsInstalled());
   }
 
   private void deliver(long from, long to, byte[] frame) {

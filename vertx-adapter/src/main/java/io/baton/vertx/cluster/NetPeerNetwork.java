@@ -5,6 +5,8 @@ import io.baton.core.replication.PeerNetwork;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
@@ -13,7 +15,9 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.util.HashMap;
 import java.util.Map;
+import java.nio.file.Path;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,7 @@ public final class NetPeerNetwork implements PeerNetwork {
   private static final int MAGIC = 0x4241544E; // "BATN"
   private static final int MAX_FRAME = 64 << 20;
   private static final long RECONNECT_MS = 200;
+  private static final int FILE_CHUNK = 1 << 20;
 
   private final Vertx vertx;
   private final long self;
@@ -102,6 +107,69 @@ public final class NetPeerNetwork implements PeerNetwork {
       vertx.runOnContext(v -> flush(link));
     }
     link.pending.appendInt(frame.length).appendBytes(frame);
+  }
+
+  @Override
+  public void sendFile(long to, Path file, ChunkFramer framer, byte[] last, Consumer<Throwable> done) {
+    Link link = links.get(to);
+    NetSocket socket = link == null ? null : link.socket;
+    if (socket == null || closed) {
+      if (link != null) {
+        connect(link);
+      }
+      done.accept(new IllegalStateException("no link to node " + to));
+      return;
+    }
+    vertx.fileSystem().open(file.toString(), new OpenOptions().setRead(true).setWrite(false)).onComplete(opened -> {
+      if (opened.failed()) {
+        done.accept(opened.cause());
+        return;
+      }
+      AsyncFile in = opened.result();
+      vertx.fileSystem().props(file.toString()).onComplete(props -> {
+        if (props.failed()) {
+          in.close();
+          done.accept(props.cause());
+          return;
+        }
+        streamChunk(link, socket, in, 0, props.result().size(), framer, last, done);
+      });
+    });
+  }
+
+  /** Sends the chunk at {@code offset}, then the next once the link has room; {@code last} after the end. */
+  private void streamChunk(Link link, NetSocket socket, AsyncFile in, long offset, long total, ChunkFramer framer,
+                           byte[] last, Consumer<Throwable> done) {
+    if (link.socket != socket || closed) {
+      in.close();
+      done.accept(new IllegalStateException("link to node " + link.peer + " closed during a file transfer"));
+      return;
+    }
+    if (offset >= total) {
+      in.close();
+      socket.write(Buffer.buffer(last.length + 4).appendInt(last.length).appendBytes(last));
+      done.accept(null);
+      return;
+    }
+    int length = (int) Math.min(FILE_CHUNK, total - offset);
+    in.read(Buffer.buffer(length), 0, offset, length).onComplete(read -> {
+      if (read.failed()) {
+        in.close();
+        done.accept(read.cause());
+        return;
+      }
+      byte[] frame = framer.frame(offset, read.result().getBytes(), total);
+      socket.write(Buffer.buffer(frame.length + 4).appendInt(frame.length).appendBytes(frame));
+      long next = offset + length;
+      if (socket.writeQueueFull()) {
+        socket.drainHandler(v -> {
+          socket.drainHandler(null);
+          streamChunk(link, socket, in, next, total, framer, last, done);
+        });
+      } else {
+        streamChunk(link, socket, in, next, total, framer, last, done);
+      }
+    });
   }
 
   private void flush(Link link) {

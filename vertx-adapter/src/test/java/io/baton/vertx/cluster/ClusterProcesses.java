@@ -32,6 +32,12 @@ public final class ClusterProcesses implements AutoCloseable {
    */
   public ClusterProcesses(Vertx vertx, Path root, int size, String durability, String raftSettings,
                           PeerRoute peerAddress) throws Exception {
+    this(vertx, root, size, durability, raftSettings, peerAddress, new JsonObject());
+  }
+
+  /** As above, with node settings ({@code --config} JSON, e.g. {@code snapshotEveryEntries}) for every node. */
+  public ClusterProcesses(Vertx vertx, Path root, int size, String durability, String raftSettings,
+                          PeerRoute peerAddress, JsonObject nodeConfig) throws Exception {
     this.vertx = vertx;
     for (int id = 1; id <= size; id++) {
       clientPorts.put(id, ServerProcess.freePort());
@@ -46,8 +52,10 @@ public final class ClusterProcesses implements AutoCloseable {
       }
       Path file = root.resolve("cluster-" + id + ".cfg");
       Files.writeString(file, cfg);
+      Path json = root.resolve("node-" + id + ".json");
+      Files.writeString(json, nodeConfig.encode());
       servers.put(id, new ServerProcess(root.resolve("node-" + id), clientPorts.get(id), "--cluster", file.toString(),
-          "--node-id", Integer.toString(id), "--durability", durability));
+          "--node-id", Integer.toString(id), "--durability", durability, "--config", json.toString()));
     }
   }
 
