@@ -307,6 +307,9 @@ final class Contention {
    * submitted, and so logged, in the order of the changes.
    */
   private void recordHolders(String dir) {
+    if (!coordinator.isLeading()) {
+      return; // records are derived from the tree: the ordering node writes them once for the cluster
+    }
     if (coordinator.exists(0, dir, false) == null) {
       recordedHolders.remove(dir);
       return;
@@ -438,6 +441,9 @@ final class Contention {
    * record still pending when the next change comes does not make the next one fail.
    */
   private void recordLeader(String electionNode, Contender leader, String before, String cause) {
+    if (!coordinator.isLeading()) {
+      return;
+    }
     if (coordinator.exists(0, electionNode, false) == null) {
       return;
     }

@@ -185,6 +185,9 @@ final class Queues {
         }
       }
     }
+    if (!coordinator.isLeading()) {
+      return; // lease returns are time-based decisions: the ordering node alone makes them
+    }
     for (String queue : children(Names.ROOT + "/queues")) {
       String d = Names.ROOT + "/queues/" + queue;
       for (String item : children(d + "/taken")) {

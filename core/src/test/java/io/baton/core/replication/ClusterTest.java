@@ -13,7 +13,11 @@ import io.baton.core.tree.CreateMode;
 import io.baton.core.txn.Command;
 import io.baton.core.txn.MultiFailedException;
 import io.baton.core.txn.Op;
+import io.baton.core.recipe.Grant;
+import io.baton.core.recipe.LockKind;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -200,6 +204,43 @@ class ClusterTest {
       c.start(lagging);
       awaitConverged(c);
       assertThat(c.node(lagging).exists("/after")).isTrue();
+    }
+  }
+
+  @Test
+  void locksTakenThroughDifferentNodesExcludeEachOtherWithIncreasingTokens() throws Exception {
+    try (LocalCluster c = new LocalCluster(dir, 3, Durability.NONE)) {
+      long leader = awaitLeader(c);
+      List<Long> ids = new ArrayList<>(c.nodes.keySet());
+      List<Long> sessions = new ArrayList<>();
+      for (long id : ids) {
+        sessions.add(c.node(id).openSession(30_000));
+      }
+      long previousToken = 0;
+      for (int round = 0; round < 6; round++) {
+        int i = round % ids.size();
+        int j = (round + 1) % ids.size();
+        LocalCluster.Member holderNode = c.nodes.get(ids.get(i));
+        LocalCluster.Member waiterNode = c.nodes.get(ids.get(j));
+        long holder = sessions.get(i);
+        long waiter = sessions.get(j);
+        Grant held = holderNode.node.call(() -> holderNode.recipes.acquire(holder, LockKind.MUTEX, "m", null, 1,
+            10_000)).get(10, TimeUnit.SECONDS);
+        assertThat(held.token()).isGreaterThan(previousToken);
+        CompletableFuture<Grant> waiting = waiterNode.node.call(() -> waiterNode.recipes.acquire(waiter,
+            LockKind.MUTEX, "m", null, 1, 10_000));
+        Thread.sleep(100);
+        assertThat(waiting).as("excluded while node %d's session holds it", ids.get(i)).isNotDone();
+        holderNode.node.call(() -> holderNode.recipes.release(holder, LockKind.MUTEX, "m", null, null))
+            .get(10, TimeUnit.SECONDS);
+        Grant next = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(next.token()).isGreaterThan(held.token());
+        previousToken = next.token();
+        waiterNode.node.call(() -> waiterNode.recipes.release(waiter, LockKind.MUTEX, "m", null, null))
+            .get(10, TimeUnit.SECONDS);
+      }
+      assertThat(leader).isNotZero();
+      awaitConverged(c);
     }
   }
 

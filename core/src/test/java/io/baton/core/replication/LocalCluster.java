@@ -1,5 +1,6 @@
 package io.baton.core.replication;
 
+import io.baton.core.recipe.RecipeService;
 import io.baton.core.server.CoordinatorConfig;
 import io.baton.core.server.Durability;
 import io.baton.core.server.TestNode;
@@ -32,6 +33,7 @@ final class LocalCluster implements AutoCloseable {
   static final class Member {
     final TestNode node;
     RaftReplication raft;
+    RecipeService recipes;
 
     Member(TestNode node) {
       this.node = node;
@@ -64,6 +66,7 @@ final class LocalCluster implements AutoCloseable {
         RaftStorage storage = ChronicleRaftStorage.open(raftDir,
             new ChronicleRaftStorage.Options(RollCycles.FAST_HOURLY, false));
         holder[0] = new Member(n);
+        holder[0].recipes = new RecipeService(n.coordinator, n.scheduler, 20);
         holder[0].raft = new RaftReplication(id, config, n.coordinator, n.scheduler, storage, network(id),
             durability != Durability.NONE, new Random(id * 31 + 7));
       } catch (Exception e) {
