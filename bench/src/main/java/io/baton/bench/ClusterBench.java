@@ -69,26 +69,47 @@ public final class ClusterBench {
         + " %d sessions, TCP bridge clients, nodes as child JVMs on loopback (default Raft timing: 100 ms ticks,"
         + " elections after 1-2 s)%n%n", NODES, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), IN_FLIGHT, SESSIONS);
-    System.out.println("| workload | durability | clients on | ops/s | p50 ms | p99 ms | p99.9 ms |");
-    System.out.println("|---|---|---|---:|---:|---:|---:|");
+    System.out.println("Durability: Baton `group` (fsync before acknowledging, on the leader and on each follower) vs"
+        + " ZooKeeper forceSync=yes; Baton `none` vs forceSync=no. ZooKeeper 3.9.5 ensemble: QuorumPeerMain,"
+        + " initLimit=10, syncLimit=5, " + Servers.ZkServer.configSummary() + ".\n");
+    System.out.println("| system | workload | durability | clients on | ops/s | p50 ms | p99 ms | p99.9 ms |");
+    System.out.println("|---|---|---|---|---:|---:|---:|---:|");
+    List<String> ratios = new ArrayList<>();
     for (String durability : new String[] {"group", "none"}) {
+      Load.Result set;
+      Load.Result get;
       try (Cluster c = new Cluster(durability)) {
         int leader = c.leader();
         c.createKeys(leader);
         List<Integer> all = c.ids();
-        measure("setData", durability, "leader", c.target(List.of(leader)), false);
-        measure("setData", durability, "all nodes", c.target(all), false);
-        measure("getData", durability, "all nodes", c.target(all), true);
+        measure("Baton", "setData", durability, "leader", c.target(List.of(leader)), false);
+        set = measure("Baton", "setData", durability, "all nodes", c.target(all), false);
+        get = measure("Baton", "getData", durability, "all nodes", c.target(all), true);
+      }
+      boolean sync = durability.equals("group");
+      try (Ensemble z = new Ensemble(sync)) {
+        Load.Result zset = measure("ZooKeeper", "setData", sync ? "forceSync=yes" : "forceSync=no", "all nodes",
+            z.target(), false);
+        Load.Result zget = measure("ZooKeeper", "getData", sync ? "forceSync=yes" : "forceSync=no", "all nodes",
+            z.target(), true);
+        ratios.add(String.format(Locale.ROOT, "| setData | %s | %.2f | %.2f |", durability,
+            set.opsPerSec() / zset.opsPerSec(), set.ms(99) / zset.ms(99)));
+        ratios.add(String.format(Locale.ROOT, "| getData | %s | %.2f | %.2f |", durability,
+            get.opsPerSec() / zget.opsPerSec(), get.ms(99) / zget.ms(99)));
       }
     }
+    System.out.println();
+    System.out.println("| Baton ÷ ZooKeeper, 3 nodes | durability | ops/s | p99 |");
+    System.out.println("|---|---|---:|---:|");
+    ratios.forEach(System.out::println);
     System.out.println();
     failover();
     System.out.println();
     catchUp();
   }
 
-  private void measure(String name, String durability, String on, BatonTarget target, boolean read)
-      throws Exception {
+  private Load.Result measure(String system, String name, String durability, String on, Servers.Target target,
+                              boolean read) throws Exception {
     Load.Result r = Load.run(SESSIONS, IN_FLIGHT, warmupMs, measureMs, Long.MAX_VALUE, (s, n, done) -> {
       if (read) {
         target.getData(s, "/k" + (n % KEYS), done);
@@ -97,8 +118,51 @@ public final class ClusterBench {
       }
     });
     target.close();
-    System.out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %.2f | %.2f | %.2f |%s%n", name, durability, on,
-        r.opsPerSec(), r.ms(50), r.ms(99), r.ms(99.9), r.errors() > 0 ? " " + r.errors() + " errors" : "");
+    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %,.0f | %.2f | %.2f | %.2f |%s%n", system, name, durability,
+        on, r.opsPerSec(), r.ms(50), r.ms(99), r.ms(99.9), r.errors() > 0 ? " " + r.errors() + " errors" : "");
+    return r;
+  }
+
+  /** A ZooKeeper 3-node ensemble of child JVMs, clients spread over its members. */
+  private final class Ensemble implements AutoCloseable {
+    private final List<Servers.ZkServer> servers = new ArrayList<>();
+
+    Ensemble(boolean forceSync) throws Exception {
+      Path root = Files.createTempDirectory("zk-ensemble-bench");
+      List<String> lines = new ArrayList<>();
+      for (int id = 1; id <= NODES; id++) {
+        servers.add(new Servers.ZkServer(Files.createDirectories(root.resolve("z" + id)), forceSync, null));
+        lines.add("server." + id + "=127.0.0.1:" + Servers.freePort() + ":" + Servers.freePort());
+      }
+      for (int id = 1; id <= NODES; id++) {
+        servers.get(id - 1).inEnsemble(id, lines).start();
+      }
+      for (Servers.ZkServer s : servers) {
+        s.awaitServing(120_000);
+      }
+      org.apache.zookeeper.ZooKeeper setup = servers.get(0).client();
+      for (int i = 0; i < KEYS; i++) {
+        setup.create("/k" + i, VALUE, org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+            org.apache.zookeeper.CreateMode.PERSISTENT);
+      }
+      setup.close();
+    }
+
+    Servers.ZkTarget target() throws Exception {
+      List<org.apache.zookeeper.ZooKeeper> sessions = new ArrayList<>();
+      for (int i = 0; i < SESSIONS; i++) {
+        sessions.add(servers.get(i % NODES).client());
+      }
+      return new Servers.ZkTarget(servers.get(0), sessions);
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (Servers.ZkServer s : servers) {
+        s.stop();
+        s.deleteDir();
+      }
+    }
   }
 
   /** kill -9 of the leader under write load from the followers' clients, {@link #failovers} times. */
@@ -169,11 +233,20 @@ public final class ClusterBench {
     });
   }
 
-  /** A follower is down while {@link #catchUpEntries} entries are written; then restarted. */
+  /**
+   * A follower is down while {@link #catchUpEntries} entries are written; then restarted. Once with
+   * the whole log kept (it catches up entry by entry), once with the default compaction (it is sent
+   * the leader's snapshot, then the log tail).
+   */
   private void catchUp() throws Exception {
-    System.out.println("| catch-up | entries written while down | write rate (ops/s) | restart to caught up (s) |");
+    System.out.println("| catch-up path | entries written while down | write rate (ops/s) | restart to caught up (s) |");
     System.out.println("|---|---:|---:|---:|");
-    try (Cluster c = new Cluster("group")) {
+    catchUp("log", "raft.catchUpEntries=" + (2L * catchUpEntries));
+    catchUp("snapshot", "");
+  }
+
+  private void catchUp(String path, String raftSettings) throws Exception {
+    try (Cluster c = new Cluster("group", raftSettings)) {
       int leader = c.leader();
       c.createKeys(leader);
       int follower = c.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
@@ -197,8 +270,8 @@ public final class ClusterBench {
         }
         Thread.sleep(20);
       }
-      System.out.printf(Locale.ROOT, "| follower %d | %,d | %,.0f | %.2f |%n", follower, r.ops(), r.opsPerSec(),
-          (System.nanoTime() - start) / 1e9);
+      System.out.printf(Locale.ROOT, "| %s (follower %d) | %,d | %,.0f | %.2f |%n", path, follower, r.ops(),
+          r.opsPerSec(), (System.nanoTime() - start) / 1e9);
     }
   }
 
@@ -208,8 +281,12 @@ public final class ClusterBench {
     private final List<CoordinationClient> admins = new ArrayList<>();
 
     Cluster(String durability) throws Exception {
+      this(durability, "");
+    }
+
+    Cluster(String durability, String raftSettings) throws Exception {
       Path root = Files.createTempDirectory("baton-cluster-bench");
-      StringBuilder cfg = new StringBuilder();
+      StringBuilder cfg = new StringBuilder(raftSettings).append('\n');
       for (int id = 1; id <= NODES; id++) {
         Path dir = Files.createDirectories(root.resolve("n" + id));
         BatonServer s = new BatonServer(vertx, dir, durability, null);

@@ -338,6 +338,7 @@ final class Servers {
     private final boolean forceSync;
     private final Long snapCount;
     final List<String> config = new ArrayList<>();
+    private boolean quorum;
 
     /** snapCount null = ZooKeeper's default (100,000, randomised by up to half). */
     ZkServer(Path dir, boolean forceSync, Long snapCount) throws IOException {
@@ -349,6 +350,19 @@ final class Servers {
           "4lw.commands.whitelist=srvr,ruok", "maxClientCnxns=0"));
       Files.createDirectories(dir.resolve("data"));
       Files.write(dir.resolve("zoo.cfg"), config);
+    }
+
+    /**
+     * Member {@code myid} of an ensemble whose {@code server.N=host:quorumPort:electionPort} lines are
+     * {@code servers} (initLimit=10, syncLimit=5), run by {@code QuorumPeerMain}.
+     */
+    ZkServer inEnsemble(int myid, List<String> servers) throws IOException {
+      quorum = true;
+      config.addAll(List.of("initLimit=10", "syncLimit=5"));
+      config.addAll(servers);
+      Files.write(dir.resolve("zoo.cfg"), config);
+      Files.writeString(dir.resolve("data").resolve("myid"), Integer.toString(myid));
+      return this;
     }
 
     /** The zoo.cfg lines that do not vary between runs (for the report). */
@@ -371,7 +385,8 @@ final class Servers {
         cmd.add("-Dzookeeper.snapCount=" + snapCount);
       }
       cmd.addAll(List.of("-cp", classpath(),
-          "org.apache.zookeeper.server.ZooKeeperServerMain", dir.resolve("zoo.cfg").toString()));
+          quorum ? "org.apache.zookeeper.server.quorum.QuorumPeerMain" : "org.apache.zookeeper.server.ZooKeeperServerMain",
+          dir.resolve("zoo.cfg").toString()));
       return cmd;
     }
 
@@ -393,6 +408,30 @@ final class Servers {
 
     @Override
     ZkTarget connect(int sessions, long timeoutMs) throws Exception {
+      awaitServing(timeoutMs);
+      List<ZooKeeper> clients = new ArrayList<>();
+      for (int i = 0; i < sessions; i++) {
+        clients.add(client());
+      }
+      return new ZkTarget(this, clients);
+    }
+
+    /** A connected client session on this server. */
+    ZooKeeper client() throws Exception {
+      CountDownLatch connected = new CountDownLatch(1);
+      ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {
+        if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+          connected.countDown();
+        }
+      });
+      if (!connected.await(60, TimeUnit.SECONDS)) {
+        zk.close();
+        throw new IllegalStateException("ZooKeeper client did not connect; log tail:\n" + logTail());
+      }
+      return zk;
+    }
+
+    void awaitServing(long timeoutMs) throws Exception {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
       // Wait until the server serves (its port accepts before the database is loaded), so the
       // client's first connection attempt succeeds; a failed attempt backs off up to a second.
@@ -404,21 +443,6 @@ final class Servers {
         }
         Thread.sleep(10);
       }
-      List<ZooKeeper> clients = new ArrayList<>();
-      for (int i = 0; i < sessions; i++) {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {
-          if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-            connected.countDown();
-          }
-        });
-        if (!connected.await(60, TimeUnit.SECONDS)) {
-          zk.close();
-          throw new IllegalStateException("ZooKeeper client did not connect; log tail:\n" + logTail());
-        }
-        clients.add(zk);
-      }
-      return new ZkTarget(this, clients);
     }
   }
 
