@@ -85,6 +85,10 @@ public class CoordinatorVerticle extends VerticleBase {
     } catch (IOException | RuntimeException e) {
       return Future.failedFuture(new BatonException(ErrorCode.BAD_ARGUMENTS, "cluster configuration: " + e.getMessage()));
     }
+    if (cluster == null && java.nio.file.Files.exists(cfg.dataDir().resolve("raft"))) {
+      return Future.failedFuture(new BatonException(ErrorCode.BAD_ARGUMENTS, "the data directory " + cfg.dataDir()
+          + " belongs to a cluster member; start it with its cluster configuration"));
+    }
     return vertx.executeBlocking(() -> {
       Coordinator c = Coordinator.open(cfg, scheduler);
       RaftStorage storage = null;
@@ -108,7 +112,10 @@ public class CoordinatorVerticle extends VerticleBase {
         try {
           raft = new RaftReplication(cfg.nodeId(), cluster, coordinator, scheduler, opened.raftStorage(), network,
               cfg.durability() != Durability.NONE, new Random());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+          opened.raftStorage().close();
+          coordinator.close();
+          coordinator = null;
           return Future.failedFuture(e);
         }
         network.receiver(raft::receive);

@@ -103,6 +103,11 @@ public final class RaftReplication implements Replication {
     this.network = network;
     this.sync = sync;
     RaftStorage.State state = storage.load();
+    if (state.entries().isEmpty() && state.snapshot() == null && state.hardState().term() == 0
+        && coordinator.lastApplied() != 0) {
+      throw new IllegalStateException("the data directory holds a standalone node's state (zxid 0x"
+          + Long.toHexString(coordinator.lastApplied()) + "); a new cluster member must start from an empty one");
+    }
     this.persisted = state.hardState();
     this.positionFile = coordinator.snapshots().dir().resolve("raft-position");
     this.latest = readPosition(positionFile, coordinator);

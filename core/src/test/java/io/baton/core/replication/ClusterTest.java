@@ -245,6 +245,15 @@ class ClusterTest {
   }
 
   @Test
+  void aStandaloneNodesDataDirectoryCannotSilentlyJoinACluster() throws Exception {
+    try (TestNode standalone = new TestNode(TestNode.config(dir.resolve("n1")))) {
+      standalone.create("/x", "1");
+    }
+    assertThatThrownBy(() -> new LocalCluster(dir, 1, Durability.NONE))
+        .hasStackTraceContaining("holds a standalone node's state");
+  }
+
+  @Test
   void syncThroughAFollowerSeesEveryEarlierWrite() throws Exception {
     try (LocalCluster c = new LocalCluster(dir, 3, Durability.NONE)) {
       long leader = awaitLeader(c);
