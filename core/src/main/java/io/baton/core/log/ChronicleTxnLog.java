@@ -91,7 +91,11 @@ public final class ChronicleTxnLog implements AutoCloseable {
 
   /** Appends an entry (owner thread). Durable only after a later {@link #sync()} returns. */
   public long append(LogEntry entry) {
-    byte[] payload = codec.encode(entry);
+    return append(entry, codec.encode(entry));
+  }
+
+  /** Appends an entry whose single-object Avro encoding {@code payload} is at hand (owner thread). */
+  public long append(LogEntry entry, byte[] payload) {
     crc.reset();
     crc.update(payload);
     long index;

@@ -68,6 +68,8 @@ public final class RaftReplication implements Replication {
   private AutoCloseable ticker;
   private long applied;
   private long appliedTerm;
+  /** Entries this node proposed as leader and has not applied yet, by index. */
+  private final java.util.ArrayDeque<Proposed> proposed = new java.util.ArrayDeque<>();
   private HardState persisted;
   private final Path positionFile;
   private final Map<Long, long[]> captured = new HashMap<>();
@@ -220,10 +222,12 @@ public final class RaftReplication implements Replication {
   public void propose(long origin, LogEntry entry) {
     byte[] body = codec.encode(entry);
     byte[] payload = ByteBuffer.allocate(8 + body.length).putLong(origin).put(body).array();
-    if (node.propose(payload) < 0) {
+    long index = node.propose(payload);
+    if (index < 0) {
       coordinator.stepDown();
       return;
     }
+    proposed.addLast(new Proposed(index, entry, body));
     process();
   }
 
@@ -274,6 +278,7 @@ public final class RaftReplication implements Replication {
   private void observe() {
     if (node.term() != observedTerm) {
       observedTerm = node.term();
+      proposed.clear();
       ready = false;
       coordinator.termChanged();
     }
@@ -398,17 +403,27 @@ public final class RaftReplication implements Replication {
     for (Entry e : r.committed()) {
       applied = e.index();
       appliedTerm = e.term();
+      while (!proposed.isEmpty() && proposed.peekFirst().index() < e.index()) {
+        proposed.pollFirst();
+      }
       if (e.data().length > 0) {
-        ByteBuffer b = ByteBuffer.wrap(e.data());
-        long origin = b.getLong();
+        long origin = ByteBuffer.wrap(e.data()).getLong();
+        Proposed mine = proposed.peekFirst();
+        if (mine != null && mine.index() == e.index() && e.term() == node.term()) {
+          // this node's own proposal: the entry object and its encoding are at hand
+          proposed.pollFirst();
+          coordinator.applyCommitted(origin, mine.entry(), mine.encoded());
+          continue;
+        }
+        byte[] body = slice(e.data());
         LogEntry entry;
         try {
-          entry = codec.decode(slice(e.data()));
+          entry = codec.decode(body);
         } catch (IOException ex) {
           fail(new IllegalStateException("committed entry " + e.index() + " is undecodable", ex));
           return false;
         }
-        coordinator.applyCommitted(origin, entry);
+        coordinator.applyCommitted(origin, entry, body);
       }
     }
     return true;
@@ -437,6 +452,9 @@ public final class RaftReplication implements Replication {
   }
 
   // ------------------------------------------------------------------ snapshots
+
+  private record Proposed(long index, LogEntry entry, byte[] encoded) {
+  }
 
   /** A durable coordinator snapshot and the Raft position of the state it holds. */
   private record SnapshotRef(long index, long term, long zxid, Path file) {

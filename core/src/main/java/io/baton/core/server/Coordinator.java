@@ -519,16 +519,17 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /**
-   * The cluster committed {@code entry}; entries arrive in log order. Appends it to this node's log,
+   * The cluster committed {@code entry} ({@code encoded}: its Avro single-object encoding); entries
+   * arrive in log order. Appends it to this node's log,
    * applies it and answers the request it came from if that was made here ({@code origin} is the
    * tag of a forwarded request, 0 otherwise).
    */
-  public void applyCommitted(long origin, LogEntry entry) {
+  public void applyCommitted(long origin, LogEntry entry, byte[] encoded) {
     long zxid = entry.getZxid();
     if (zxid <= lastApplied) {
       return;
     }
-    log.append(entry);
+    log.append(entry, encoded);
     lastAppended = Math.max(lastAppended, zxid);
     Pending head = inflight.peekFirst();
     if (head != null && head.zxid == zxid) {
