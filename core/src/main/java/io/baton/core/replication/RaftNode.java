@@ -192,13 +192,23 @@ public final class RaftNode {
    * forwards the proposal to {@link #leader()}).
    */
   public long propose(byte[] data) {
-    if (role != Role.LEADER) {
+    return propose(List.of(data));
+  }
+
+  /**
+   * Proposes several entries at once, replicated in one round of messages; returns the first one's
+   * index (the others follow it), or -1 if this node is not the leader.
+   */
+  public long propose(List<byte[]> data) {
+    if (role != Role.LEADER || data.isEmpty()) {
       return -1;
     }
-    Entry e = new Entry(log.lastIndex() + 1, term, data);
-    log.append(e);
+    long first = log.lastIndex() + 1;
+    for (byte[] d : data) {
+      log.append(new Entry(log.lastIndex() + 1, term, d));
+    }
     broadcastAppend();
-    return e.index();
+    return first;
   }
 
   /** Handles a message from another node. */

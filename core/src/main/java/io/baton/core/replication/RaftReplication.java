@@ -70,6 +70,9 @@ public final class RaftReplication implements Replication {
   private long appliedTerm;
   /** Entries this node proposed as leader and has not applied yet, by index. */
   private final java.util.ArrayDeque<Proposed> proposed = new java.util.ArrayDeque<>();
+  /** Proposals of the current turn, not yet handed to the node. */
+  private final List<Proposed> batch = new ArrayList<>();
+  private final List<byte[]> batchPayloads = new ArrayList<>();
   private HardState persisted;
   private final Path positionFile;
   private final Map<Long, long[]> captured = new HashMap<>();
@@ -222,12 +225,30 @@ public final class RaftReplication implements Replication {
   public void propose(long origin, LogEntry entry) {
     byte[] body = codec.encode(entry);
     byte[] payload = ByteBuffer.allocate(8 + body.length).putLong(origin).put(body).array();
-    long index = node.propose(payload);
-    if (index < 0) {
+    if (batch.isEmpty()) {
+      // proposals made in the same turn of the owner thread go out together
+      scheduler.runOnOwner(this::proposeBatch);
+    }
+    batch.add(new Proposed(0, entry, body));
+    batchPayloads.add(payload);
+  }
+
+  private void proposeBatch() {
+    if (batch.isEmpty() || closed || failed) {
+      return;
+    }
+    long first = node.propose(List.copyOf(batchPayloads));
+    List<Proposed> entries = List.copyOf(batch);
+    batch.clear();
+    batchPayloads.clear();
+    if (first < 0) {
       coordinator.stepDown();
       return;
     }
-    proposed.addLast(new Proposed(index, entry, body));
+    for (int i = 0; i < entries.size(); i++) {
+      Proposed p = entries.get(i);
+      proposed.addLast(new Proposed(first + i, p.entry(), p.encoded()));
+    }
     process();
   }
 
@@ -279,6 +300,8 @@ public final class RaftReplication implements Replication {
     if (node.term() != observedTerm) {
       observedTerm = node.term();
       proposed.clear();
+      batch.clear();
+      batchPayloads.clear();
       ready = false;
       coordinator.termChanged();
     }
