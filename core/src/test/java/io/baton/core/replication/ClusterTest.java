@@ -65,6 +65,25 @@ class ClusterTest {
       awaitConverged(c);
       long zxid = c.node(leader).lastApplied();
       assertThat(zxid >>> 32).as("zxid epoch is the raft term").isEqualTo(c.nodes.get(leader).raft.term());
+      // every node emits the same committed changes in the same order (what change streams and the
+      // Kafka bridge follow), each node's own log holds them, zxids strictly increasing
+      for (long id : c.nodes.keySet()) {
+        assertThat(c.node(id).changes).usingRecursiveFieldByFieldElementComparator()
+            .containsExactlyElementsOf(c.node(leader).changes);
+        List<Long> zxids = c.node(id).call(() -> {
+          List<Long> out = new ArrayList<>();
+          try (io.baton.core.log.LogReader r = c.node(id).coordinator.log().readerAfter(0)) {
+            io.baton.schemas.log.LogEntry e;
+            while ((e = r.next()) != null) {
+              out.add(e.getZxid());
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return out;
+        });
+        assertThat(zxids).isSorted().doesNotHaveDuplicates().last().isEqualTo(zxid);
+      }
     }
   }
 
