@@ -123,6 +123,19 @@ public final class RaftNode {
     return log.lastIndex();
   }
 
+  /**
+   * Up to {@code max} committed entries after {@code index}, for a host that applies them while a
+   * {@link Ready} is still being persisted (committed entries are durable on a quorum); empty if
+   * there are none or they are compacted. They come again in a later Ready's committed entries.
+   */
+  public List<Entry> committedAfter(long index, int max) {
+    SnapshotMeta s = snapshot();
+    if (index >= log.committed() || (s != null && index < s.index())) {
+      return List.of();
+    }
+    return log.slice(index + 1, (int) Math.min(max, log.committed() - index));
+  }
+
   /** Term of the entry at {@code index}, -1 if this node does not have it (or it is compacted). */
   public long termAt(long index) {
     return log.term(index);

@@ -209,6 +209,7 @@ public final class RaftReplication implements Replication {
       node.step(m);
       observe();
       process();
+      applyAhead();
     } else if (frame instanceof PeerCodec.Forward f) {
       coordinator.submitForwarded(f.tag(), f.sessionId(), f.command());
       process();
@@ -423,9 +424,32 @@ public final class RaftReplication implements Replication {
     }
   }
 
-  /** Hands the Ready's committed entries to the coordinator; false if one is undecodable (the node stops). */
+  /**
+   * While a Ready's fsync runs, entries that became committed meanwhile are applied at once instead
+   * of waiting for it (they are durable on a quorum); the Ready that carries them later skips them.
+   */
+  private void applyAhead() {
+    if (!persisting || closed || failed) {
+      return;
+    }
+    processing = true;
+    try {
+      apply(node.committedAfter(applied, MAX_ENTRIES_PER_MESSAGE));
+    } finally {
+      processing = false;
+    }
+  }
+
   private boolean apply(Ready r) {
-    for (Entry e : r.committed()) {
+    return apply(r.committed());
+  }
+
+  /** Hands committed entries to the coordinator; false if one is undecodable (the node stops). */
+  private boolean apply(List<Entry> committed) {
+    for (Entry e : committed) {
+      if (e.index() <= applied) {
+        continue;
+      }
       applied = e.index();
       appliedTerm = e.term();
       while (!proposed.isEmpty() && proposed.peekFirst().index() < e.index()) {
