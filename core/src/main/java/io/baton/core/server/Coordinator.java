@@ -211,10 +211,10 @@ public final class Coordinator implements AutoCloseable {
     try {
       entry = prepare(sessionId, command);
     } catch (BatonException e) {
-      replyInOrder(sessionId, () -> done.complete(null, e));
+      refuse(inOrder(sessionId, done), e);
       return;
     }
-    inflight.addLast(new Pending(entry.getZxid(), entry, inOrder(sessionId, done), null));
+    inflight.addLast(new Pending(entry.getZxid(), entry, inOrder(sessionId, done), null, null));
     if (replication != null) {
       replication.propose(0, entry);
       return;
@@ -230,6 +230,19 @@ public final class Coordinator implements AutoCloseable {
           startSync();
         }
       }
+    }
+  }
+
+  /**
+   * Answers a refused command. The refusal may rest on entries ordered but not yet applied (a
+   * BadVersion against a pending write): then it is held until they are, like ZooKeeper's error
+   * transactions, and becomes ConnectionLoss if they are lost (the leader stepped down).
+   */
+  private void refuse(Completion<List<OpResult>> done, BatonException e) {
+    if (lastAppended > lastApplied) {
+      inflight.addLast(new Pending(lastAppended, null, done, null, e));
+    } else {
+      done.complete(null, e);
     }
   }
 
@@ -315,7 +328,7 @@ public final class Coordinator implements AutoCloseable {
     } else if (inflight.isEmpty()) {
       done.complete(path, null);
     } else {
-      inflight.addLast(new Pending(lastAppended, null, null, () -> done.complete(path, null)));
+      inflight.addLast(new Pending(lastAppended, null, null, () -> done.complete(path, null), null));
     }
   }
 
@@ -532,13 +545,17 @@ public final class Coordinator implements AutoCloseable {
     log.append(entry, encoded);
     lastAppended = Math.max(lastAppended, zxid);
     Pending head = inflight.peekFirst();
-    if (head != null && head.zxid == zxid) {
+    if (head != null && head.entry != null && head.zxid == zxid) {
       inflight.pollFirst();
       apply(head);
-      return;
+    } else {
+      Forwarded f = origin == 0 ? null : forwarded.remove(origin);
+      apply(new Pending(zxid, entry, f == null ? IGNORE : f.done, null, null));
     }
-    Forwarded f = origin == 0 ? null : forwarded.remove(origin);
-    apply(new Pending(zxid, entry, f == null ? IGNORE : f.done, null));
+    while (!inflight.isEmpty() && inflight.peekFirst().entry == null && inflight.peekFirst().zxid <= lastApplied) {
+      Pending refused = inflight.pollFirst();
+      refused.done.complete(null, refused.error);
+    }
   }
 
   /**
@@ -564,10 +581,10 @@ public final class Coordinator implements AutoCloseable {
     try {
       entry = prepare(sessionId, command);
     } catch (BatonException e) {
-      done.complete(null, e);
+      refuse(done, e);
       return;
     }
-    inflight.addLast(new Pending(entry.getZxid(), entry, done, null));
+    inflight.addLast(new Pending(entry.getZxid(), entry, done, null, null));
     replication.propose(tag, entry);
   }
 
@@ -771,6 +788,8 @@ public final class Coordinator implements AutoCloseable {
       Pending p = inflight.pollFirst();
       if (p.entry != null) {
         apply(p);
+      } else if (p.error != null) {
+        p.done.complete(null, p.error);
       } else {
         p.deferred.run();
       }
@@ -891,7 +910,12 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
-  private record Pending(long zxid, LogEntry entry, Completion<List<OpResult>> done, Runnable deferred) {
+  /**
+   * Something waiting for the entry {@code zxid} to be applied: that entry itself (with its reply),
+   * a refusal held until then ({@code error}), or a deferred action (a lone node's sync).
+   */
+  private record Pending(long zxid, LogEntry entry, Completion<List<OpResult>> done, Runnable deferred,
+                         BatonException error) {
   }
 
   /** A write forwarded to the leader, answered when its entry is applied here or when refused. */
