@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ class ClusterProcessTest {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterProcessTest.class);
   static final String FAST_RAFT = "raft.tickMs=50\nraft.electionTicks=10";
 
-  @TempDir
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
   private Vertx vertx;
   private ClusterProcesses cluster;

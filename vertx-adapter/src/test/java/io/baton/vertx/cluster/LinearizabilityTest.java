@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ class LinearizabilityTest {
       ErrorCode.OPERATION_TIMEOUT);
   private static final ClientOptions OPTIONS = new ClientOptions(ClientOptions.defaults().address(), 30_000, 5_000);
 
-  @TempDir
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
   private Vertx vertx;
   private final PeerProxies proxies = new PeerProxies();

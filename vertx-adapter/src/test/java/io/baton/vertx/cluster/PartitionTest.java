@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,7 +40,7 @@ class PartitionTest {
   private static final long ELECTION_TIMEOUT_MS = 500;
   private static final ClientOptions OPTIONS = new ClientOptions(ClientOptions.defaults().address(), 30_000, 5_000);
 
-  @TempDir
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
   private Vertx vertx;
   private final PeerProxies proxies = new PeerProxies();
