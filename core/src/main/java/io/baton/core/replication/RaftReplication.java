@@ -201,7 +201,7 @@ public final class RaftReplication implements Replication {
             from);
         return;
       }
-      if (m.type() == RaftMessage.Type.SNAPSHOT && (installable == null || installable.index != m.index())) {
+      if (m.type() == RaftMessage.Type.SNAPSHOT && !installable(m.index(), m.logTerm())) {
         // its data is still arriving or being verified; stepped once the snapshot is loaded
         stashedSnapshot = m;
         return;
@@ -643,12 +643,17 @@ public final class RaftReplication implements Replication {
     }
     installable = new Installable(in.index, in.term, loaded);
     RaftMessage m = stashedSnapshot;
-    if (m != null && m.index() == in.index) {
+    if (m != null && installable(m.index(), m.logTerm())) {
       stashedSnapshot = null;
       node.step(m);
       observe();
       process();
     }
+  }
+
+  /** Whether the loaded snapshot waiting for Raft is the one at {@code index}/{@code term}. */
+  private boolean installable(long index, long term) {
+    return installable != null && installable.index() == index && installable.term() == term;
   }
 
   private void discardIncoming() {
@@ -667,7 +672,7 @@ public final class RaftReplication implements Replication {
   /** Replaces the coordinator's state with the accepted snapshot and records it; false if that failed. */
   private boolean install(SnapshotMeta meta) {
     Installable ready = installable;
-    if (ready == null || ready.index() != meta.index()) {
+    if (!installable(meta.index(), meta.term())) {
       fail(new IllegalStateException("raft accepted a snapshot at index " + meta.index() + " whose data is missing"));
       return false;
     }
