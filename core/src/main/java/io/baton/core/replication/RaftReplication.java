@@ -85,6 +85,7 @@ public final class RaftReplication implements Replication {
   private Installable installable;
   private RaftMessage stashedSnapshot;
   private long installed;
+  private long lastLeaderContact;
   private long observedTerm;
   private long leaderTerm = -1;
   private long leaderStart;
@@ -207,6 +208,9 @@ public final class RaftReplication implements Replication {
         return;
       }
       node.step(m);
+      if (m.from() == node.leader()) {
+        lastLeaderContact = scheduler.now();
+      }
       observe();
       process();
       applyAhead();
@@ -279,6 +283,16 @@ public final class RaftReplication implements Replication {
   @Override
   public void touched(long sessionId) {
     touched.add(sessionId);
+  }
+
+  @Override
+  public boolean inContact() {
+    if (ready || node.role() == RaftNode.Role.LEADER) {
+      return true;
+    }
+    long leader = node.leader();
+    return leader != 0
+        && scheduler.now() - lastLeaderContact < 2L * cluster.electionTicks() * cluster.tickMs();
   }
 
   // ------------------------------------------------------------------ host loop

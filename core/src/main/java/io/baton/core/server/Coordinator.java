@@ -301,8 +301,16 @@ public final class Coordinator implements AutoCloseable {
     submit(sessionId, new Command.CloseSession(sessionId, CloseReason.CLOSED), (r, e) -> done.complete(null, e));
   }
 
-  /** Keeps a session alive; fails with SessionExpired if it is unknown or gone. */
+  /**
+   * Keeps a session alive; fails with SessionExpired if it is unknown or gone, and in a cluster with
+   * ConnectionLoss while this node is cut off from the leader (the client should go elsewhere).
+   */
   public void heartbeat(long sessionId, Completion<Integer> done) {
+    if (replication != null && !replication.inContact()) {
+      done.complete(null, new BatonException(ErrorCode.CONNECTION_LOSS, "node " + config.nodeId()
+          + " is not in contact with a leader; try another node"));
+      return;
+    }
     if (!preparer.isSessionOpen(sessionId) || !touch(sessionId)) {
       done.complete(null, expired(sessionId));
       return;

@@ -30,4 +30,11 @@ public interface Replication {
 
   /** A session was active at this node (request or heartbeat): keeps it alive at the leader. */
   void touched(long sessionId);
+
+  /**
+   * Whether this node leads or has heard from a leader within the last election timeouts. A node
+   * cut off from the cluster fails its clients' heartbeats, so they move to a node that can serve
+   * them (as a ZooKeeper server that lost its leader drops its clients).
+   */
+  boolean inContact();
 }
