@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (clients on the leader, and spread over every node), leader failover time under load (kill -9
  * of the leader to the first acknowledged write issued after it), and the time a restarted
  * follower takes to catch up with entries written while it was down. Prints Markdown.
- * {@code --quick} shortens every phase.
+ * {@code --quick} shortens every phase; {@code --catch-up-entries N}; {@code --server-flags F1,F2}
+ * (extra JVM flags of every server, e.g. a flight recording).
  */
 public final class ClusterBench {
   private static final int NODES = 3;
@@ -53,6 +54,8 @@ public final class ClusterBench {
         quick = true;
       } else if (args[i].equals("--catch-up-entries")) {
         catchUp = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--server-flags")) {
+        Servers.EXTRA_FLAGS.addAll(List.of(args[++i].split(",")));
       }
     }
     ClusterBench bench = new ClusterBench(quick, catchUp > 0 ? catchUp : quick ? 200_000 : 1_000_000);
