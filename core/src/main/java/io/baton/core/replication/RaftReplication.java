@@ -531,7 +531,9 @@ public final class RaftReplication implements Replication {
     final long total;
     final Path path;
     final FileChannel channel;
+    /** Bytes accepted in order so far, and bytes of them already written to the file. */
     long received;
+    long written;
 
     Incoming(long from, PeerCodec.SnapshotChunk first, Path path) throws IOException {
       this.from = from;
@@ -618,33 +620,55 @@ public final class RaftReplication implements Replication {
       if (in == null || in.from != from || in.index != c.index() || in.received != c.offset()) {
         return;
       }
-      ByteBuffer data = ByteBuffer.wrap(c.data());
-      while (data.hasRemaining()) {
-        in.channel.write(data, in.received + data.position());
-      }
       in.received += c.data().length;
-      if (in.received < in.total) {
-        return;
-      }
-      incoming = null;
+      // positional writes on a worker: chunks may land in any order, the owner counts them
       scheduler.runBlocking(() -> {
-        SnapshotStore.Loaded loaded = null;
-        Exception failure = null;
+        IOException failure = null;
         try {
-          in.channel.force(true);
-          in.channel.close();
-          loaded = coordinator.snapshots().adopt(in.path);
-        } catch (IOException | RuntimeException e) {
+          ByteBuffer data = ByteBuffer.wrap(c.data());
+          while (data.hasRemaining()) {
+            in.channel.write(data, c.offset() + data.position());
+          }
+        } catch (IOException e) {
           failure = e;
         }
-        SnapshotStore.Loaded result = loaded;
-        Exception f = failure;
-        scheduler.runOnOwner(() -> snapshotReceived(in, result, f));
+        IOException f = failure;
+        scheduler.runOnOwner(() -> chunkWritten(in, c.data().length, f));
       });
     } catch (IOException e) {
       LOG.warn("node {}: receiving a snapshot from node {} failed", id, from, e);
       discardIncoming();
     }
+  }
+
+  private void chunkWritten(Incoming in, int length, IOException failure) {
+    if (incoming != in) {
+      return; // superseded by a newer transfer (its channel was closed)
+    }
+    if (failure != null) {
+      LOG.warn("node {}: writing a snapshot from node {} failed", id, in.from, failure);
+      discardIncoming();
+      return;
+    }
+    in.written += length;
+    if (in.written < in.total) {
+      return;
+    }
+    incoming = null;
+    scheduler.runBlocking(() -> {
+      SnapshotStore.Loaded loaded = null;
+      Exception error = null;
+      try {
+        in.channel.force(true);
+        in.channel.close();
+        loaded = coordinator.snapshots().adopt(in.path);
+      } catch (IOException | RuntimeException e) {
+        error = e;
+      }
+      SnapshotStore.Loaded result = loaded;
+      Exception f = error;
+      scheduler.runOnOwner(() -> snapshotReceived(in, result, f));
+    });
   }
 
   private void snapshotReceived(Incoming in, SnapshotStore.Loaded loaded, Exception failure) {
