@@ -13,9 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -69,34 +67,16 @@ class ClusterProcessTest {
     return out;
   }
 
-  private static void awaitAcks(List<Writers> writers, int atLeast, boolean afterMark) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      int n = 0;
-      for (Writers w : writers) {
-        n += afterMark ? w.acksAfterMark.get() : w.acked.size();
-        assertThat(w.failures).isEmpty();
-      }
-      if (n >= atLeast) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("fewer than " + atLeast + " acknowledged writes in 60 s");
-  }
-
   private void assertEveryAckedWriteOnEveryNode(List<Writers> writers) throws Exception {
-    Set<String> acked = new HashSet<>();
-    writers.forEach(w -> acked.addAll(w.acked));
     for (int id : cluster.ids()) {
       CoordinationClient c = client(id);
       await(c.sync("/"));
-      Set<String> present = new HashSet<>();
-      for (String name : await(c.getChildren("/load", false)).names()) {
-        present.add("/load/" + name);
-      }
-      assertThat(present).as("node %d holds every acknowledged write", id).containsAll(acked);
+      Writers.assertHoldsEveryAcknowledged(c, id, writers);
     }
+  }
+
+  private static void awaitAcks(List<Writers> writers, int atLeast, boolean afterMark) throws InterruptedException {
+    Writers.awaitAcks(writers, atLeast, afterMark, 60_000);
   }
 
   @Test

@@ -16,9 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -210,38 +208,18 @@ class PartitionTest {
   }
 
   private static void awaitAcks(List<Writers> ws, int atLeast, boolean afterMark) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (true) {
-      int n = 0;
-      for (Writers w : ws) {
-        n += afterMark ? w.acksAfterMark.get() : w.acked.size();
-        assertThat(w.failures).isEmpty();
-      }
-      if (n >= atLeast) {
-        return;
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("fewer than " + atLeast + " acknowledged writes in 30 s");
-      }
-      Thread.sleep(20);
-    }
+    Writers.awaitAcks(ws, atLeast, afterMark, 30_000);
   }
 
   /** Stops the writers, then: converged nodes holding every acknowledged write, one leader per term. */
   private void assertConsistentAfterHeal() throws Exception {
-    Set<String> acked = new HashSet<>();
     for (Writers w : writers) {
       w.stop();
       assertThat(w.failures).isEmpty();
-      acked.addAll(w.acked);
     }
     cluster.awaitConverged(cluster.ids(), 60_000);
     for (int id : cluster.ids()) {
-      Set<String> present = new HashSet<>();
-      for (String name : await(client(id).getChildren("/load", false)).names()) {
-        present.add("/load/" + name);
-      }
-      assertThat(present).as("node %d holds every acknowledged write", id).containsAll(acked);
+      Writers.assertHoldsEveryAcknowledged(client(id), id, writers);
     }
     assertThat(PeerProxies.leadersByTerm(cluster)).isNotEmpty()
         .allSatisfy((term, leaders) -> assertThat(leaders).as("leaders of term %d", term).hasSize(1));

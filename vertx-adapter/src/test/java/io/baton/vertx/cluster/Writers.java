@@ -1,11 +1,14 @@
 package io.baton.vertx.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.tree.CreateMode;
 import io.baton.vertx.client.CoordinationClient;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,6 +81,40 @@ final class Writers {
         running.decrementAndGet();
       }
     });
+  }
+
+  /**
+   * Waits until {@code writers} together have {@code atLeast} acknowledged writes (counting only
+   * those issued after {@link #mark()} if {@code afterMark}), failing at once on any failure.
+   */
+  static void awaitAcks(List<Writers> writers, int atLeast, boolean afterMark, long timeoutMs)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (true) {
+      int n = 0;
+      for (Writers w : writers) {
+        n += afterMark ? w.acksAfterMark.get() : w.acked.size();
+        assertThat(w.failures).isEmpty();
+      }
+      if (n >= atLeast) {
+        return;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("fewer than " + atLeast + " acknowledged writes in " + timeoutMs / 1000 + " s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Asserts that the node {@code c} is connected to holds every write {@code writers} had acknowledged. */
+  static void assertHoldsEveryAcknowledged(CoordinationClient c, int node, List<Writers> writers) throws Exception {
+    Set<String> acked = new HashSet<>();
+    writers.forEach(w -> acked.addAll(w.acked));
+    Set<String> present = new HashSet<>();
+    for (String name : ClusterProcesses.await(c.getChildren("/load", false)).names()) {
+      present.add("/load/" + name);
+    }
+    assertThat(present).as("node %d holds every acknowledged write", node).containsAll(acked);
   }
 
   /** Stops issuing and waits (bounded) for the writes in flight to finish. */
