@@ -318,19 +318,7 @@ public final class ClusterBench {
     }
 
     CoordinationClient client(int id) throws Exception {
-      ClientOptions d = ClientOptions.defaults();
-      ClientOptions options = new ClientOptions(d.address(), 30_000, 300_000);
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (true) {
-        try {
-          return Servers.await(CoordinationClient.connectBridge(vertx, "127.0.0.1", node(id).port, options));
-        } catch (Exception e) {
-          if (System.currentTimeMillis() > deadline) {
-            throw new IllegalStateException("node " + id + " did not serve in 60 s:\n" + node(id).logTail(), e);
-          }
-          Thread.sleep(50);
-        }
-      }
+      return node(id).client(new ClientOptions(ClientOptions.defaults().address(), 30_000, 300_000), 60_000);
     }
 
     /** Clients spread over {@code on} (SESSIONS of them, round robin). */

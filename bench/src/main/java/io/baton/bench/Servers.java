@@ -253,12 +253,21 @@ final class Servers {
     BatonTarget connect(int sessions, long timeoutMs) throws Exception {
       ClientOptions d = ClientOptions.defaults();
       ClientOptions options = new ClientOptions(d.address(), d.sessionTimeoutMs(), 300_000);
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
       List<CoordinationClient> clients = new ArrayList<>();
-      while (clients.isEmpty()) {
+      clients.add(client(options, timeoutMs));
+      while (clients.size() < sessions) {
+        clients.add(await(onNewContext(() -> CoordinationClient.connectBridge(vertx, "127.0.0.1", port, options))));
+      }
+      return new BatonTarget(clients);
+    }
+
+    /** Opens a session, retrying until the node serves (a cluster member: until it has a leader). */
+    CoordinationClient client(ClientOptions options, long timeoutMs) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+      while (true) {
         checkAlive();
         try {
-          clients.add(await(onNewContext(() -> CoordinationClient.connectBridge(vertx, "127.0.0.1", port, options))));
+          return await(onNewContext(() -> CoordinationClient.connectBridge(vertx, "127.0.0.1", port, options)));
         } catch (Exception e) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("Baton did not serve within " + timeoutMs + " ms; log tail:\n"
@@ -267,10 +276,6 @@ final class Servers {
           Thread.sleep(10);
         }
       }
-      while (clients.size() < sessions) {
-        clients.add(await(onNewContext(() -> CoordinationClient.connectBridge(vertx, "127.0.0.1", port, options))));
-      }
-      return new BatonTarget(clients);
     }
 
     /** Each client on its own event-loop context, so the sessions spread over the client's event loops. */
