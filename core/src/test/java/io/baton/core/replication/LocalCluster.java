@@ -153,16 +153,9 @@ final class LocalCluster implements AutoCloseable {
     return nodes.get(id).node;
   }
 
-  /** The ready leader among running nodes, 0 if none (or if two claim it, which tests check separately). */
+  /** A ready leader among running nodes, 0 if none. */
   long leader() {
-    long found = 0;
-    for (Map.Entry<Long, Member> e : nodes.entrySet()) {
-      Member m = e.getValue();
-      if (m.node.call(() -> m.raft.isReadyLeader())) {
-        found = e.getKey();
-      }
-    }
-    return found;
+    return leaders().keySet().stream().findFirst().orElse(0L);
   }
 
   /** Running nodes that consider themselves ready leaders, with their terms. */

@@ -147,7 +147,7 @@ public final class NetPeerNetwork implements PeerNetwork {
     }
     if (offset >= total) {
       in.close();
-      socket.write(Buffer.buffer(last.length + 4).appendInt(last.length).appendBytes(last));
+      socket.write(framed(last));
       done.accept(null);
       return;
     }
@@ -159,7 +159,7 @@ public final class NetPeerNetwork implements PeerNetwork {
         return;
       }
       byte[] frame = framer.frame(offset, read.result().getBytes(), total);
-      socket.write(Buffer.buffer(frame.length + 4).appendInt(frame.length).appendBytes(frame));
+      socket.write(framed(frame));
       long next = offset + length;
       if (socket.writeQueueFull()) {
         socket.drainHandler(v -> {
@@ -170,6 +170,10 @@ public final class NetPeerNetwork implements PeerNetwork {
         streamChunk(link, socket, in, next, total, framer, last, done);
       }
     });
+  }
+
+  private static Buffer framed(byte[] frame) {
+    return Buffer.buffer(frame.length + 4).appendInt(frame.length).appendBytes(frame);
   }
 
   private void flush(Link link) {
