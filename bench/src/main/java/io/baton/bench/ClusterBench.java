@@ -194,7 +194,7 @@ public final class ClusterBench {
         }
         Thread.sleep(3_000);
         killedAt.set(System.nanoTime());
-        c.node(leader).kill();
+        c.kill(leader);
         long deadline = System.currentTimeMillis() + 30_000;
         while (firstAck.get() == 0 && System.currentTimeMillis() < deadline) {
           Thread.sleep(5);
@@ -253,7 +253,7 @@ public final class ClusterBench {
       int leader = c.leader();
       c.createKeys(leader);
       int follower = c.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
-      c.node(follower).kill();
+      c.kill(follower);
       BatonTarget target = c.target(List.of(leader));
       Load.Result r = Load.run(SESSIONS, IN_FLIGHT, 0, TimeUnit.HOURS.toMillis(1), catchUpEntries,
           (s, n, done) -> target.setData(s, "/k" + (n % KEYS), VALUE, done));
@@ -315,6 +315,18 @@ public final class ClusterBench {
 
     BatonServer node(int id) {
       return nodes.get(id - 1);
+    }
+
+    /**
+     * kill -9 of a node; its cached admin client is dropped, so a later {@link #info} reconnects
+     * at once instead of waiting for a request on the dead connection to time out.
+     */
+    void kill(int id) throws InterruptedException {
+      node(id).kill();
+      CoordinationClient admin = admins.set(id - 1, null);
+      if (admin != null) {
+        admin.close();
+      }
     }
 
     CoordinationClient client(int id) throws Exception {
