@@ -392,7 +392,7 @@ public final class Coordinator implements AutoCloseable {
     if (watch) {
       watches.addChildWatch(path, requireWatcher(sessionId));
     }
-    List<String> names = new ArrayList<>(node.children().keySet());
+    List<String> names = node.childNames();
     Collections.sort(names);
     return new Children(names, node.stat());
   }

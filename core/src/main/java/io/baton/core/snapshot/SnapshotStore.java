@@ -4,6 +4,7 @@ import io.baton.core.log.DurableFiles;
 import io.baton.core.session.SessionTable;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.Stat;
+import io.baton.core.tree.Znode;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -70,11 +71,9 @@ public final class SnapshotStore {
     tree.walkUnordered((path, node) -> {
       Stat st = node.stat();
       byte[] p = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      byte[] data = node.data();
       out.putInt(p.length);
       out.put(p);
-      out.putInt(data.length);
-      out.put(data);
+      out.putData(node);
       out.putLong(st.czxid());
       out.putLong(st.mzxid());
       out.putLong(st.pzxid());
@@ -124,6 +123,14 @@ public final class SnapshotStore {
       ensure(b.length);
       System.arraycopy(b, 0, buf, len, b.length);
       len += b.length;
+    }
+
+    void putData(Znode node) {
+      int length = node.dataLength();
+      putInt(length);
+      ensure(length);
+      node.copyData(buf, len);
+      len += length;
     }
 
     byte[] array() {

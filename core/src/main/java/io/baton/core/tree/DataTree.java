@@ -1,5 +1,6 @@
 package io.baton.core.tree;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.zip.CRC32C;
  * Not thread-safe: one thread (the coordinator's context) owns it.
  */
 public final class DataTree {
-  private final Znode root = new Znode(null, 0, 0, 0);
+  private final Znode root = new Znode(NodeKey.ROOT, 0, 0);
   private final Map<Long, Set<String>> ephemerals = new HashMap<>();
   private final Set<String> containers = new HashSet<>();
   private final Set<String> ttls = new HashSet<>();
@@ -24,16 +25,34 @@ public final class DataTree {
 
   /** The node at {@code path}, or null. */
   public Znode get(String path) {
+    if (path.length() == 1) {
+      return root;
+    }
+    byte[] p = path.getBytes(StandardCharsets.UTF_8);
+    return descend(p, p.length);
+  }
+
+  /** The node at the path made of the first {@code end} bytes of {@code p} (root if {@code end} is 0). */
+  private Znode descend(byte[] p, int end) {
     Znode node = root;
     int start = 1;
-    int len = path.length();
-    while (start < len && node != null) {
-      int slash = path.indexOf('/', start);
-      int end = slash < 0 ? len : slash;
-      node = node.child(path.substring(start, end));
-      start = end + 1;
+    while (start < end && node != null) {
+      int slash = start;
+      while (slash < end && p[slash] != '/') {
+        slash++;
+      }
+      node = node.child(p, start, slash - start);
+      start = slash + 1;
     }
     return node;
+  }
+
+  private static int lastSlash(byte[] p) {
+    int i = p.length - 1;
+    while (p[i] != '/') {
+      i--;
+    }
+    return i;
   }
 
   /**
@@ -57,18 +76,18 @@ public final class DataTree {
 
   /** Creates a node; its parent must exist and the node must not. */
   public Znode create(String path, byte[] data, long ephemeralOwner, int parentCVersion, long zxid, long time) {
-    Znode parent = get(Paths.parent(path));
+    byte[] p = path.getBytes(StandardCharsets.UTF_8);
+    int slash = lastSlash(p);
+    Znode parent = descend(p, slash);
     if (parent == null) {
       throw new IllegalStateException("create " + path + ": parent missing");
     }
-    String name = Paths.name(path);
-    if (parent.child(name) != null) {
+    if (parent.child(p, slash + 1, p.length - slash - 1) != null) {
       throw new IllegalStateException("create " + path + ": exists");
     }
-    Znode node = new Znode(data, zxid, time, ephemeralOwner);
-    parent.addChild(name, node);
-    parent.cversion = parentCVersion;
-    parent.pzxid = zxid;
+    Znode node = Znode.of(NodeKey.of(p, slash + 1, p.length - slash - 1, data), zxid, time, ephemeralOwner);
+    parent.childTable().add(node);
+    parent.childrenChanged(parentCVersion, zxid);
     nodeCount++;
     index(path, ephemeralOwner);
     return node;
@@ -76,18 +95,19 @@ public final class DataTree {
 
   /** Deletes a node without children. */
   public Znode delete(String path, long zxid) {
-    Znode parent = get(Paths.parent(path));
-    String name = Paths.name(path);
-    Znode node = parent == null ? null : parent.child(name);
+    byte[] p = path.getBytes(StandardCharsets.UTF_8);
+    int slash = lastSlash(p);
+    Znode parent = descend(p, slash);
+    Znode node = parent == null ? null : parent.child(p, slash + 1, p.length - slash - 1);
     if (node == null) {
       throw new IllegalStateException("delete " + path + ": missing");
     }
-    parent.removeChild(name);
-    if (zxid > parent.pzxid) {
-      parent.pzxid = zxid;
+    parent.children.remove(p, slash + 1, p.length - slash - 1);
+    if (zxid > parent.pzxid()) {
+      parent.childrenChanged(parent.cversion(), zxid);
     }
     nodeCount--;
-    unindex(path, node.ephemeralOwner);
+    unindex(path, node.ephemeralOwner());
     return node;
   }
 
@@ -97,7 +117,7 @@ public final class DataTree {
     if (node == null) {
       throw new IllegalStateException("setData " + path + ": missing");
     }
-    node.data = data;
+    node.key = NodeKey.withData(node.key, data);
     node.version = version;
     node.mzxid = zxid;
     node.mtime = time;
@@ -135,11 +155,8 @@ public final class DataTree {
 
   private void walkUnordered(String path, Znode node, NodeVisitor visitor) {
     visitor.visit(path, node);
-    if (node.numChildren() == 0) {
-      return;
-    }
-    for (Map.Entry<String, Znode> child : node.children().entrySet()) {
-      walkUnordered(Paths.child(path, child.getKey()), child.getValue(), visitor);
+    if (node.numChildren() > 0) {
+      node.children.forEach(child -> walkUnordered(Paths.child(path, NodeKey.name(child.key)), child, visitor));
     }
   }
 
@@ -148,10 +165,11 @@ public final class DataTree {
     if (node.numChildren() == 0) {
       return;
     }
-    List<String> names = new ArrayList<>(node.children().keySet());
-    Collections.sort(names);
-    for (String name : names) {
-      walk(Paths.child(path, name), node.child(name), visitor);
+    List<Map.Entry<String, Znode>> children = new ArrayList<>(node.numChildren());
+    node.children.forEach(child -> children.add(Map.entry(NodeKey.name(child.key), child)));
+    children.sort(Map.Entry.comparingByKey());
+    for (Map.Entry<String, Znode> child : children) {
+      walk(Paths.child(path, child.getKey()), child.getValue(), visitor);
     }
   }
 
@@ -166,39 +184,31 @@ public final class DataTree {
     private Znode lastParent;
 
     public void restore(String path, byte[] data, Stat stat) {
+      Znode node;
       if (path.equals("/")) {
-        DataTree.this.restore(path, data, stat, null);
-        return;
+        node = root;
+        node.key = NodeKey.withData(node.key, data);
+        node.czxid = stat.czxid();
+      } else {
+        String parentPath = Paths.parent(path);
+        if (!parentPath.equals(lastParentPath)) {
+          lastParent = get(parentPath);
+          lastParentPath = parentPath;
+        }
+        byte[] name = Paths.name(path).getBytes(StandardCharsets.UTF_8);
+        node = Znode.of(NodeKey.of(name, 0, name.length, data), stat.czxid(), stat.ctime(), stat.ephemeralOwner());
+        lastParent.childTable().add(node);
+        nodeCount++;
+        index(path, stat.ephemeralOwner());
       }
-      String parentPath = Paths.parent(path);
-      if (!parentPath.equals(lastParentPath)) {
-        lastParent = get(parentPath);
-        lastParentPath = parentPath;
+      node.mzxid = stat.mzxid();
+      node.ctime = stat.ctime();
+      node.mtime = stat.mtime();
+      node.version = stat.version();
+      if (stat.cversion() != 0 || stat.pzxid() != stat.czxid()) {
+        node.childrenChanged(stat.cversion(), stat.pzxid());
       }
-      DataTree.this.restore(path, data, stat, lastParent);
     }
-  }
-
-  private void restore(String path, byte[] data, Stat stat, Znode parent) {
-    Znode node;
-    if (path.equals("/")) {
-      node = root;
-      node.data = data;
-    } else {
-      node = new Znode(data, stat.czxid(), stat.ctime(), stat.ephemeralOwner());
-      parent.addChild(Paths.name(path), node);
-      nodeCount++;
-      index(path, stat.ephemeralOwner());
-    }
-    node.czxid = stat.czxid();
-    node.mzxid = stat.mzxid();
-    node.pzxid = stat.pzxid();
-    node.ctime = stat.ctime();
-    node.mtime = stat.mtime();
-    node.version = stat.version();
-    node.cversion = stat.cversion();
-    node.aversion = stat.aversion();
-    node.ephemeralOwner = stat.ephemeralOwner();
   }
 
   /**
@@ -210,8 +220,8 @@ public final class DataTree {
     long[] acc = {0};
     walk((path, node) -> {
       crc.reset();
-      crc.update(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      crc.update(node.data);
+      crc.update(path.getBytes(StandardCharsets.UTF_8));
+      crc.update(node.data());
       Stat s = node.stat();
       long h = crc.getValue();
       h = h * 31 + s.czxid();

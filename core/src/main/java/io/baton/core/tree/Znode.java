@@ -1,40 +1,51 @@
 package io.baton.core.tree;
 
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * One node of the {@link DataTree}: data, ZooKeeper stat fields and children. Mutable and owned by
- * the tree's single thread; callers outside the tree get {@link Stat} copies.
+ * One node of the {@link DataTree}: name and data, ZooKeeper stat fields and children. Mutable and
+ * owned by the tree's single thread; callers outside the tree get copies ({@link #data()},
+ * {@link #stat()}). Laid out for a small heap: name and data share one array ({@link NodeKey}),
+ * the parent-only fields live with the children ({@link ChildTable}), and only nodes with an
+ * owner (ephemeral, container, TTL) carry one ({@link Owned}).
  */
-public final class Znode {
-  private static final byte[] EMPTY = new byte[0];
-
-  byte[] data;
+public class Znode {
+  byte[] key;
   long czxid;
   long mzxid;
-  long pzxid;
   long ctime;
   long mtime;
-  long ephemeralOwner;
   int version;
-  int cversion;
-  int aversion;
-  private Map<String, Znode> children;
+  ChildTable children;
 
-  Znode(byte[] data, long zxid, long time, long ephemeralOwner) {
-    this.data = data == null ? EMPTY : data;
+  Znode(byte[] key, long zxid, long time) {
+    this.key = key;
     this.czxid = zxid;
     this.mzxid = zxid;
-    this.pzxid = zxid;
     this.ctime = time;
     this.mtime = time;
-    this.ephemeralOwner = ephemeralOwner;
   }
 
+  /** A new node; one with an ephemeral owner (or container/TTL marker) keeps it. */
+  static Znode of(byte[] key, long zxid, long time, long ephemeralOwner) {
+    return ephemeralOwner == 0 ? new Znode(key, zxid, time) : new Owned(key, zxid, time, ephemeralOwner);
+  }
+
+  /** A copy of the node's data. */
   public byte[] data() {
-    return data;
+    return Arrays.copyOfRange(key, NodeKey.dataOffset(key), key.length);
+  }
+
+  public int dataLength() {
+    return key.length - NodeKey.dataOffset(key);
+  }
+
+  /** Copies the node's data into {@code dst} at {@code offset} (room for {@link #dataLength()} bytes). */
+  public void copyData(byte[] dst, int offset) {
+    int from = NodeKey.dataOffset(key);
+    System.arraycopy(key, from, dst, offset, key.length - from);
   }
 
   public int version() {
@@ -42,7 +53,11 @@ public final class Znode {
   }
 
   public int cversion() {
-    return cversion;
+    return children == null ? 0 : children.cversion;
+  }
+
+  long pzxid() {
+    return children == null ? czxid : children.pzxid;
   }
 
   public long mtime() {
@@ -50,55 +65,72 @@ public final class Znode {
   }
 
   public long ephemeralOwner() {
-    return ephemeralOwner;
+    return 0;
   }
 
   public int numChildren() {
     return children == null ? 0 : children.size();
   }
 
-  /** Takes over every field of {@code other} (the root of a tree being replaced). */
-  void copyFrom(Znode other) {
-    data = other.data;
-    czxid = other.czxid;
-    mzxid = other.mzxid;
-    pzxid = other.pzxid;
-    ctime = other.ctime;
-    mtime = other.mtime;
-    ephemeralOwner = other.ephemeralOwner;
-    version = other.version;
-    cversion = other.cversion;
-    aversion = other.aversion;
-    children = other.children;
-  }
-
-  /** A read-only view of the children by name. */
-  public Map<String, Znode> children() {
-    return children == null ? Collections.emptyMap() : Collections.unmodifiableMap(children);
+  /** The children's names, in no particular order. */
+  public List<String> childNames() {
+    List<String> names = new ArrayList<>(numChildren());
+    if (children != null) {
+      children.forEach(c -> names.add(NodeKey.name(c.key)));
+    }
+    return names;
   }
 
   public Stat stat() {
-    return new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner, data.length,
-        numChildren(), pzxid);
+    return new Stat(czxid, mzxid, ctime, mtime, version, cversion(), 0, ephemeralOwner(), dataLength(),
+        numChildren(), pzxid());
   }
 
-  Znode child(String name) {
-    return children == null ? null : children.get(name);
-  }
-
-  void addChild(String name, Znode child) {
+  /** Records a change of the child list: the parent's cversion and pzxid. */
+  void childrenChanged(int cversion, long pzxid) {
     if (children == null) {
-      children = new HashMap<>(4);
+      children = new ChildTable(pzxid, cversion);
+    } else {
+      children.cversion = cversion;
+      children.pzxid = pzxid;
     }
-    children.put(name, child);
   }
 
-  void removeChild(String name) {
-    if (children != null) {
-      children.remove(name);
-      if (children.isEmpty()) {
-        children = null;
-      }
+  /** The children, created empty on first use (pzxid = czxid, cversion 0). */
+  ChildTable childTable() {
+    if (children == null) {
+      children = new ChildTable(czxid, 0);
+    }
+    return children;
+  }
+
+  Znode child(byte[] name, int off, int len) {
+    return children == null ? null : children.get(name, off, len);
+  }
+
+  /** Takes over the content of {@code other} (the root of a tree being replaced); keeps this node's name. */
+  void copyFrom(Znode other) {
+    key = NodeKey.withData(key, other.data());
+    czxid = other.czxid;
+    mzxid = other.mzxid;
+    ctime = other.ctime;
+    mtime = other.mtime;
+    version = other.version;
+    children = other.children;
+  }
+
+  /** A node with an owner: a session for ephemerals, or a container or TTL marker ({@link EphemeralOwner}). */
+  static final class Owned extends Znode {
+    private final long ephemeralOwner;
+
+    Owned(byte[] key, long zxid, long time, long ephemeralOwner) {
+      super(key, zxid, time);
+      this.ephemeralOwner = ephemeralOwner;
+    }
+
+    @Override
+    public long ephemeralOwner() {
+      return ephemeralOwner;
     }
   }
 }

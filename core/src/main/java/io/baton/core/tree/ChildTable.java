@@ -1,0 +1,108 @@
+package io.baton.core.tree;
+
+/**
+ * A parent's children, an open-addressing hash table (linear probing) of child nodes keyed by the
+ * name inside each child's {@link NodeKey}, plus the two stat fields only parents change
+ * ({@code pzxid}, {@code cversion}). About 8 bytes per child instead of a {@code HashMap}'s entry,
+ * key string and slot.
+ */
+final class ChildTable {
+  private static final Znode[] NONE = new Znode[0];
+  private static final int MIN_CAPACITY = 4;
+
+  private Znode[] slots = NONE;
+  private int size;
+  long pzxid;
+  int cversion;
+
+  ChildTable(long pzxid, int cversion) {
+    this.pzxid = pzxid;
+    this.cversion = cversion;
+  }
+
+  int size() {
+    return size;
+  }
+
+  Znode get(byte[] name, int off, int len) {
+    if (size == 0) {
+      return null;
+    }
+    int mask = slots.length - 1;
+    for (int i = NodeKey.hash(name, off, len) & mask; ; i = (i + 1) & mask) {
+      Znode n = slots[i];
+      if (n == null || NodeKey.nameEquals(n.key, name, off, len)) {
+        return n;
+      }
+    }
+  }
+
+  /** Adds a child whose name is not yet in the table. */
+  void add(Znode child) {
+    if ((size + 1) * 4L > slots.length * 3L) {
+      rehash(Math.max(MIN_CAPACITY, slots.length * 2));
+    }
+    insert(slots, child);
+    size++;
+  }
+
+  /** Removes the named child (backward-shift deletion, so lookups need no tombstones). */
+  Znode remove(byte[] name, int off, int len) {
+    if (size == 0) {
+      return null;
+    }
+    int mask = slots.length - 1;
+    int i = NodeKey.hash(name, off, len) & mask;
+    Znode removed;
+    while ((removed = slots[i]) != null && !NodeKey.nameEquals(removed.key, name, off, len)) {
+      i = (i + 1) & mask;
+    }
+    if (removed == null) {
+      return null;
+    }
+    slots[i] = null;
+    for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
+      int home = NodeKey.hash(slots[j].key) & mask;
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        slots[i] = slots[j];
+        slots[j] = null;
+        i = j;
+      }
+    }
+    size--;
+    if (size == 0) {
+      slots = NONE;
+    } else if (slots.length > MIN_CAPACITY && size * 8L < slots.length) {
+      rehash(slots.length / 2);
+    }
+    return removed;
+  }
+
+  /** Calls {@code action} for each child, in no particular order. */
+  void forEach(java.util.function.Consumer<Znode> action) {
+    for (Znode n : slots) {
+      if (n != null) {
+        action.accept(n);
+      }
+    }
+  }
+
+  private void rehash(int capacity) {
+    Znode[] next = new Znode[capacity];
+    for (Znode n : slots) {
+      if (n != null) {
+        insert(next, n);
+      }
+    }
+    slots = next;
+  }
+
+  private static void insert(Znode[] table, Znode child) {
+    int mask = table.length - 1;
+    int i = NodeKey.hash(child.key) & mask;
+    while (table[i] != null) {
+      i = (i + 1) & mask;
+    }
+    table[i] = child;
+  }
+}
