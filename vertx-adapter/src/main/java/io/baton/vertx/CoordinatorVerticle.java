@@ -15,6 +15,7 @@ import io.baton.vertx.api.SharedJsonCodec;
 import io.baton.vertx.impl.CommandHandler;
 import io.baton.vertx.impl.RecipeHandler;
 import io.baton.vertx.impl.ContextScheduler;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -182,6 +183,11 @@ public class CoordinatorVerticle extends VerticleBase {
         return Future.failedFuture(new BatonException(ErrorCode.SYSTEM_ERROR, "close failed: " + e));
       }
     });
+  }
+
+  /** The context that owns the coordinator (its event loop runs the state machine). */
+  public Context ownerContext() {
+    return context;
   }
 
   /** This node's replication, or null for a lone node; owned by this verticle's context. */
