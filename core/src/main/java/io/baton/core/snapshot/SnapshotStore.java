@@ -68,11 +68,10 @@ public final class SnapshotStore {
       out.putInt(s.getValue());
     }
     out.putLong(tree.nodeCount());
-    tree.walkUnordered((path, node) -> {
+    tree.walkPaths((path, length, node) -> {
       Stat st = node.stat();
-      byte[] p = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      out.putInt(p.length);
-      out.put(p);
+      out.putInt(length);
+      out.put(path, length);
       out.putData(node);
       out.putLong(st.czxid());
       out.putLong(st.mzxid());
@@ -119,10 +118,10 @@ public final class SnapshotStore {
       putInt((int) v);
     }
 
-    void put(byte[] b) {
-      ensure(b.length);
-      System.arraycopy(b, 0, buf, len, b.length);
-      len += b.length;
+    void put(byte[] b, int length) {
+      ensure(length);
+      System.arraycopy(b, 0, buf, len, length);
+      len += length;
     }
 
     void putData(Znode node) {

@@ -148,15 +148,41 @@ public final class DataTree {
     walk("/", root, visitor);
   }
 
-  /** Visits every node, parents before children, children in no particular order (faster). */
-  public void walkUnordered(NodeVisitor visitor) {
-    walkUnordered("/", root, visitor);
+  /**
+   * Visits every node with its path as UTF-8 bytes, parents before children, children in no
+   * particular order. Builds no strings, so a snapshot of a large tree pauses the owner briefly.
+   */
+  public void walkPaths(PathVisitor visitor) {
+    PathBuffer path = new PathBuffer();
+    path.bytes[0] = '/';
+    visitor.visit(path.bytes, 1, root);
+    walkPaths(path, 0, root, visitor);
   }
 
-  private void walkUnordered(String path, Znode node, NodeVisitor visitor) {
-    visitor.visit(path, node);
-    if (node.numChildren() > 0) {
-      node.children.forEach(child -> walkUnordered(Paths.child(path, NodeKey.name(child.key)), child, visitor));
+  private static void walkPaths(PathBuffer path, int parentLength, Znode parent, PathVisitor visitor) {
+    if (parent.numChildren() == 0) {
+      return;
+    }
+    parent.children.forEach(child -> {
+      byte[] key = child.key;
+      int nameLength = NodeKey.nameLength(key);
+      int length = parentLength + 1 + nameLength;
+      path.ensure(length);
+      path.bytes[parentLength] = '/';
+      System.arraycopy(key, NodeKey.nameOffset(key), path.bytes, parentLength + 1, nameLength);
+      visitor.visit(path.bytes, length, child);
+      walkPaths(path, length, child, visitor);
+    });
+  }
+
+  /** The path being walked; grows with the deepest path seen. */
+  private static final class PathBuffer {
+    byte[] bytes = new byte[256];
+
+    void ensure(int length) {
+      if (length > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(length, bytes.length * 2));
+      }
     }
   }
 
@@ -263,6 +289,12 @@ public final class DataTree {
         }
       }
     }
+  }
+
+  /** Callback of {@link #walkPaths}: the first {@code length} bytes of {@code path} (valid during the call only). */
+  @FunctionalInterface
+  public interface PathVisitor {
+    void visit(byte[] path, int length, Znode node);
   }
 
   /** Callback of {@link #walk}. */

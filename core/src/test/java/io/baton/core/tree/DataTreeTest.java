@@ -70,6 +70,13 @@ class DataTreeTest {
     List<String> walked = new ArrayList<>();
     tree.walk((path, node) -> walked.add(path));
     assertThat(walked).containsExactlyInAnyOrderElementsOf(model.keySet());
+    List<String> walkedBytes = new ArrayList<>();
+    tree.walkPaths((path, length, node) -> {
+      String p = new String(path, 0, length, StandardCharsets.UTF_8);
+      assertThat(node).isSameAs(tree.get(p));
+      walkedBytes.add(p);
+    });
+    assertThat(walkedBytes).containsExactlyInAnyOrderElementsOf(model.keySet());
   }
 
   @Test
