@@ -54,6 +54,8 @@ public final class Compare {
   private final boolean[] syncs;
   private final boolean workloads;
   private final boolean heap;
+  private final boolean kafka;
+  private final List<String> kafkaReport = new ArrayList<>();
   private final Path outDir;
   private final Vertx vertx = Vertx.vertx();
   private final List<Row> rows = new ArrayList<>();
@@ -81,6 +83,7 @@ public final class Compare {
     Integer nodes = null;
     boolean w = true;
     boolean h = true;
+    boolean kb = true;
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -101,11 +104,12 @@ public final class Compare {
         case "--server-flags" -> Servers.EXTRA_FLAGS.addAll(List.of(args[++i].split(",")));
         case "--no-heap" -> h = false;
         case "--no-workloads" -> w = false;
+        case "--no-kafka" -> kb = false;
         case "--out" -> out = Path.of(args[++i]);
         case "" -> { }
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (known: --quick, --full, "
             + "--warmup-ms N, --measure-ms N, --sizes 100,4096, --in-flight 1,64, --sync on,off, --heap-nodes N, --no-heap, "
-            + "--no-workloads, --server-flags F1,F2, --out DIR)");
+            + "--no-workloads, --no-kafka, --server-flags F1,F2, --out DIR)");
       }
     }
     this.quick = q;
@@ -117,6 +121,7 @@ public final class Compare {
     this.syncs = sy;
     this.workloads = w;
     this.heap = h;
+    this.kafka = kb;
     this.outDir = out != null ? out : repoRoot().resolve("results");
   }
 
@@ -164,6 +169,13 @@ public final class Compare {
           failed(name + " heap/restart", e);
           heapResults.put(name, null);
         }
+      }
+    }
+    if (kafka) {
+      try {
+        kafkaBridge();
+      } catch (Exception e) {
+        failed("Kafka bridge benchmark", e);
       }
     }
     double minutes = (System.nanoTime() - started) / 60e9;
@@ -367,6 +379,49 @@ public final class Compare {
     }
   }
 
+  // ------------------------------------------------------------------ Kafka bridge
+
+  /**
+   * Runs the kafka-bridge module's {@code BridgeBench} in a child JVM: a Baton node (durability
+   * group) with its Kafka bridge, against a real broker from Apache Kafka's artifacts. ZooKeeper has
+   * no counterpart, so these figures are Baton's alone.
+   */
+  private void kafkaBridge() throws Exception {
+    Path dir = Files.createTempDirectory("compare-kafka");
+    Path out = dir.resolve("bridge-bench.txt");
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(io.baton.vertx.launcher.JvmFlags.ALL);
+    cmd.addAll(List.of("-Xmx1g", Servers.LOGBACK, "-Dbench.out=" + out,
+        "-Dbench.entries=" + (quick ? 50_000 : 200_000), "-Dbench.seconds=" + (quick ? 5 : 20),
+        "-Dbench.warmup=" + (quick ? 2 : 3), "-Dbench.rate=10000",
+        "-cp", Servers.classpath(), "io.baton.kafka.BridgeBench"));
+    progress("Kafka bridge: BridgeBench in a child JVM (%s mode)", quick ? "quick" : "full");
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("bridge-bench.log").toFile()).start();
+    try {
+      if (!p.waitFor(15, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("BridgeBench did not finish in 15 minutes; log in " + dir);
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    if (p.exitValue() != 0 || !Files.exists(out)) {
+      throw new IllegalStateException("BridgeBench exited with " + p.exitValue() + "; log in " + dir);
+    }
+    for (String line : Files.readAllLines(out)) {
+      if (!line.startsWith("bridge status")) {
+        kafkaReport.add(line);
+        progress("Kafka bridge: %s", line);
+      }
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir);
+  }
+
   private static String heapPath(long n) {
     return String.format(Locale.ROOT, "/heap/n-%010d", n);
   }
@@ -456,6 +511,14 @@ public final class Compare {
       sb.append(String.format(Locale.ROOT, ". Nodes after the replay: Baton %s, ZooKeeper %s.%n%n",
           b == null ? "n/a" : String.format(Locale.ROOT, "%,d", b.nodesAfterReplay),
           z == null ? "n/a" : String.format(Locale.ROOT, "%,d", z.nodesAfterReplay)));
+    }
+    if (!kafkaReport.isEmpty()) {
+      sb.append("## Kafka bridge (Baton only: ZooKeeper has no counterpart)\n\n");
+      sb.append("One Baton node (durability group) and its Kafka bridge in one JVM, a Kafka broker (KRaft, "
+          + "from Apache Kafka's Maven artifacts) as a child process; lag is measured from the reply to a write "
+          + "to the acknowledgement of the Kafka transaction holding its event.\n\n");
+      kafkaReport.forEach(l -> sb.append("- ").append(l).append('\n'));
+      sb.append('\n');
     }
     if (!notes.isEmpty()) {
       sb.append("## Notes\n\n");

@@ -29,8 +29,8 @@ import org.HdrHistogram.Histogram;
  *       transaction holding its record being acknowledged; p50/p99/max.</li>
  * </ol>
  * Run: {@code mvn -o -q test-compile exec:exec -pl kafka-bridge} (options: {@code -Dbench.entries=200000
- * -Dbench.rate=10000 -Dbench.seconds=20}, passed through {@code exec.args} is not needed: they are
- * system properties of the forked JVM, see the pom).
+ * -Dbench.rate=10000 -Dbench.seconds=20 -Dbench.out=file}, system properties of the forked JVM, see the
+ * pom). The bench module's {@code Compare} runs it too and adds its report to the comparison.
  */
 public final class BridgeBench {
   private BridgeBench() {
@@ -92,7 +92,7 @@ public final class BridgeBench {
       System.out.println(st);
       report.add(st);
 
-      JsonObject config = KafkaBridgeTest.config("bench-" + System.currentTimeMillis());
+      JsonObject config = KafkaFixture.bridgeConfig("bench-" + System.currentTimeMillis());
       String producerExtra = System.getProperty("bench.producer", "");
       for (String kv : producerExtra.split(",")) {
         if (kv.contains("=")) {
@@ -189,7 +189,7 @@ public final class BridgeBench {
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
-    Path out = Path.of("target", "bridge-bench.txt");
+    Path out = Path.of(System.getProperty("bench.out", "target/bridge-bench.txt"));
     Files.createDirectories(out.getParent());
     Files.write(out, report);
     System.out.println("written to " + out.toAbsolutePath());

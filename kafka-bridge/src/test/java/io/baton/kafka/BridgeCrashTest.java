@@ -47,7 +47,7 @@ class BridgeCrashTest {
     KafkaFixture kafka = KafkaFixture.shared();
     int port = KafkaFixture.freePort();
     Path config = dir.resolve("bridge.json");
-    Files.writeString(config, KafkaBridgeTest.config("crash")
+    Files.writeString(config, KafkaFixture.bridgeConfig("crash")
         .put("baton", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("maxBatchEntries", 100).encodePrettily());
     Vertx vertx = Vertx.vertx();
@@ -143,7 +143,7 @@ class BridgeCrashTest {
     KafkaFixture kafka = KafkaFixture.shared();
     int port = KafkaFixture.freePort();
     Path config = dir.resolve("bridge.json");
-    Files.writeString(config, KafkaBridgeTest.config("batonkill")
+    Files.writeString(config, KafkaFixture.bridgeConfig("batonkill")
         .put("baton", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("backoffMaxMs", 1000).encodePrettily());
     Vertx vertx = Vertx.vertx();

@@ -61,7 +61,7 @@ class BrokerOutageTest {
   @Test
   void brokerStoppedDuringWritesLosesNothingOnceItReturns() throws Exception {
     node = new InProcess().startNode(dir.resolve("data"), null);
-    node.startBridge(fastFailure(KafkaBridgeTest.config("outage")));
+    node.startBridge(fastFailure(KafkaFixture.bridgeConfig("outage")));
     CoordinationClient c = node.client();
     await(c.create("/out", new byte[0], CreateMode.PERSISTENT));
     node.awaitCaughtUp(c, Duration.ofSeconds(30));

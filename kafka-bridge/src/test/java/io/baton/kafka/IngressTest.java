@@ -41,7 +41,7 @@ class IngressTest {
   void commandsAreExecutedAndBadOnesGetErrorReplies() throws Exception {
     KafkaFixture kafka = KafkaFixture.shared();
     node = new InProcess().startNode(dir.resolve("data"), null);
-    JsonObject config = KafkaBridgeTest.config("ingress").put("ingress", new JsonObject().put("enabled", true));
+    JsonObject config = KafkaFixture.bridgeConfig("ingress").put("ingress", new JsonObject().put("enabled", true));
     config.getJsonObject("topics").put("commands", "ingress.commands").put("replies", "ingress.replies");
     node.startBridge(config);
     CoordinationClient c = node.client();

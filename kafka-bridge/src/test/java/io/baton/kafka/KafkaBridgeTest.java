@@ -54,19 +54,6 @@ class KafkaBridgeTest {
     }
   }
 
-  static JsonObject config(String id) {
-    String bootstrap;
-    try {
-      bootstrap = KafkaFixture.shared().bootstrap();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return new JsonObject().put("bridgeId", id)
-        .put("topics", new JsonObject().put("events", id + ".events").put("membership", id + ".membership")
-            .put("checkpoints", id + ".checkpoints"))
-        .put("producer", new JsonObject().put("bootstrap.servers", bootstrap));
-  }
-
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -88,7 +75,7 @@ class KafkaBridgeTest {
   @Test
   void writeLoadProducesExactlyTheExpectedRecords() {
     node = new InProcess().startNode(dir.resolve("data"), null);
-    node.startBridge(config("seq"));
+    node.startBridge(KafkaFixture.bridgeConfig("seq"));
     CoordinationClient c = node.client();
     CoordinationClient other = node.client();
     await(c.create("/app", b("a"), CreateMode.PERSISTENT));
@@ -153,7 +140,7 @@ class KafkaBridgeTest {
   @Test
   void concurrentWritersEveryEntryExactlyOnceMatchingTheLog() {
     node = new InProcess().startNode(dir.resolve("data"), null);
-    node.startBridge(config("load").put("maxBatchEntries", 100));
+    node.startBridge(KafkaFixture.bridgeConfig("load").put("maxBatchEntries", 100));
     List<CoordinationClient> writers = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
       writers.add(node.client());
@@ -199,7 +186,7 @@ class KafkaBridgeTest {
   @Test
   void membershipLeadershipAndLocksAreDerived() {
     node = new InProcess().startNode(dir.resolve("data"), new JsonObject().put("minSessionTimeoutMs", 500));
-    node.startBridge(config("derived"));
+    node.startBridge(KafkaFixture.bridgeConfig("derived"));
     CoordinationClient a = node.client();
     CoordinationClient b2 = node.client();
     CoordinationClient c3 = node.client();
@@ -287,7 +274,7 @@ class KafkaBridgeTest {
   void contendedLockHandOffsAreAllRecorded() {
     // group commit: records of one hand-off are often still pending when the next hand-off comes
     node = new InProcess().startNode(dir.resolve("data"), new JsonObject().put("durability", "group"));
-    node.startBridge(config("contended"));
+    node.startBridge(KafkaFixture.bridgeConfig("contended"));
     List<CoordinationClient> clients = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       clients.add(node.client());
@@ -347,7 +334,7 @@ class KafkaBridgeTest {
             .put("topic", "routes.groups"))
         .add(new JsonObject().put("prefix", "/cfg").put("kinds", new JsonArray().add("NODE_DATA_CHANGED"))
             .put("topic", "routes.cfg"));
-    node.startBridge(config("routes").put("routes", routes));
+    node.startBridge(KafkaFixture.bridgeConfig("routes").put("routes", routes));
     CoordinationClient c = node.client();
     await(c.create("/orders", b("o"), CreateMode.PERSISTENT));
     await(c.create("/orders/1", b("first"), CreateMode.PERSISTENT));
@@ -376,7 +363,7 @@ class KafkaBridgeTest {
   @Test
   void statusReportsPositionAndLag() {
     node = new InProcess().startNode(dir.resolve("data"), null);
-    node.startBridge(config("status"));
+    node.startBridge(KafkaFixture.bridgeConfig("status"));
     CoordinationClient c = node.client();
     await(c.create("/s", b("1"), CreateMode.PERSISTENT));
     node.awaitCaughtUp(c, Duration.ofSeconds(30));

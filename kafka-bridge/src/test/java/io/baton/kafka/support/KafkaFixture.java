@@ -1,5 +1,6 @@
 package io.baton.kafka.support;
 
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -62,6 +63,20 @@ public final class KafkaFixture {
 
   public boolean isDocker() {
     return docker;
+  }
+
+  /** A bridge configuration with its own topics (prefixed {@code id}) on the shared broker. */
+  public static JsonObject bridgeConfig(String id) {
+    String bootstrap;
+    try {
+      bootstrap = shared().bootstrap();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return new JsonObject().put("bridgeId", id)
+        .put("topics", new JsonObject().put("events", id + ".events").put("membership", id + ".membership")
+            .put("checkpoints", id + ".checkpoints"))
+        .put("producer", new JsonObject().put("bootstrap.servers", bootstrap));
   }
 
   public String bootstrap() {
