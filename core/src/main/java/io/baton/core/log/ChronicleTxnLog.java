@@ -79,6 +79,11 @@ public final class ChronicleTxnLog implements AutoCloseable {
     return dir;
   }
 
+  /** The fsync and zero-ahead bookkeeping of the cycle files (tests). */
+  CycleFileSync cycleFiles() {
+    return cycleFiles;
+  }
+
   /** zxid of the last entry in the log, 0 if empty. */
   public long lastZxid() {
     return lastZxid;
@@ -99,15 +104,17 @@ public final class ChronicleTxnLog implements AutoCloseable {
     crc.reset();
     crc.update(payload);
     long index;
+    long end;
     try (DocumentContext dc = appender.writingDocument()) {
       Bytes<?> bytes = dc.wire().bytes();
       bytes.writeLong(entry.getZxid());
       bytes.writeInt((int) crc.getValue());
       bytes.writeInt(payload.length);
       bytes.write(payload);
+      end = bytes.writePosition();
     }
     index = appender.lastIndexAppended();
-    cycleFiles.touched(appender.currentFile());
+    cycleFiles.touched(appender.currentFile(), end);
     lastZxid = entry.getZxid();
     return index;
   }

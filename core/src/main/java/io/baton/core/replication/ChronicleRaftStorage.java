@@ -385,17 +385,17 @@ public final class ChronicleRaftStorage implements RaftStorage {
   }
 
   private void append(long index, long term, int length, byte[] data) {
-    writeExcerpt(appender, index, term, length, data);
+    long end = writeExcerpt(appender, index, term, length, data);
     excerpts++;
-    cycleFiles.touched(appender.currentFile());
+    cycleFiles.touched(appender.currentFile(), end);
     noteCycle(cycles, appender.cycle(), appender.currentFile(), index);
   }
 
   /**
    * One excerpt: index, term, crc32c over (index, term, length, payload), length, payload; a reset
-   * marker has length -1 and no payload.
+   * marker has length -1 and no payload. Returns the end of the excerpt in its cycle file.
    */
-  private void writeExcerpt(ExcerptAppender appender, long index, long term, int length, byte[] data) {
+  private long writeExcerpt(ExcerptAppender appender, long index, long term, int length, byte[] data) {
     int sum = checksum(index, term, length, data);
     try (DocumentContext dc = appender.writingDocument()) {
       Bytes<?> bytes = dc.wire().bytes();
@@ -404,6 +404,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
       bytes.writeInt(sum);
       bytes.writeInt(length);
       bytes.write(data);
+      return bytes.writePosition();
     }
   }
 
