@@ -389,21 +389,19 @@ public final class Compare {
   private void kafkaBridge() throws Exception {
     Path dir = Files.createTempDirectory("compare-kafka");
     Path out = dir.resolve("bridge-bench.txt");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    cmd.addAll(io.baton.vertx.launcher.JvmFlags.ALL);
-    cmd.addAll(List.of("-Xmx1g", Servers.LOGBACK, "-Dbench.out=" + out,
+    List<String> args = new ArrayList<>(io.baton.vertx.launcher.JvmFlags.ALL);
+    args.addAll(List.of("-Xmx1g", Servers.LOGBACK, "-Dbench.out=" + out,
         "-Dbench.entries=" + (quick ? 50_000 : 200_000), "-Dbench.seconds=" + (quick ? 5 : 20),
         "-Dbench.warmup=" + (quick ? 2 : 3), "-Dbench.rate=10000",
         "-cp", Servers.classpath(), "io.baton.kafka.BridgeBench"));
     progress("Kafka bridge: BridgeBench in a child JVM (%s mode)", quick ? "quick" : "full");
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("bridge-bench.log").toFile()).start();
+    Process p = Servers.startJava(args, dir, dir.resolve("bridge-bench.log"));
     try {
       if (!p.waitFor(15, TimeUnit.MINUTES)) {
         throw new IllegalStateException("BridgeBench did not finish in 15 minutes; log in " + dir);
       }
     } finally {
-      p.destroyForcibly();
+      Servers.stop(p); // SIGTERM first: its broker fixture stops the broker in a shutdown hook
     }
     if (p.exitValue() != 0 || !Files.exists(out)) {
       throw new IllegalStateException("BridgeBench exited with " + p.exitValue() + "; log in " + dir);
@@ -414,12 +412,7 @@ public final class Compare {
         progress("Kafka bridge: %s", line);
       }
     }
-    try (var files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Files.delete(f);
-      }
-    }
-    Files.delete(dir);
+    Servers.deleteDir(dir);
   }
 
   private static String heapPath(long n) {

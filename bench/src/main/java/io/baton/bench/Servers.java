@@ -88,6 +88,35 @@ final class Servers {
     return classpath;
   }
 
+  /**
+   * Starts {@code java args} in {@code dir} with its output appended to {@code log}; the process is
+   * killed if the benchmark exits first.
+   */
+  static Process startJava(List<String> args, Path dir, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(args);
+    Process process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    LIVE.add(process);
+    return process;
+  }
+
+  /** SIGTERM (the child's shutdown hooks run), then kill -9 after 20 s. */
+  static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+    }
+    LIVE.remove(process);
+  }
+
+  static void deleteDir(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
   /** The client side: sessions opened on one server, asynchronous operations on them. */
   interface Target extends AutoCloseable {
     void create(int session, String path, byte[] data, Load.Done done);
@@ -127,12 +156,7 @@ final class Servers {
     abstract Target connect(int sessions, long timeoutMs) throws Exception;
 
     void start() throws IOException {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(command());
-      process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-      LIVE.add(process);
+      process = startJava(command(), dir, log);
     }
 
     long pid() {
@@ -151,19 +175,12 @@ final class Servers {
       LIVE.remove(process);
     }
 
-    /** SIGTERM, then kill -9 after 20 s. */
     void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
-      }
-      LIVE.remove(process);
+      Servers.stop(process);
     }
 
     void deleteDir() throws IOException {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      Servers.deleteDir(dir);
     }
 
     String logTail() {

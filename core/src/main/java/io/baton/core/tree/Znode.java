@@ -108,9 +108,9 @@ public class Znode {
     return children == null ? null : children.get(name, off, len);
   }
 
-  /** Takes over the content of {@code other} (the root of a tree being replaced); keeps this node's name. */
+  /** Takes over the content of {@code other}, the root of another tree (so the same, empty name). */
   void copyFrom(Znode other) {
-    key = NodeKey.withData(key, other.data());
+    key = other.key;
     czxid = other.czxid;
     mzxid = other.mzxid;
     ctime = other.ctime;
