@@ -2,6 +2,7 @@ package io.baton.vertx;
 
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
+import io.baton.core.limit.Limits;
 import io.baton.core.log.LogOptions;
 import io.baton.core.server.Coordinator;
 import io.baton.core.server.CoordinatorConfig;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code <address>.session.<id>}. The coordinator is owned by this verticle's context.
  *
  * <p>Configuration keys (all optional): {@code address}, {@code dataDir} ("data"), {@code nodeId} (1),
- * {@code durability} ("group" | "none" | "always"), {@code groupCommitMs} (0), {@code maxDataBytes}
- * (1048576), {@code minSessionTimeoutMs} (2000), {@code maxSessionTimeoutMs} (60000), {@code tickMs}
+ * {@code durability} ("group" | "none" | "always"), {@code groupCommitMs} (0), every limit of
+ * {@link Limits} by its name (e.g. {@code maxDataBytes} 1048576), {@code minSessionTimeoutMs} (2000), {@code maxSessionTimeoutMs} (60000), {@code tickMs}
  * (100), {@code snapshotEveryEntries} (100000), {@code snapshotsRetained} (3), {@code rollCycle}
  * ("FAST_HOURLY").
  *
@@ -67,11 +68,22 @@ public class CoordinatorVerticle extends VerticleBase {
         ? new LogOptions(LogOptions.rollCycle(c.getString("rollCycle")), null) : d.log();
     return new CoordinatorConfig(d.dataDir(), c.getInteger("nodeId", d.nodeId()),
         Durability.parse(c.getString("durability", d.durability().name())),
-        c.getInteger("groupCommitMs", d.groupCommitMs()), c.getInteger("maxDataBytes", d.maxDataBytes()),
+        c.getInteger("groupCommitMs", d.groupCommitMs()), limits(c, d.limits()),
         c.getInteger("minSessionTimeoutMs", d.minSessionTimeoutMs()),
         c.getInteger("maxSessionTimeoutMs", d.maxSessionTimeoutMs()), c.getInteger("tickMs", d.tickMs()),
         c.getLong("snapshotEveryEntries", d.snapshotEveryEntries()),
         c.getInteger("snapshotsRetained", d.snapshotsRetained()), log);
+  }
+
+  /** The {@link Limits} given by the configuration's keys of the same names over {@code defaults}. */
+  public static Limits limits(JsonObject c, Limits defaults) {
+    java.util.Map<String, Long> overrides = new java.util.HashMap<>();
+    for (String key : Limits.KEYS) {
+      if (c.containsKey(key)) {
+        overrides.put(key, c.getLong(key));
+      }
+    }
+    return defaults.with(overrides);
   }
 
   @Override

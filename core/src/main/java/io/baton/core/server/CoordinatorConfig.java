@@ -1,5 +1,6 @@
 package io.baton.core.server;
 
+import io.baton.core.limit.Limits;
 import io.baton.core.log.LogOptions;
 import java.nio.file.Path;
 
@@ -11,7 +12,7 @@ import java.nio.file.Path;
  * @param durability            when writes are acknowledged, see {@link Durability}
  * @param groupCommitMs         for {@link Durability#GROUP}: minimum spacing of fsyncs under load (0: the next
  *                              fsync starts as soon as the previous one ends)
- * @param maxDataBytes          largest node data accepted (ZooKeeper's jute.maxbuffer, 1 MiB)
+ * @param limits                bounds on what clients send and hold (sizes, counts; see {@link Limits})
  * @param minSessionTimeoutMs   lower clamp of requested session timeouts
  * @param maxSessionTimeoutMs   upper clamp of requested session timeouts
  * @param tickMs                how often session expiry and container/TTL cleanup run
@@ -20,42 +21,51 @@ import java.nio.file.Path;
  * @param log                   Chronicle Queue layout
  */
 public record CoordinatorConfig(Path dataDir, int nodeId, Durability durability, int groupCommitMs,
-                                int maxDataBytes, int minSessionTimeoutMs, int maxSessionTimeoutMs, int tickMs,
+                                Limits limits, int minSessionTimeoutMs, int maxSessionTimeoutMs, int tickMs,
                                 long snapshotEveryEntries, int snapshotsRetained, LogOptions log) {
 
   /** Defaults: GROUP durability with back-to-back fsyncs, 1 MiB data, sessions 2 s..60 s, snapshot every 100,000 entries. */
   public static CoordinatorConfig defaults(Path dataDir) {
-    return new CoordinatorConfig(dataDir, 1, Durability.GROUP, 0, 1024 * 1024, 2_000, 60_000, 100, 100_000, 3,
+    return new CoordinatorConfig(dataDir, 1, Durability.GROUP, 0, Limits.defaults(), 2_000, 60_000, 100, 100_000, 3,
         LogOptions.defaults());
   }
 
   public CoordinatorConfig withDurability(Durability d) {
-    return new CoordinatorConfig(dataDir, nodeId, d, groupCommitMs, maxDataBytes, minSessionTimeoutMs,
+    return new CoordinatorConfig(dataDir, nodeId, d, groupCommitMs, limits, minSessionTimeoutMs,
         maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log);
   }
 
   public CoordinatorConfig withSessionTimeouts(int min, int max) {
-    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, maxDataBytes, min, max, tickMs,
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, min, max, tickMs,
         snapshotEveryEntries, snapshotsRetained, log);
   }
 
   public CoordinatorConfig withSnapshots(long everyEntries, int retained) {
-    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, maxDataBytes, minSessionTimeoutMs,
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, minSessionTimeoutMs,
         maxSessionTimeoutMs, tickMs, everyEntries, retained, log);
   }
 
   public CoordinatorConfig withMaxDataBytes(int max) {
-    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, max, minSessionTimeoutMs,
+    return withLimits(limits.withMaxDataBytes(max));
+  }
+
+  public CoordinatorConfig withLimits(Limits l) {
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, l, minSessionTimeoutMs,
         maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log);
   }
 
+  /** Largest node data accepted. */
+  public int maxDataBytes() {
+    return limits.maxDataBytes();
+  }
+
   public CoordinatorConfig withLog(LogOptions options) {
-    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, maxDataBytes, minSessionTimeoutMs,
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, minSessionTimeoutMs,
         maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, options);
   }
 
   public CoordinatorConfig withTickMs(int tick) {
-    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, maxDataBytes, minSessionTimeoutMs,
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, minSessionTimeoutMs,
         maxSessionTimeoutMs, tick, snapshotEveryEntries, snapshotsRetained, log);
   }
 }

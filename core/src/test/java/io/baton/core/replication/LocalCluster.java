@@ -56,7 +56,7 @@ final class LocalCluster implements AutoCloseable {
   void start(long id) throws Exception {
     CoordinatorConfig cfg = CoordinatorConfig.defaults(root.resolve("n" + id)).withTickMs(20)
         .withDurability(durability).withSessionTimeouts(200, 60_000);
-    cfg = new CoordinatorConfig(cfg.dataDir(), (int) id, cfg.durability(), cfg.groupCommitMs(), cfg.maxDataBytes(),
+    cfg = new CoordinatorConfig(cfg.dataDir(), (int) id, cfg.durability(), cfg.groupCommitMs(), cfg.limits(),
         cfg.minSessionTimeoutMs(), cfg.maxSessionTimeoutMs(), cfg.tickMs(), cfg.snapshotEveryEntries(),
         cfg.snapshotsRetained(), cfg.log());
     Member[] holder = new Member[1];

@@ -36,7 +36,7 @@ class PipelineTest {
   void open() throws Exception {
     // a long group-commit interval keeps entries pending for a while
     CoordinatorConfig c = TestNode.config(dir).withDurability(Durability.GROUP);
-    c = new CoordinatorConfig(c.dataDir(), c.nodeId(), c.durability(), 50, c.maxDataBytes(),
+    c = new CoordinatorConfig(c.dataDir(), c.nodeId(), c.durability(), 50, c.limits(),
         c.minSessionTimeoutMs(), c.maxSessionTimeoutMs(), c.tickMs(), c.snapshotEveryEntries(),
         c.snapshotsRetained(), c.log());
     node = new TestNode(c);
