@@ -74,6 +74,7 @@ public final class Coordinator implements AutoCloseable {
   private final SessionTracker tracker = new SessionTracker();
   private final SnapshotStore snapshots;
   private final ChronicleTxnLog log;
+  private final DataDirLock dirLock;
   private final List<CoordinatorListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
   private final Map<Long, ArrayDeque<Reply>> sessionReplies = new HashMap<>();
@@ -92,9 +93,10 @@ public final class Coordinator implements AutoCloseable {
   private long appliedSinceSnapshot;
   private boolean closed;
 
-  private Coordinator(CoordinatorConfig config, Scheduler scheduler, Recovery.Recovered recovered)
-      throws IOException {
+  private Coordinator(CoordinatorConfig config, Scheduler scheduler, Recovery.Recovered recovered,
+                      DataDirLock dirLock) throws IOException {
     this.config = config;
+    this.dirLock = dirLock;
     this.scheduler = scheduler;
     this.tree = recovered.tree();
     this.sessions = recovered.sessions();
@@ -118,14 +120,20 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /**
-   * Recovers state from the data directory. Blocking: call it off the event loop, then call
-   * {@link #start()} on the owner thread.
+   * Locks the data directory (see {@link DataDirLock}; fails if another node holds it) and recovers
+   * state from it. Blocking: call it off the event loop, then call {@link #start()} on the owner thread.
    */
   public static Coordinator open(CoordinatorConfig config, Scheduler scheduler) throws IOException {
     if (config.nodeId() < 1 || config.nodeId() > 254) {
       throw new IllegalArgumentException("nodeId must be in 1..254");
     }
-    return new Coordinator(config, scheduler, Recovery.recover(config.dataDir(), config.log()));
+    DataDirLock lock = DataDirLock.acquire(config.dataDir());
+    try {
+      return new Coordinator(config, scheduler, Recovery.recover(config.dataDir(), config.log()), lock);
+    } catch (IOException | RuntimeException | Error e) {
+      lock.close();
+      throw e;
+    }
   }
 
   /**
@@ -914,7 +922,15 @@ public final class Coordinator implements AutoCloseable {
         failForwarded(Long.MAX_VALUE);
       }
     } finally {
-      log.close();
+      try {
+        log.close();
+      } finally {
+        try {
+          dirLock.close();
+        } catch (IOException e) {
+          LOG.warn("releasing the data directory lock failed", e);
+        }
+      }
     }
   }
 

@@ -42,6 +42,11 @@ public final class ServerProcess implements AutoCloseable {
     return dataDir;
   }
 
+  /** The running process's pid. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Starts the process and waits until it logs that it is ready. */
   public ServerProcess start() throws Exception {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
