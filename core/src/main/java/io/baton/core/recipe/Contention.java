@@ -31,6 +31,7 @@ final class Contention {
   /** Per lock directory, the holders (path -> holder document) last written to its data. */
   private final Map<String, Map<String, ObjectNode>> recordedHolders = new HashMap<>();
   private final RecipeService events;
+  private final List<Withdrawal> withdrawing = new ArrayList<>();
 
   private static final class Waiter {
     final LockKind kind;
@@ -246,10 +247,8 @@ final class Contention {
     List<Waiter> ws = waiters.getOrDefault(dir, List.of());
     for (Waiter w : List.copyOf(ws)) {
       if (w.session == session && w.kind == kind) {
-        ws.remove(w);
-        w.future.completeExceptionally(new BatonException(ErrorCode.OPERATION_TIMEOUT, "acquire of '" + name
-            + "' cancelled"));
-        return Async.submit(coordinator, session, new Op.Delete(w.path, -1)).handle((r, t) -> true);
+        withdraw(w, "acquire of '" + name + "' cancelled");
+        return w.future.handle((r, t) -> true);
       }
     }
     return CompletableFuture.completedFuture(false);
@@ -471,7 +470,7 @@ final class Contention {
         .exceptionally(t -> null);
   }
 
-  /** Fails waiters whose deadline passed and deletes their contender nodes. */
+  /** Withdraws waiters whose deadline passed, and retries contender deletions that did not go through. */
   void tick(long now) {
     for (List<Waiter> ws : List.copyOf(waiters.values())) {
       for (Waiter w : List.copyOf(ws)) {
@@ -480,9 +479,26 @@ final class Contention {
         }
       }
     }
+    if (!withdrawing.isEmpty()) {
+      List<Withdrawal> retry = List.copyOf(withdrawing);
+      withdrawing.clear();
+      for (Withdrawal r : retry) {
+        deleteContender(r.waiter(), r.reason());
+      }
+    }
   }
 
   private void expire(Waiter w) {
+    withdraw(w, "not acquired in time: " + w.path);
+  }
+
+  /**
+   * Stops waiting for {@code w} and deletes its contender node; the acquire fails (OperationTimeout with
+   * {@code reason}) only once the node is gone. A delete that is not applied (ConnectionLoss: the leader
+   * changed or stepped down) is retried on the next tick, so an acquire that gave up never leaves a
+   * contender behind to be granted later to a client that believes it does not hold the lock.
+   */
+  private void withdraw(Waiter w, String reason) {
     List<Waiter> ws = waiters.get(w.dir);
     if (ws != null) {
       ws.remove(w);
@@ -490,9 +506,21 @@ final class Contention {
         waiters.remove(w.dir);
       }
     }
-    w.future.completeExceptionally(new BatonException(ErrorCode.OPERATION_TIMEOUT, "not acquired in time: "
-        + w.path));
-    Async.submit(coordinator, 0, new Op.Delete(w.path, -1));
+    deleteContender(w, reason);
+  }
+
+  private void deleteContender(Waiter w, String reason) {
+    Async.submit(coordinator, w.session, new Op.Delete(w.path, -1)).whenComplete((r, t) -> {
+      if (t == null || Async.is(t, ErrorCode.NO_NODE) || Async.is(t, ErrorCode.SESSION_EXPIRED)) {
+        w.future.completeExceptionally(new BatonException(ErrorCode.OPERATION_TIMEOUT, reason));
+      } else {
+        withdrawing.add(new Withdrawal(w, reason));
+      }
+    });
+  }
+
+  /** A contender deletion to retry. */
+  private record Withdrawal(Waiter waiter, String reason) {
   }
 
   /** Drops the waiters of an ended session (its contender nodes went with it). */
@@ -506,5 +534,12 @@ final class Contention {
       }
     }
     waiters.values().removeIf(List::isEmpty);
+    withdrawing.removeIf(r -> {
+      if (r.waiter().session == session) {
+        r.waiter().future.completeExceptionally(new BatonException(ErrorCode.OPERATION_TIMEOUT, r.reason()));
+        return true;
+      }
+      return false;
+    });
   }
 }

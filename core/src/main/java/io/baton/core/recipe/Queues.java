@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.stream.ChangeEvent;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.NodeData;
 import io.baton.core.tree.Paths;
@@ -24,17 +25,20 @@ import java.util.concurrent.CompletableFuture;
  * {@code /baton/queues/<q>/items/i-<rank>-<seq>} where rank = 999999 - priority, so names sort by
  * priority (higher first) then arrival. {@code take} hands the first item to exactly one consumer by
  * deleting it in the log; in ack mode the same transaction moves it to
- * {@code /baton/queues/<q>/taken/<item>} with the consumer's session and lease deadline, and the
+ * {@code /baton/queues/<q>/taken/<item>} with the consumer's session and lease length, and the
  * ordering node puts it back (same name, so same place) when the consumer's session ends or the
- * lease passes without an ack.
+ * lease passes without an ack. The lease is counted from the take's commit (see {@link QueueLeases}).
  */
 final class Queues {
   static final int MAX_PRIORITY = 999_999;
   private final Coordinator coordinator;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   private final Set<String> claimed = new HashSet<>();
+  private final QueueLeases leases = new QueueLeases();
+  private boolean leasesKnown;
 
-  private record Waiter(long session, String queue, boolean ack, long leaseMs, long deadline,
+  /** A consumer waiting for an item; {@code noWait}: it asked with timeout 0 and fails if none is at hand. */
+  private record Waiter(long session, String queue, boolean ack, long leaseMs, long deadline, boolean noWait,
                         CompletableFuture<QueueItem> future) {
   }
 
@@ -76,14 +80,23 @@ final class Queues {
     }
     CompletableFuture<QueueItem> f = new CompletableFuture<>();
     long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
-    Waiter w = new Waiter(session, queue, ack, leaseMs, deadline, f);
+    Waiter w = new Waiter(session, queue, ack, leaseMs, deadline, timeoutMs == 0, f);
     waiters.computeIfAbsent(queue, k -> new ArrayList<>()).add(w);
     serve(queue);
-    if (!f.isDone() && timeoutMs == 0) {
-      drop(w);
-      f.completeExceptionally(new BatonException(ErrorCode.NO_NODE, "queue '" + queue + "' is empty"));
-    }
+    failIfEmptyNow(w);
     return f;
+  }
+
+  /**
+   * A waiter that asked not to wait fails with NoNode if no item was handed to it; one whose take is
+   * being committed waits for that outcome (failing it now would lose the item it is being given).
+   */
+  private void failIfEmptyNow(Waiter w) {
+    List<Waiter> ws = waiters.get(w.queue());
+    if (w.noWait() && ws != null && ws.contains(w)) {
+      drop(w);
+      w.future().completeExceptionally(new BatonException(ErrorCode.NO_NODE, "queue '" + w.queue() + "' is empty"));
+    }
   }
 
   /** Acknowledges a taken item; NotHolder unless this session holds it. */
@@ -131,8 +144,7 @@ final class Queues {
       NodeData nd = coordinator.getData(0, path, false);
       Command cmd;
       if (w.ack()) {
-        ObjectNode doc = Documents.object().put("session", w.session())
-            .put("deadline", coordinator.now() + w.leaseMs())
+        ObjectNode doc = Documents.object().put("session", w.session()).put("leaseMs", w.leaseMs())
             .put("data", Base64.getEncoder().encodeToString(nd.data()));
         List<Op> ops = new ArrayList<>();
         if (coordinator.exists(0, d + "/taken", false) == null) {
@@ -153,6 +165,7 @@ final class Queues {
         } else {
           waiters.computeIfAbsent(queue, k -> new ArrayList<>()).add(0, w);
           serve(queue);
+          failIfEmptyNow(w);
         }
       });
     }
@@ -161,16 +174,44 @@ final class Queues {
     }
   }
 
-  /** An item was added under {@code items}: serve waiters of that queue. */
-  void changed(String path) {
+  /**
+   * A node under the recipe root was created or deleted: an item added under {@code items} serves
+   * waiters of that queue; a take applied under {@code taken} starts its lease (on the ordering node),
+   * an item leaving {@code taken} ends it.
+   */
+  void changed(ChangeEvent e) {
+    String path = e.path();
     String parent = Paths.parent(path);
-    if (!parent.endsWith("/items")) {
+    if (parent.endsWith("/taken") && isQueueDir(Paths.parent(parent))) {
+      if (e.kind() == ChangeEvent.Kind.NODE_DELETED) {
+        leases.forget(path);
+      } else if (e.kind() == ChangeEvent.Kind.NODE_CREATED && leasesKnown) {
+        track(path, coordinator.now());
+      }
+      return;
+    }
+    if (!parent.endsWith("/items") || e.kind() != ChangeEvent.Kind.NODE_CREATED) {
       return;
     }
     String queueDir = Paths.parent(parent);
     String queue = Paths.name(queueDir);
     if (waiters.containsKey(queue) && (Names.ROOT + "/queues/" + queue).equals(queueDir)) {
       serve(queue);
+    }
+  }
+
+  private static boolean isQueueDir(String dir) {
+    return Paths.parent(dir).equals(Names.ROOT + "/queues");
+  }
+
+  /** Starts the lease of the taken item at {@code path} now (its full length, as its document gives it). */
+  private void track(String path, long now) {
+    ObjectNode doc = Documents.parse(coordinator.getData(0, path, false).data());
+    long session = doc.path("session").asLong();
+    long leaseMs = doc.has("leaseMs") ? doc.path("leaseMs").asLong() : doc.path("deadline").asLong() - now;
+    leases.taken(path, session, leaseMs, now);
+    if (!coordinator.isSessionOpen(session)) {
+      leases.sessionEnded(session);
     }
   }
 
@@ -186,28 +227,41 @@ final class Queues {
       }
     }
     if (!coordinator.isLeading()) {
-      return; // lease returns are time-based decisions: the ordering node alone makes them
+      // lease returns are time-based decisions: the ordering node alone makes them, on its own clock
+      leases.clear();
+      leasesKnown = false;
+      return;
     }
-    for (String queue : children(Names.ROOT + "/queues")) {
-      String d = Names.ROOT + "/queues/" + queue;
-      for (String item : children(d + "/taken")) {
-        String path = d + "/taken/" + item;
-        if (!claimed.add(path)) {
-          continue;
+    if (!leasesKnown) {
+      leasesKnown = true;
+      for (String queue : children(Names.ROOT + "/queues")) {
+        String d = Names.ROOT + "/queues/" + queue;
+        for (String item : children(d + "/taken")) {
+          track(d + "/taken/" + item, now);
         }
-        NodeData nd = coordinator.getData(0, path, false);
-        ObjectNode doc = Documents.parse(nd.data());
-        long session = doc.path("session").asLong();
-        if (coordinator.isSessionOpen(session) && doc.path("deadline").asLong() > now) {
-          claimed.remove(path);
-          continue;
-        }
-        byte[] data = Base64.getDecoder().decode(doc.path("data").asText(""));
-        List<Op> ops = List.of(new Op.Delete(path, nd.stat().version()),
-            new Op.Create(d + "/items/" + item, data, CreateMode.PERSISTENT, 0, false));
-        Async.submit(coordinator, 0, new Command.Multi(ops)).whenComplete((r, t) -> claimed.remove(path));
       }
     }
+    for (String path : leases.due(now)) {
+      if (coordinator.exists(0, path, false) == null) {
+        leases.forget(path);
+        continue;
+      }
+      if (!claimed.add(path)) {
+        continue;
+      }
+      NodeData nd = coordinator.getData(0, path, false);
+      byte[] data = Base64.getDecoder().decode(Documents.parse(nd.data()).path("data").asText(""));
+      String d = Paths.parent(Paths.parent(path));
+      List<Op> ops = List.of(new Op.Delete(path, nd.stat().version()),
+          new Op.Create(d + "/items/" + Paths.name(path), data, CreateMode.PERSISTENT, 0, false));
+      Async.submit(coordinator, 0, new Command.Multi(ops)).whenComplete((r, t) -> claimed.remove(path));
+    }
+  }
+
+  /** The state was replaced by a snapshot: leases are counted afresh from what it holds. */
+  void stateReplaced() {
+    leases.clear();
+    leasesKnown = false;
   }
 
   private void drop(Waiter w) {
@@ -221,6 +275,7 @@ final class Queues {
   }
 
   void sessionEnded(long session) {
+    leases.sessionEnded(session);
     for (List<Waiter> ws : waiters.values()) {
       ws.removeIf(w -> {
         if (w.session() == session) {

@@ -339,7 +339,7 @@ public final class RecipeService implements CoordinatorListener {
       }
       if (e.kind() != ChangeEvent.Kind.NODE_DATA_CHANGED) {
         contention.changed(Paths.parent(path), e);
-        queues.changed(path);
+        queues.changed(e);
       }
       barriers.changed(path);
       routeMembership(e);
@@ -394,6 +394,8 @@ public final class RecipeService implements CoordinatorListener {
   @Override
   public void stateReplaced(long zxid) {
     contention.evaluateAll();
+    queues.stateReplaced();
+
   }
 
   @Override

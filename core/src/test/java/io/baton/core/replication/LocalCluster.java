@@ -145,6 +145,11 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** Drops every frame from {@code from} to {@code to} (one way) until {@link #heal()}. */
+  void cutOneWay(long from, long to) {
+    cut.add(from + ">" + to);
+  }
+
   void heal() {
     cut.clear();
   }
