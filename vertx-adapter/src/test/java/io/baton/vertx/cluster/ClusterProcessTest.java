@@ -215,4 +215,49 @@ class ClusterProcessTest {
     cluster.awaitConverged(cluster.ids(), 60_000);
     assertEveryAckedWriteOnEveryNode(List.of(writers));
   }
+
+  /**
+   * A client whose node is paused (SIGSTOP) gives it up once it heard nothing for 2/3 of its session
+   * timeout and resumes on another node within the last third: its session and ephemeral survive the
+   * pause. (It used to wait a whole timeout on the paused node, and its session expired.)
+   */
+  @Test
+  void aClientOfAPausedNodeMovesInTimeToKeepItsSession() throws Exception {
+    int leader = cluster.awaitLeader(cluster.ids(), 30_000);
+    CoordinationClient c = null;
+    int paused = leader;
+    while (paused == leader) { // the client picks a node at random: keep one attached to a follower
+      if (c != null) {
+        await(c.close());
+      }
+      c = await(CoordinationClient.connectBridge(vertx, cluster.clientAddresses(),
+          ClientOptions.defaults().withSessionTimeout(6_000)));
+      paused = await(c.request(new JsonObject().put("op", "info"))).getInteger("nodeId");
+    }
+    clients.add(c);
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    c.connectionStateHandler(states::add);
+    CoordinationClient observer = client(leader);
+    CoordinationClient client = c;
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> await(client.create("/paused-eph", new byte[0], CreateMode.EPHEMERAL)) != null
+            || await(observer.exists("/paused-eph", false)) != null);
+    states.clear();
+
+    cluster.server(paused).pause();
+    long pausedAt = System.nanoTime();
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> states.contains(ConnectionState.RECONNECTED) || states.contains(ConnectionState.EXPIRED));
+      assertThat(states).as("moved to another node with its session").containsExactly(ConnectionState.DISCONNECTED,
+          ConnectionState.RECONNECTED);
+      long waitMs = 8_000 - (System.nanoTime() - pausedAt) / 1_000_000;
+      Thread.sleep(Math.max(0, waitMs)); // past the session timeout counted from the pause
+      assertThat(await(observer.exists("/paused-eph", false))).as("the session's ephemeral").isNotNull();
+      assertThat(await(c.exists("/paused-eph", false))).isNotNull();
+      assertThat(states).doesNotContain(ConnectionState.EXPIRED);
+    } finally {
+      cluster.server(paused).resume();
+    }
+  }
 }

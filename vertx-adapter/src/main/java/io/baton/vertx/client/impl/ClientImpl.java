@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClientImpl implements CoordinationClient {
   private static final Logger LOG = LoggerFactory.getLogger(ClientImpl.class);
+  /** Least time a heartbeat or a resume attempt is given, however short the session timeout. */
+  private static final long MIN_WAIT_MS = 300;
 
   /** Opens connections to the nodes of a cluster, one address after the other. */
   public interface Connector {
@@ -142,8 +144,20 @@ public final class ClientImpl implements CoordinationClient {
 
   // ---------------------------------------------------------------- session and connection
 
-  private long heartbeatTimeoutMs() {
-    return Math.max(1_000, timeoutMs * 2L / 3);
+  /**
+   * How long a heartbeat sent now may wait, with several nodes to fail over to: the node is given up
+   * once nothing was heard from it for 2/3 of the session timeout (ZooKeeper's client read timeout),
+   * so the last third is left to reach another node before the session can expire; heartbeats go out
+   * every third, so a paused or dead node is noticed at 2/3 at the latest.
+   */
+  private long failoverHeartbeatTimeoutMs() {
+    long heardAgoMs = (System.nanoTime() - lastHeartbeat) / 1_000_000;
+    return Math.max(MIN_WAIT_MS, timeoutMs * 2L / 3 - heardAgoMs);
+  }
+
+  /** How long a node being tried may take to take the session over: a third of the timeout. */
+  private long resumeTimeoutMs() {
+    return Math.max(MIN_WAIT_MS, timeoutMs / 3L);
   }
 
   private JsonObject heartbeatRequest() {
@@ -155,7 +169,7 @@ public final class ClientImpl implements CoordinationClient {
     if (lost || t == null) {
       return;
     }
-    send(heartbeatRequest(), connector == null ? requestTimeoutMs : heartbeatTimeoutMs()).onComplete(r -> {
+    send(heartbeatRequest(), connector == null ? requestTimeoutMs : failoverHeartbeatTimeoutMs()).onComplete(r -> {
       if (r.succeeded()) {
         lastHeartbeat = System.nanoTime();
       } else if (r.cause() instanceof BatonException be && be.code() == ErrorCode.SESSION_EXPIRED) {
@@ -223,7 +237,7 @@ public final class ClientImpl implements CoordinationClient {
   private Future<Void> resume(Transport t) {
     t.closeHandler(v -> connectionLost(t, "connection closed"));
     return t.subscribe(sessionAddress, this::onNotification)
-        .compose(v -> t.request(heartbeatRequest().put("minZxid", lastZxid.get()), heartbeatTimeoutMs()))
+        .compose(v -> t.request(heartbeatRequest().put("minZxid", lastZxid.get()), resumeTimeoutMs()))
         .compose(r -> {
           if (lost) {
             return Future.failedFuture(new BatonException(ErrorCode.SESSION_EXPIRED, "client closed"));
