@@ -236,22 +236,44 @@ final class Contention {
         + " does not hold " + kind.name().toLowerCase() + " '" + name + "'"));
   }
 
-  /** Cancels the session's pending acquire; its waiter fails with OperationTimeout("cancelled"). */
-  CompletableFuture<Boolean> cancel(long session, LockKind kind, String name) {
+  /**
+   * Withdraws the session's pending acquire: its waiter on this node fails with
+   * OperationTimeout("cancelled"), and every contender of the session (for {@code owner}, default the
+   * session) that is not granted is deleted, wherever its acquire was made — a client whose acquire
+   * had an unknown outcome (its node went away) cancels so that nothing it does not know of is left
+   * waiting. Completes, once the contenders are gone, with whether there was one.
+   */
+  CompletableFuture<Boolean> cancel(long session, LockKind kind, String name, String owner) {
     String dir;
     try {
       dir = kind.dir(name);
     } catch (BatonException e) {
       return Async.failed(e);
     }
+    String reason = "acquire of '" + name + "' cancelled";
+    List<CompletableFuture<?>> gone = new ArrayList<>();
+    java.util.Set<String> withdrawn = new java.util.HashSet<>();
     List<Waiter> ws = waiters.getOrDefault(dir, List.of());
     for (Waiter w : List.copyOf(ws)) {
       if (w.session == session && w.kind == kind) {
-        withdraw(w, "acquire of '" + name + "' cancelled");
-        return w.future.handle((r, t) -> true);
+        withdraw(w, reason);
+        withdrawn.add(w.path);
+        gone.add(w.future.handle((r, t) -> null));
       }
     }
-    return CompletableFuture.completedFuture(false);
+    String ownerId = owner == null || owner.isEmpty() ? Long.toHexString(session) : owner;
+    List<Contender> all = contenders(dir);
+    int permits = permitsOf(dir);
+    for (int i = 0; i < all.size(); i++) {
+      Contender c = all.get(i);
+      if (c.session() == session && c.name().startsWith(kind.prefix()) && c.owner().equals(ownerId)
+          && !kindOf(c).granted(all, i, permits) && !withdrawn.contains(c.path())) {
+        CompletableFuture<Grant> done = new CompletableFuture<>();
+        deleteContender(new Waiter(kind, dir, c.path(), session, permits, 0, done), reason);
+        gone.add(done.handle((r, t) -> null));
+      }
+    }
+    return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new)).thenApply(v -> !gone.isEmpty());
   }
 
   /** Current holders in order (for an election, the first is the leader). */

@@ -81,9 +81,12 @@ public final class RecipeService implements CoordinatorListener {
     return contention.release(session, kind, name, owner, lease);
   }
 
-  /** Cancels the session's pending acquire of {@code name}; completes with whether one was pending. */
-  public CompletableFuture<Boolean> cancel(long session, LockKind kind, String name) {
-    return contention.cancel(session, kind, name);
+  /**
+   * Cancels the session's pending acquire of {@code name} (its waiter here and any contender of the
+   * session and {@code owner} not granted yet, wherever it waits); completes with whether one was pending.
+   */
+  public CompletableFuture<Boolean> cancel(long session, LockKind kind, String name, String owner) {
+    return contention.cancel(session, kind, name, owner);
   }
 
   /** Current holders (path, owner, session, token). */

@@ -60,7 +60,7 @@ public final class RecipeHandler {
           f.string("name"), f.optString("owner", null), f.optString("lease", null)),
           holds -> new JsonObject().put("holds", holds));
       case "lock.cancel" -> reply(m, recipes.cancel(session, LockKind.parse(f.optString("kind", "mutex")),
-          f.string("name")), c -> new JsonObject().put("cancelled", c));
+          f.string("name"), f.optString("owner", null)), c -> new JsonObject().put("cancelled", c));
       case "lock.holders" -> m.reply(new JsonObject().put("holders", list(recipes.holders(
           LockKind.parse(f.optString("kind", "mutex")), f.string("name")))));
       case "election.join" -> reply(m, recipes.joinElection(session, f.string("name"), f.string("candidate"),

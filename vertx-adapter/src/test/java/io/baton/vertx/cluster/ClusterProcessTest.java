@@ -9,6 +9,9 @@ import io.baton.core.watch.WatchEvent;
 import io.baton.vertx.client.ConnectionState;
 import io.baton.vertx.client.ClientOptions;
 import io.baton.vertx.client.CoordinationClient;
+import io.baton.vertx.client.recipes.Lock;
+import io.baton.vertx.client.recipes.LockGrant;
+import io.baton.vertx.client.recipes.Recipes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -259,5 +262,43 @@ class ClusterProcessTest {
     } finally {
       cluster.server(paused).resume();
     }
+  }
+
+  /**
+   * An acquire waiting on a node that is killed has an unknown outcome (ConnectionLoss): the client
+   * withdraws its contender once it has reconnected, so the lock is not granted later to a session
+   * that was told its acquire failed. (The contender used to stay and be granted to it.)
+   */
+  @Test
+  void anAcquireWhoseNodeDiesLeavesNoContenderBehind() throws Exception {
+    int leader = cluster.awaitLeader(cluster.ids(), 30_000);
+    CoordinationClient waiter = null;
+    int doomed = leader;
+    while (doomed == leader) {
+      if (waiter != null) {
+        await(waiter.close());
+      }
+      waiter = await(CoordinationClient.connectBridge(vertx, cluster.clientAddresses(),
+          ClientOptions.defaults().withSessionTimeout(20_000)));
+      doomed = await(waiter.request(new JsonObject().put("op", "info"))).getInteger("nodeId");
+    }
+    clients.add(waiter);
+    CoordinationClient holder = client(leader);
+    Lock held = Recipes.of(holder).mutex("m");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> await(held.acquire(java.time.Duration.ofSeconds(5))) != null);
+    io.vertx.core.Future<LockGrant> waiting = Recipes.of(waiter).mutex("m").acquire(java.time.Duration.ofSeconds(60));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> await(held.holders()).size() == 1
+            && await(holder.getChildren("/baton/locks/m", false)).names().size() == 2);
+
+    cluster.server(doomed).kill9();
+    Throwable failed = waiting.toCompletionStage().toCompletableFuture().handle((r, t) -> t).get(60, TimeUnit.SECONDS);
+    assertThat(failed).isInstanceOf(io.baton.core.error.BatonException.class);
+    assertThat(((io.baton.core.error.BatonException) failed).code())
+        .isEqualTo(io.baton.core.error.ErrorCode.CONNECTION_LOSS);
+    assertThat(await(holder.getChildren("/baton/locks/m", false)).names()).as("contenders").hasSize(1);
+    await(held.release());
+    assertThat(await(held.holders())).as("holders once the only holder released").isEmpty();
   }
 }

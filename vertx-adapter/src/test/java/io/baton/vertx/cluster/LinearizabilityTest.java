@@ -55,6 +55,7 @@ class LinearizabilityTest {
   private Vertx vertx;
   private final PeerProxies proxies = new PeerProxies();
   private ClusterProcesses cluster;
+  private Faults faults;
   private final List<CoordinationClient> clients = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final History history = new History();
@@ -84,10 +85,10 @@ class LinearizabilityTest {
   void historyThroughLeaderCrashPartitionPauseAndFollowerBlackholeIsLinearizable() throws Exception {
     start(3, 6, 1);
     awaitProgress(100);
-    timed("kill -9 leader", this::killAndRestartLeader);
-    timed("isolate leader", this::isolateLeader);
-    timed("SIGSTOP leader", this::pauseLeader);
-    timed("blackhole follower", () -> blackholeFollower(new Random(1)));
+    timed("kill -9 leader", faults::killAndRestartLeader);
+    timed("isolate leader", faults::isolateLeader);
+    timed("SIGSTOP leader", faults::pauseLeader);
+    timed("blackhole follower", () -> faults.blackholeFollower(new Random(1)));
     awaitProgress(100);
     finish(500, LinearizabilityChecker.DEFAULT_TIMEOUT);
   }
@@ -102,111 +103,17 @@ class LinearizabilityTest {
     Random rnd = new Random(seed);
     start(nodes, 2 * nodes, seed);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    int faults = 0;
+    int faultCount = 0;
     while (System.nanoTime() < deadline) {
-      String name = "#" + ++faults + " (seed " + seed + ") ";
-      switch (rnd.nextInt(6)) {
-        case 0 -> timed(name + "kill -9 leader", this::killAndRestartLeader);
-        case 1 -> timed(name + "isolate leader", this::isolateLeader);
-        case 2 -> timed(name + "SIGSTOP leader", this::pauseLeader);
-        case 3 -> timed(name + "blackhole follower", () -> blackholeFollower(rnd));
-        case 4 -> timed(name + "kill -9 follower", () -> killAndRestartFollower(rnd));
-        default -> timed(name + "isolate follower", () -> isolateFollower(rnd));
-      }
+      int kind = rnd.nextInt(Faults.NAMES.size());
+      timed("#" + ++faultCount + " (seed " + seed + ") " + Faults.NAMES.get(kind), faults.pick(kind, rnd));
       awaitProgress(50 + rnd.nextInt(300));
     }
     finish(seconds * 5, Duration.ofMinutes(10));
   }
 
-  // ---------------------------------------------------------------- faults (each ends with a recovered cluster)
-
-  private interface Fault {
-    void inject() throws Exception;
-  }
-
-  private void timed(String name, Fault fault) throws Exception {
-    long t0 = System.nanoTime();
-    long ops = completed.get();
-    fault.inject();
-    System.out.printf("fault %s: recovered in %d ms, %d operations meanwhile%n", name,
-        (System.nanoTime() - t0) / 1_000_000, completed.get() - ops);
-  }
-
-  private void killAndRestartLeader() throws Exception {
-    int leader = leader();
-    cluster.server(leader).kill9();
-    cluster.awaitLeader(others(leader), 30_000);
-    awaitProgress(50);
-    cluster.server(leader).start();
-    leader();
-  }
-
-  private void killAndRestartFollower(Random rnd) throws Exception {
-    int victim = follower(rnd);
-    cluster.server(victim).kill9();
-    awaitProgress(50);
-    cluster.server(victim).start();
-    leader();
-  }
-
-  private void isolateLeader() throws Exception {
-    int leader = leader();
-    proxies.isolate(leader);
-    try {
-      cluster.awaitLeader(others(leader), 30_000);
-      awaitProgress(50);
-    } finally {
-      proxies.healAll();
-    }
-    leader();
-  }
-
-  private void isolateFollower(Random rnd) throws Exception {
-    proxies.isolate(follower(rnd));
-    try {
-      awaitProgress(100);
-    } finally {
-      proxies.healAll();
-    }
-    leader();
-  }
-
-  /** SIGSTOP the leader until the others have elected a new one and served some operations. */
-  private void pauseLeader() throws Exception {
-    int leader = leader();
-    cluster.server(leader).pause();
-    try {
-      cluster.awaitLeader(others(leader), 30_000);
-      awaitProgress(50);
-    } finally {
-      cluster.server(leader).resume();
-    }
-    leader();
-  }
-
-  private void blackholeFollower(Random rnd) throws Exception {
-    proxies.blackhole(follower(rnd));
-    try {
-      awaitProgress(100);
-    } finally {
-      proxies.healAll();
-    }
-    leader();
-  }
-
-  private int leader() throws Exception {
-    return cluster.awaitLeader(cluster.ids(), 30_000);
-  }
-
-  private int follower(Random rnd) throws Exception {
-    List<Integer> followers = others(leader());
-    return followers.get(rnd.nextInt(followers.size()));
-  }
-
-  private List<Integer> others(int node) {
-    List<Integer> out = new ArrayList<>(cluster.ids());
-    out.remove(Integer.valueOf(node));
-    return out;
+  private void timed(String name, Faults.Fault fault) throws Exception {
+    faults.timed(name, fault, completed::get);
   }
 
   // ---------------------------------------------------------------- clients
@@ -216,7 +123,8 @@ class LinearizabilityTest {
     vertx = Vertx.vertx();
     cluster = new ClusterProcesses(vertx, tmp, nodes, "group", ClusterProcessTest.FAST_RAFT, proxies.route())
         .startAll();
-    leader();
+    faults = new Faults(cluster, proxies, this::awaitProgress);
+    faults.leader();
     CoordinationClient setup = await(CoordinationClient.connectBridge(vertx, cluster.clientAddresses(), OPTIONS));
     clients.add(setup);
     for (String key : KEYS) {
