@@ -52,6 +52,23 @@ final class Async {
     return cause(t).code() == code;
   }
 
+  /**
+   * Deletes a node the session believes it holds (a contender, a taken item, a membership). The
+   * belief may rest on a stale view (this node had not yet applied an earlier release whose reply was
+   * lost): a node already gone is answered NotHolder, like any release of what is not held.
+   */
+  static CompletableFuture<List<OpResult>> release(Coordinator c, long session, String path, String notHeld) {
+    return submit(c, session, new io.baton.core.txn.Op.Delete(path, -1)).handle((r, t) -> {
+      if (t == null) {
+        return CompletableFuture.completedFuture(r);
+      }
+      if (is(t, ErrorCode.NO_NODE)) {
+        return CompletableFuture.<List<OpResult>>failedFuture(new BatonException(ErrorCode.NOT_HOLDER, notHeld));
+      }
+      return CompletableFuture.<List<OpResult>>failedFuture(cause(t));
+    }).thenCompose(f -> f);
+  }
+
   static <T> CompletableFuture<T> failed(BatonException e) {
     return CompletableFuture.failedFuture(e);
   }

@@ -110,8 +110,13 @@ final class Contention {
       for (Contender c : contenders(dir)) {
         if (c.session() == session && c.owner().equals(ownerId) && c.name().startsWith(kind.prefix())) {
           if (!isGranted(c, dir)) {
-            return Async.failed(BatonException.badArguments("owner '" + ownerId + "' is already waiting for "
-                + name));
+            if (isWaitedFor(dir, c.path())) {
+              return Async.failed(BatonException.badArguments("owner '" + ownerId + "' is already waiting for "
+                  + name));
+            }
+            // an earlier acquire of this owner whose outcome its client never learned (its node went away
+            // or the reply was lost): wait on that contender rather than refuse (Curator's protected mode)
+            return await(kind, dir, c.path(), session, permits, timeoutMs);
           }
           ObjectNode doc = c.doc().deepCopy();
           doc.put("holds", c.holds() + 1);
@@ -124,20 +129,33 @@ final class Contention {
     doc.put("owner", ownerId).put("holds", 1);
     byte[] dirData = kind == LockKind.SEMAPHORE ? Documents.bytes(Documents.object().put("permits", permits))
         : new byte[0];
-    long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
     return Containers.createIn(coordinator, session, dir, dirData,
             new Op.Create(dir + "/" + kind.prefix(), Documents.bytes(doc), CreateMode.EPHEMERAL_SEQUENTIAL, 0, false))
-        .thenCompose(r -> {
-          String path = ((OpResult.Created) r.get(r.size() - 1)).path();
-          CompletableFuture<Grant> granted = new CompletableFuture<>();
-          Waiter w = new Waiter(kind, dir, path, session, permits, deadline, granted);
-          waiters.computeIfAbsent(dir, k -> new ArrayList<>()).add(w);
-          evaluate(dir);
-          if (!granted.isDone() && timeoutMs == 0) {
-            expire(w);
-          }
-          return granted;
-        });
+        .thenCompose(r -> await(kind, dir, ((OpResult.Created) r.get(r.size() - 1)).path(), session, permits,
+            timeoutMs));
+  }
+
+  /** Waits until the contender at {@code path} is granted, or withdraws it after {@code timeoutMs}. */
+  private CompletableFuture<Grant> await(LockKind kind, String dir, String path, long session, int permits,
+                                         long timeoutMs) {
+    long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
+    CompletableFuture<Grant> granted = new CompletableFuture<>();
+    Waiter w = new Waiter(kind, dir, path, session, permits, deadline, granted);
+    waiters.computeIfAbsent(dir, k -> new ArrayList<>()).add(w);
+    evaluate(dir);
+    if (!granted.isDone() && timeoutMs == 0) {
+      expire(w);
+    }
+    return granted;
+  }
+
+  private boolean isWaitedFor(String dir, String path) {
+    for (Waiter w : waiters.getOrDefault(dir, List.of())) {
+      if (w.path.equals(path)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Adds a contender without waiting (elections): completes with its node once created. */
@@ -230,7 +248,8 @@ final class Contention {
         return Async.submit(coordinator, session, new Op.SetData(c.path(), Documents.bytes(doc), c.version()))
             .thenApply(r -> c.holds() - 1);
       }
-      return Async.submit(coordinator, session, new Op.Delete(c.path(), -1)).thenApply(r -> 0);
+      return Async.release(coordinator, session, c.path(), "session 0x" + Long.toHexString(session)
+          + " no longer holds " + kind.name().toLowerCase() + " '" + name + "'").thenApply(r -> 0);
     }
     return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, "session 0x" + Long.toHexString(session)
         + " does not hold " + kind.name().toLowerCase() + " '" + name + "'"));
@@ -241,7 +260,8 @@ final class Contention {
    * OperationTimeout("cancelled"), and every contender of the session (for {@code owner}, default the
    * session) that is not granted is deleted, wherever its acquire was made — a client whose acquire
    * had an unknown outcome (its node went away) cancels so that nothing it does not know of is left
-   * waiting. Completes, once the contenders are gone, with whether there was one.
+   * waiting. The contenders are looked for after a {@code sync}, so a contender whose create was
+   * committed but not yet applied here is seen. Completes, once they are gone, with whether there was one.
    */
   CompletableFuture<Boolean> cancel(long session, LockKind kind, String name, String owner) {
     String dir;
@@ -250,6 +270,18 @@ final class Contention {
     } catch (BatonException e) {
       return Async.failed(e);
     }
+    CompletableFuture<String> synced = new CompletableFuture<>();
+    coordinator.sync(session, dir, (p, e) -> {
+      if (e != null) {
+        synced.completeExceptionally(e);
+      } else {
+        synced.complete(p);
+      }
+    });
+    return synced.thenCompose(p -> withdrawAll(session, kind, dir, name, owner));
+  }
+
+  private CompletableFuture<Boolean> withdrawAll(long session, LockKind kind, String dir, String name, String owner) {
     String reason = "acquire of '" + name + "' cancelled";
     List<CompletableFuture<?>> gone = new ArrayList<>();
     java.util.Set<String> withdrawn = new java.util.HashSet<>();

@@ -103,16 +103,16 @@ final class Queues {
   CompletableFuture<Void> ack(long session, String queue, String item) {
     String path;
     try {
-      path = dir(queue) + "/taken/" + Names.check(item, "item");
+      path = dir(queue) + "/taken/" + takenName(Names.check(item, "item"), session);
     } catch (BatonException e) {
       return Async.failed(e);
     }
+    String notHeld = "item '" + item + "' of queue '" + queue + "' is not held by this session";
     if (coordinator.exists(0, path, false) == null
         || Documents.parse(coordinator.getData(0, path, false).data()).path("session").asLong() != session) {
-      return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, "item '" + item + "' of queue '" + queue
-          + "' is not held by this session"));
+      return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, notHeld));
     }
-    return Async.submit(coordinator, session, new Op.Delete(path, -1)).thenApply(r -> null);
+    return Async.release(coordinator, session, path, notHeld).thenApply(r -> null);
   }
 
   /** Items waiting and items taken but not acknowledged. */
@@ -151,7 +151,8 @@ final class Queues {
           ops.add(new Op.Create(d + "/taken", new byte[0], CreateMode.PERSISTENT, 0, false));
         }
         ops.add(new Op.Delete(path, nd.stat().version()));
-        ops.add(new Op.Create(d + "/taken/" + item, Documents.bytes(doc), CreateMode.PERSISTENT, 0, false));
+        ops.add(new Op.Create(d + "/taken/" + takenName(item, w.session()), Documents.bytes(doc),
+            CreateMode.PERSISTENT, 0, false));
         cmd = new Command.Multi(ops);
       } else {
         cmd = new Op.Delete(path, nd.stat().version());
@@ -198,6 +199,21 @@ final class Queues {
     if (waiters.containsKey(queue) && (Names.ROOT + "/queues/" + queue).equals(queueDir)) {
       serve(queue);
     }
+  }
+
+  /**
+   * The name of an item taken by {@code session}: the item's name and the session, so an ack that
+   * rests on a stale view (an earlier take of the item by this session, since returned and taken by
+   * another) can never remove another consumer's hold.
+   */
+  private static String takenName(String item, long session) {
+    return item + "~" + Long.toHexString(session);
+  }
+
+  /** The item a taken node holds (the name it goes back under). */
+  private static String itemName(String taken) {
+    int at = taken.lastIndexOf('~');
+    return at < 0 ? taken : taken.substring(0, at);
   }
 
   private static boolean isQueueDir(String dir) {
@@ -253,7 +269,7 @@ final class Queues {
       byte[] data = Base64.getDecoder().decode(Documents.parse(nd.data()).path("data").asText(""));
       String d = Paths.parent(Paths.parent(path));
       List<Op> ops = List.of(new Op.Delete(path, nd.stat().version()),
-          new Op.Create(d + "/items/" + Paths.name(path), data, CreateMode.PERSISTENT, 0, false));
+          new Op.Create(d + "/items/" + itemName(Paths.name(path)), data, CreateMode.PERSISTENT, 0, false));
       Async.submit(coordinator, 0, new Command.Multi(ops)).whenComplete((r, t) -> claimed.remove(path));
     }
   }
