@@ -82,6 +82,8 @@ class RecipeSoakTest {
   private final Map<String, Integer> knownAcks = new ConcurrentHashMap<>();
   private final Set<String> unknownAcks = ConcurrentHashMap.newKeySet();
   private final List<ChangeEvent> electionRecords = new CopyOnWriteArrayList<>();
+  private final List<Long> writeAcks = new CopyOnWriteArrayList<>();
+  private final Map<String, List<Long>> gapsByFault = new ConcurrentHashMap<>();
 
   /** A lock hold as its client saw it: grant received at {@code got}, release sent at {@code releasing}. */
   private record Hold(String client, long session, long token, long got, long releasing) {
@@ -108,7 +110,7 @@ class RecipeSoakTest {
     awaitProgress(50);
     Random rnd = new Random(1);
     for (int kind : new int[] {0, 2, 5, 1}) { // kill -9 leader, SIGSTOP leader, SIGSTOP follower, isolate leader
-      faults.timed(Faults.NAMES.get(kind), faults.pick(kind, rnd), completed::get);
+      inject(kind, Faults.NAMES.get(kind), rnd);
       awaitProgress(30);
     }
     finish(100);
@@ -127,12 +129,35 @@ class RecipeSoakTest {
     int count = 0;
     while (System.nanoTime() < deadline) {
       int kind = rnd.nextInt(Faults.NAMES.size());
-      faults.timed("#" + ++count + " (seed " + seed + ") " + Faults.NAMES.get(kind), faults.pick(kind, rnd),
-          completed::get);
+      inject(kind, "#" + ++count + " (seed " + seed + ") " + Faults.NAMES.get(kind), rnd);
       awaitProgress(20 + rnd.nextInt(100));
     }
     System.out.printf("recipe soak: %d faults%n", count);
     finish(seconds);
+  }
+
+  /**
+   * Injects one fault and records the longest time without an acknowledged write from its start until
+   * writes flow again after it (the bench's failover figure, for every kind of fault).
+   */
+  private void inject(int kind, String name, Random rnd) throws Exception {
+    long start = System.nanoTime();
+    faults.timed(name, faults.pick(kind, rnd), completed::get);
+    long end = System.nanoTime();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !writeAcks.isEmpty()
+        && writeAcks.get(writeAcks.size() - 1) > end);
+    long last = start;
+    long gap = 0;
+    for (long t : writeAcks) {
+      if (t > start) {
+        gap = Math.max(gap, t - last);
+        last = t;
+        if (t > end) {
+          break;
+        }
+      }
+    }
+    gapsByFault.computeIfAbsent(Faults.NAMES.get(kind), k -> new CopyOnWriteArrayList<>()).add(gap / 1_000_000);
   }
 
   // ---------------------------------------------------------------- set-up
@@ -153,6 +178,7 @@ class RecipeSoakTest {
       worker("lock-" + i, seed, this::lockWorker);
       worker("candidate-" + i, seed, this::electionWorker);
     }
+    worker("writer", seed, this::writer);
     worker("producer", seed, this::producer);
     worker("consumer-0", seed, this::consumer);
     worker("consumer-1", seed, this::consumer);
@@ -239,6 +265,31 @@ class RecipeSoakTest {
           return;
         }
         throw e;
+      }
+    }
+  }
+
+  /** Plain writes, one at a time; the times of their acknowledgements measure the gaps faults cause. */
+  private void writer(CoordinationClient c, String name, Random rnd) throws Exception {
+    while (true) {
+      try {
+        call(c.create("/gap", new byte[0], io.baton.core.tree.CreateMode.PERSISTENT));
+        break;
+      } catch (Unknown e) {
+        Thread.sleep(100);
+      } catch (BatonException e) {
+        if (e.code() == ErrorCode.NODE_EXISTS) {
+          break;
+        }
+        throw e;
+      }
+    }
+    while (!stopping) {
+      try {
+        call(c.setData("/gap", new byte[8], -1));
+        writeAcks.add(System.nanoTime());
+      } catch (Unknown e) {
+        Thread.sleep(20);
       }
     }
   }
@@ -362,6 +413,8 @@ class RecipeSoakTest {
     System.out.printf("recipe run: %d operations, %d lock holds, %d puts acked (%d unknown), %d acks, %d election"
             + " records, %d sessions expired; violations: %s%n", completed.get(), holds.size(), ackedPuts.size(),
         unknownPuts.size(), knownAcks.size(), electionRecords.size(), expiredSessions.size(), violations);
+    gapsByFault.forEach((fault, gaps) -> System.out.printf("longest gap without an acknowledged write, %s: max %d ms"
+        + " over %d faults %s%n", fault, gaps.stream().mapToLong(Long::longValue).max().orElse(0), gaps.size(), gaps));
     assertThat(violations).isEmpty();
     assertThat(completed.get()).isGreaterThan(minCompleted);
   }
