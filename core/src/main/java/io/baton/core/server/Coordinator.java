@@ -60,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
   private static final long FORWARD_TIMEOUT_MS = 10_000;
+  /** Longest wait between retries of a failed log sync. */
+  private static final long MAX_SYNC_BACKOFF_MS = 1_000;
   private static final long TAG_SEQUENCE = (1L << 56) - 1;
   private static final Completion<List<OpResult>> IGNORE = (r, e) -> {
   };
@@ -70,7 +72,7 @@ public final class Coordinator implements AutoCloseable {
   private final SessionTable sessions;
   private final TxnApplier applier;
   private final TxnPreparer preparer;
-  private final WatchManager watches = new WatchManager();
+  private final WatchManager watches;
   private final SessionTracker tracker = new SessionTracker();
   private final SnapshotStore snapshots;
   private final ChronicleTxnLog log;
@@ -88,7 +90,11 @@ public final class Coordinator implements AutoCloseable {
   private long lastDurable;
   private boolean syncInFlight;
   private long lastSyncStart;
+  private int syncFailures;
+  private long nextSyncRetry;
   private boolean snapshotInFlight;
+  private boolean requestedSnapshotBefore;
+  private long lastRequestedSnapshot;
   private long appliedSinceSnapshot;
   private boolean closed;
 
@@ -101,6 +107,7 @@ public final class Coordinator implements AutoCloseable {
     this.log = recovered.log();
     this.snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
     this.applier = new TxnApplier(tree, sessions);
+    this.watches = new WatchManager(config.limits().maxWatchesPerSession());
     long last = Math.max(recovered.lastZxid(), log.lastZxid());
     this.nextZxid = (((last >>> 32) + 1) << 32) | 1;
     this.lastAppended = recovered.lastZxid();
@@ -424,6 +431,11 @@ public final class Coordinator implements AutoCloseable {
     return removed;
   }
 
+  /** Log syncs that failed in a row (0 when the last one succeeded); writes wait while it is not 0. */
+  public int syncFailures() {
+    return syncFailures;
+  }
+
   /** Number of (path, session) watch registrations. */
   public int watchCount() {
     return watches.size();
@@ -436,7 +448,43 @@ public final class Coordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- snapshots
 
-  /** Takes a snapshot now; completes with its zxid once it is on disk. */
+  /**
+   * A snapshot asked for by a client (the {@code snapshot} admin operation): refused with NoAuth when
+   * admin operations are off ({@code adminOps} 0), and with Throttled when the previous one asked for
+   * by a client started less than {@code snapshotMinIntervalMs} ago. Automatic snapshots are not
+   * counted.
+   */
+  public void requestSnapshot(Completion<Long> done) {
+    io.baton.core.limit.Limits limits = config.limits();
+    if (limits.adminOps() == 0) {
+      LOG.info("refused a client's snapshot: admin operations are off (adminOps = 0)");
+      done.complete(null, new BatonException(ErrorCode.NO_AUTH,
+          "admin operations are disabled on this node (adminOps = 0)"));
+      return;
+    }
+    long now = System.nanoTime();
+    long sinceMs = (now - lastRequestedSnapshot) / 1_000_000;
+    if (requestedSnapshotBefore && sinceMs < limits.snapshotMinIntervalMs()) {
+      LOG.info("refused a client's snapshot: the previous one started {} ms ago", sinceMs);
+      done.complete(null, new BatonException(ErrorCode.THROTTLED, "the previous snapshot asked for by a client "
+          + "started " + sinceMs + " ms ago; at most one per " + limits.snapshotMinIntervalMs()
+          + " ms (snapshotMinIntervalMs)"));
+      return;
+    }
+    if (snapshotInFlight) {
+      done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
+      return;
+    }
+    requestedSnapshotBefore = true;
+    lastRequestedSnapshot = now;
+    snapshot(done);
+  }
+
+  /**
+   * Takes a snapshot now; completes with its zxid once it is on disk. Whatever fails (capture on this
+   * thread, or writing and retention on a worker), the in-flight state is cleared, the failure is
+   * logged once and {@code done} completes with SystemError, so the next snapshot can run.
+   */
   public void snapshot(Completion<Long> done) {
     if (snapshotInFlight) {
       done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
@@ -444,47 +492,69 @@ public final class Coordinator implements AutoCloseable {
     }
     snapshotInFlight = true;
     appliedSinceSnapshot = 0;
-    long start = System.nanoTime();
-    SnapshotStore.Image image = SnapshotStore.capture(lastApplied, tree, sessions);
-    long captureMs = (System.nanoTime() - start) / 1_000_000;
-    for (CoordinatorListener l : listeners) {
-      l.snapshotCaptured(image.zxid());
-    }
-    scheduler.runBlocking(() -> {
-      BatonException error = null;
-      long oldestKept = -1;
-      java.nio.file.Path file = null;
-      try {
-        file = snapshots.write(image);
-        oldestKept = snapshots.retain(config.snapshotsRetained());
-      } catch (IOException | RuntimeException e) {
-        LOG.error("snapshot at zxid 0x{} failed", Long.toHexString(image.zxid()), e);
-        error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+    boolean handedOff = false;
+    try {
+      long start = System.nanoTime();
+      SnapshotStore.Image image = SnapshotStore.capture(lastApplied, tree, sessions);
+      long captureMs = (System.nanoTime() - start) / 1_000_000;
+      for (CoordinatorListener l : listeners) {
+        l.snapshotCaptured(image.zxid());
       }
-      BatonException failure = error;
+      scheduler.runBlocking(() -> writeSnapshot(image, captureMs, done));
+      handedOff = true;
+    } catch (RuntimeException e) {
+      LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(lastApplied), e);
+      done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e));
+    } finally {
+      if (!handedOff) {
+        snapshotInFlight = false;
+      }
+    }
+  }
+
+  /** Worker side of {@link #snapshot}: writes and retains, then always finishes on the owner thread. */
+  private void writeSnapshot(SnapshotStore.Image image, long captureMs, Completion<Long> done) {
+    BatonException error = null;
+    long oldestKept = -1;
+    java.nio.file.Path file = null;
+    try {
+      file = snapshots.write(image);
+      oldestKept = snapshots.retain(config.snapshotsRetained());
+    } catch (IOException e) {
+      LOG.error("snapshot at zxid 0x{} failed: {}", Long.toHexString(image.zxid()), e.toString());
+      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+    } catch (RuntimeException e) {
+      LOG.error("snapshot at zxid 0x{} failed", Long.toHexString(image.zxid()), e);
+      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+    } finally {
+      BatonException failure = error == null && file == null
+          ? new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed") : error;
       long keepFrom = oldestKept;
       java.nio.file.Path written = file;
-      scheduler.runOnOwner(() -> {
-        snapshotInFlight = false;
-        if (failure != null) {
-          done.complete(null, failure);
-          return;
-        }
-        LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
-            image.length(), captureMs);
-        for (CoordinatorListener l : listeners) {
-          l.snapshotWritten(image.zxid(), written);
-        }
-        if (keepFrom > 0 && !closed) {
-          try {
-            log.purge(keepFrom);
-          } catch (IOException | RuntimeException e) {
-            LOG.warn("log purge failed", e);
-          }
-        }
-        done.complete(image.zxid(), null);
-      });
-    });
+      scheduler.runOnOwner(() -> snapshotWritten(image, captureMs, written, keepFrom, failure, done));
+    }
+  }
+
+  private void snapshotWritten(SnapshotStore.Image image, long captureMs, java.nio.file.Path written, long keepFrom,
+                               BatonException failure, Completion<Long> done) {
+    snapshotInFlight = false;
+    if (failure != null) {
+      done.complete(null, failure);
+      return;
+    }
+    LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
+        image.length(), captureMs);
+    for (CoordinatorListener l : listeners) {
+      l.snapshotWritten(image.zxid(), written);
+    }
+    if (keepFrom > 0 && !closed) {
+      try {
+        log.purge(keepFrom);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("log purge failed: {}", e.toString());
+      }
+    }
+    done.complete(image.zxid(), null);
   }
 
   // ---------------------------------------------------------------- cluster (replication driver calls)
@@ -777,11 +847,25 @@ public final class Coordinator implements AutoCloseable {
     });
   }
 
+  /**
+   * A sync ended. A failed one is retried by {@link #tick} after a backoff (it never waits for another
+   * write); the writes it covered stay unacknowledged until a sync succeeds. A failure streak is
+   * logged when it starts and when it ends, with its count, and shows in {@link #syncFailures()}.
+   */
   private void synced(long target, Throwable failure) {
     syncInFlight = false;
     if (failure != null) {
-      LOG.error("log sync failed; writes stay unacknowledged and the sync is retried", failure);
+      syncFailures++;
+      nextSyncRetry = System.nanoTime() + Math.min(MAX_SYNC_BACKOFF_MS, 10L << Math.min(syncFailures, 7)) * 1_000_000L;
+      if (syncFailures == 1) {
+        LOG.error("log sync failed; writes stay unacknowledged and the sync is retried until it succeeds: {}",
+            failure.toString());
+      }
       return;
+    }
+    if (syncFailures > 0) {
+      LOG.warn("log sync succeeded again after {} failed attempts", syncFailures);
+      syncFailures = 0;
     }
     lastDurable = Math.max(lastDurable, target);
     commit(lastDurable);
@@ -857,6 +941,9 @@ public final class Coordinator implements AutoCloseable {
   private void tick() {
     if (closed) {
       return;
+    }
+    if (syncFailures > 0 && !syncInFlight && System.nanoTime() - nextSyncRetry >= 0) {
+      startSync();
     }
     long now = scheduler.now();
     if (replication != null) {
