@@ -62,6 +62,8 @@ public final class Coordinator implements AutoCloseable {
   private static final long FORWARD_TIMEOUT_MS = 10_000;
   /** Longest wait between retries of a failed log sync. */
   private static final long MAX_SYNC_BACKOFF_MS = 1_000;
+  /** Containers (and TTL nodes) checked for reaping per tick, at most. */
+  private static final int REAP_BATCH = 1_000;
   private static final long TAG_SEQUENCE = (1L << 56) - 1;
   private static final Completion<List<OpResult>> IGNORE = (r, e) -> {
   };
@@ -96,6 +98,8 @@ public final class Coordinator implements AutoCloseable {
   private boolean requestedSnapshotBefore;
   private long lastRequestedSnapshot;
   private long appliedSinceSnapshot;
+  private String containerCursor = "";
+  private String ttlCursor = "";
   private boolean closed;
 
   private Coordinator(CoordinatorConfig config, Scheduler scheduler, Recovery.Recovered recovered)
@@ -961,21 +965,38 @@ public final class Coordinator implements AutoCloseable {
         }
       });
     }
-    for (String path : List.copyOf(tree.containers())) {
+    containerCursor = reapSome(tree.containers(), containerCursor, DeleteCause.CONTAINER, now);
+    ttlCursor = reapSome(tree.ttlNodes(), ttlCursor, DeleteCause.TTL, now);
+  }
+
+  /**
+   * Checks at most {@link #REAP_BATCH} of {@code nodes} (containers or TTL nodes) after {@code cursor},
+   * wrapping around, and reaps those that are due; returns where the next tick goes on. A tick costs
+   * the batch, not the number of such nodes.
+   */
+  private String reapSome(java.util.NavigableSet<String> nodes, String cursor, DeleteCause cause, long now) {
+    String path = cursor;
+    int batch = Math.min(REAP_BATCH, nodes.size());
+    for (int checked = 0; checked < batch; ) {
+      path = nodes.higher(path);
+      if (path == null) {
+        path = "";
+        if (nodes.isEmpty()) {
+          break;
+        }
+        continue;
+      }
+      checked++;
       Znode node = tree.get(path);
-      if (node != null && node.numChildren() == 0 && node.cversion() > 0) {
-        submit(0, new Command.Reap(path, DeleteCause.CONTAINER), (r, e) -> {
+      boolean due = node != null && node.numChildren() == 0 && (cause == DeleteCause.CONTAINER
+          ? node.cversion() > 0
+          : now - node.mtime() >= EphemeralOwner.ttlMillis(node.ephemeralOwner()));
+      if (due) {
+        submit(0, new Command.Reap(path, cause), (r, e) -> {
         });
       }
     }
-    for (String path : List.copyOf(tree.ttlNodes())) {
-      Znode node = tree.get(path);
-      if (node != null && node.numChildren() == 0
-          && now - node.mtime() >= EphemeralOwner.ttlMillis(node.ephemeralOwner())) {
-        submit(0, new Command.Reap(path, DeleteCause.TTL), (r, e) -> {
-        });
-      }
-    }
+    return path;
   }
 
   /** Syncs and applies everything appended, stops the timers and closes the log. Owner thread; blocks. */

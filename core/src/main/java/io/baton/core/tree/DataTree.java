@@ -5,8 +5,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.CRC32C;
@@ -19,8 +19,8 @@ import java.util.zip.CRC32C;
 public final class DataTree {
   private final Znode root = new Znode(NodeKey.ROOT, 0, 0);
   private final Map<Long, Set<String>> ephemerals = new HashMap<>();
-  private final Set<String> containers = new HashSet<>();
-  private final Set<String> ttls = new HashSet<>();
+  private final TreeSet<String> containers = new TreeSet<>();
+  private final TreeSet<String> ttls = new TreeSet<>();
   private long nodeCount = 1;
 
   /** The node at {@code path}, or null. */
@@ -135,12 +135,14 @@ public final class DataTree {
     return Collections.unmodifiableSet(ephemerals.keySet());
   }
 
-  public Set<String> containers() {
-    return Collections.unmodifiableSet(containers);
+  /** Paths of the container nodes, sorted (so a periodic check can resume where it stopped). */
+  public NavigableSet<String> containers() {
+    return Collections.unmodifiableNavigableSet(containers);
   }
 
-  public Set<String> ttlNodes() {
-    return Collections.unmodifiableSet(ttls);
+  /** Paths of the TTL nodes, sorted. */
+  public NavigableSet<String> ttlNodes() {
+    return Collections.unmodifiableNavigableSet(ttls);
   }
 
   /**

@@ -6,10 +6,15 @@ import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.session.SessionTable;
 import io.baton.core.snapshot.SnapshotStore;
+import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.DataTree;
+import io.baton.core.txn.Command;
+import io.baton.core.txn.Op;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +71,33 @@ class TreeShapeTest {
       assertThat(r.replayed()).isZero();
     } finally {
       r.log().close();
+    }
+  }
+
+  @Test
+  void containersAreCheckedInBatchesAndAllReaped() throws Exception {
+    try (TestNode node = new TestNode(TestNode.config(dir))) {
+      int count = 2_500;
+      for (int from = 0; from < count; from += 500) {
+        List<Op> ops = new ArrayList<>();
+        for (int i = from; i < from + 500; i++) {
+          ops.add(new Op.Create("/c" + i, new byte[0], CreateMode.CONTAINER, 0, false));
+          ops.add(new Op.Create("/c" + i + "/x", new byte[0], CreateMode.PERSISTENT, 0, false));
+        }
+        node.submit(0, new Command.Multi(ops));
+      }
+      node.create("/keep", "");
+      assertThat(node.call(() -> node.coordinator.nodeCount())).isEqualTo(2L * count + 2);
+      for (int from = 0; from < count; from += 500) {
+        List<Op> ops = new ArrayList<>();
+        for (int i = from; i < from + 500; i++) {
+          ops.add(new Op.Delete("/c" + i + "/x", -1));
+        }
+        node.submit(0, new Command.Multi(ops));
+      }
+      // each tick checks at most 1,000 of the 2,500 containers; within a few ticks all are reaped
+      node.awaitTrue(() -> node.coordinator.nodeCount() == 2);
+      assertThat(node.exists("/keep")).isTrue();
     }
   }
 
