@@ -77,6 +77,7 @@ public final class Coordinator implements AutoCloseable {
   private final WatchManager watches;
   private final SessionTracker tracker = new SessionTracker();
   private final SnapshotStore snapshots;
+  private final ClientSnapshotPolicy snapshotPolicy;
   private final ChronicleTxnLog log;
   private final List<CoordinatorListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
@@ -95,8 +96,6 @@ public final class Coordinator implements AutoCloseable {
   private int syncFailures;
   private long nextSyncRetry;
   private boolean snapshotInFlight;
-  private boolean requestedSnapshotBefore;
-  private long lastRequestedSnapshot;
   private long appliedSinceSnapshot;
   private String containerCursor = "";
   private String ttlCursor = "";
@@ -112,6 +111,7 @@ public final class Coordinator implements AutoCloseable {
     this.snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
     this.applier = new TxnApplier(tree, sessions);
     this.watches = new WatchManager(config.limits().maxWatchesPerSession());
+    this.snapshotPolicy = new ClientSnapshotPolicy(config.limits());
     long last = Math.max(recovered.lastZxid(), log.lastZxid());
     this.nextZxid = (((last >>> 32) + 1) << 32) | 1;
     this.lastAppended = recovered.lastZxid();
@@ -453,34 +453,20 @@ public final class Coordinator implements AutoCloseable {
   // ---------------------------------------------------------------- snapshots
 
   /**
-   * A snapshot asked for by a client (the {@code snapshot} admin operation): refused with NoAuth when
-   * admin operations are off ({@code adminOps} 0), and with Throttled when the previous one asked for
-   * by a client started less than {@code snapshotMinIntervalMs} ago. Automatic snapshots are not
-   * counted.
+   * A snapshot asked for by a client (the {@code snapshot} admin operation), if the
+   * {@link ClientSnapshotPolicy} allows it now; automatic snapshots are not counted.
    */
   public void requestSnapshot(Completion<Long> done) {
-    io.baton.core.limit.Limits limits = config.limits();
-    if (limits.adminOps() == 0) {
-      LOG.info("refused a client's snapshot: admin operations are off (adminOps = 0)");
-      done.complete(null, new BatonException(ErrorCode.NO_AUTH,
-          "admin operations are disabled on this node (adminOps = 0)"));
-      return;
-    }
-    long now = System.nanoTime();
-    long sinceMs = (now - lastRequestedSnapshot) / 1_000_000;
-    if (requestedSnapshotBefore && sinceMs < limits.snapshotMinIntervalMs()) {
-      LOG.info("refused a client's snapshot: the previous one started {} ms ago", sinceMs);
-      done.complete(null, new BatonException(ErrorCode.THROTTLED, "the previous snapshot asked for by a client "
-          + "started " + sinceMs + " ms ago; at most one per " + limits.snapshotMinIntervalMs()
-          + " ms (snapshotMinIntervalMs)"));
-      return;
-    }
     if (snapshotInFlight) {
       done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
       return;
     }
-    requestedSnapshotBefore = true;
-    lastRequestedSnapshot = now;
+    BatonException refused = snapshotPolicy.admit(System.nanoTime());
+    if (refused != null) {
+      LOG.info("refused a client's snapshot: {}", refused.getMessage());
+      done.complete(null, refused);
+      return;
+    }
     snapshot(done);
   }
 
@@ -833,7 +819,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void startSync() {
-    if (syncInFlight || closed) {
+    if (syncInFlight || closed || syncFailures > 0 && System.nanoTime() - nextSyncRetry < 0) {
       return;
     }
     syncInFlight = true;
@@ -853,7 +839,8 @@ public final class Coordinator implements AutoCloseable {
 
   /**
    * A sync ended. A failed one is retried by {@link #tick} after a backoff (it never waits for another
-   * write); the writes it covered stay unacknowledged until a sync succeeds. A failure streak is
+   * write, and new writes do not retry it sooner); the writes it covered stay unacknowledged until a
+   * sync succeeds. A failure streak is
    * logged when it starts and when it ends, with its count, and shows in {@link #syncFailures()}.
    */
   private void synced(long target, Throwable failure) {
@@ -946,7 +933,7 @@ public final class Coordinator implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (syncFailures > 0 && !syncInFlight && System.nanoTime() - nextSyncRetry >= 0) {
+    if (syncFailures > 0) {
       startSync();
     }
     long now = scheduler.now();
