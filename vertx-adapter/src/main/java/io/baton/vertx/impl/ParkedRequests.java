@@ -13,9 +13,11 @@ import java.util.function.Consumer;
  * Requests held until the node has applied their {@code minZxid}, at most {@code max} of them. They
  * are ordered by {@code minZxid} (released from the front, removed on time-out in O(log n)) and by
  * deadline (every request waits the same time, so arrival order is deadline order); one timer, for
- * the earliest deadline, times them out. Owner thread (the coordinator's context) only.
+ * the earliest deadline, times them out in batches. Owner thread (the coordinator's context) only.
  */
 final class ParkedRequests {
+  /** Requests timed out by one timer run, at most; more due ones are left to the next run, 1 ms later. */
+  private static final int EXPIRE_BATCH = 500;
   private static final Comparator<Parked> BY_ZXID =
       Comparator.comparingLong((Parked p) -> p.minZxid).thenComparingLong(p -> p.seq);
 
@@ -110,13 +112,14 @@ final class ParkedRequests {
     timer = vertx.setTimer(delayMs, t -> expire());
   }
 
+  /** Times out the due requests, at most {@link #EXPIRE_BATCH} per run so other work interleaves. */
   private void expire() {
     timer = -1;
     long now = System.nanoTime();
     Iterator<Parked> it = byDeadline.iterator();
-    while (it.hasNext()) {
+    for (int n = 0; it.hasNext(); n++) {
       Parked p = it.next();
-      if (p.deadlineNanos - now > 0) {
+      if (n == EXPIRE_BATCH || p.deadlineNanos - now > 0) {
         arm(p);
         return;
       }
