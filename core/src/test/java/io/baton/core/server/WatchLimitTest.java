@@ -51,6 +51,7 @@ class WatchLimitTest {
       // removing 300 sessions' watches by scanning all watches took ~10 s here; by index it is
       // bounded by the 300 close entries' fsyncs
       assertThat(ms).as("300 expiries with 1M other watches held, in ms").isLessThan(3_000);
+      System.out.printf("300 sessions expired with 1,000,000 other watches held: %d ms%n", ms);
       assertThat(node.endedSessions).hasSize(300);
     }
   }
