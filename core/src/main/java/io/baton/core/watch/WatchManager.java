@@ -102,8 +102,8 @@ public final class WatchManager {
       e.getValue().forEach(s -> out.add(new Delivery(s, new WatchEvent(type, e.getKey(), zxid))));
     }
     for (Table oneShot : List.of(dataWatches, childWatches)) {
-      for (Map.Entry<String, Set<Long>> e : List.copyOf(oneShot.byPath().entrySet())) {
-        take(oneShot, e.getKey(), new HashSet<>());
+      for (String path : List.copyOf(oneShot.byPath().keySet())) {
+        take(oneShot, path, new HashSet<>());
       }
     }
     for (Table kept : List.of(persistent, recursive)) {
