@@ -51,7 +51,7 @@ class ResyncTest {
   @Test
   void purgedCheckpointGivesAResyncOfTheRoutedPrefixesThenLiveEvents() throws Exception {
     node = new InProcess().startNode(dir.resolve("data"), new JsonObject().put("rollCycle", "TEST_SECONDLY")
-        .put("snapshotEveryEntries", 0).put("snapshotsRetained", 1));
+        .put("snapshotEveryEntries", 0).put("snapshotsRetained", 1).put("snapshotMinIntervalMs", 0));
     JsonObject config = KafkaFixture.bridgeConfig("resync").put("routes", new JsonArray()
         .add(new JsonObject().put("prefix", "/keep").put("topic", "resync.events"))
         .add(new JsonObject().put("prefix", "/baton/groups").put("kinds", new JsonArray().add("DERIVED"))

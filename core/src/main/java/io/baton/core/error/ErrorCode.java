@@ -17,12 +17,16 @@ public enum ErrorCode {
   OPERATION_TIMEOUT(-7),
   BAD_ARGUMENTS(-8),
   NO_NODE(-101),
+  /** Not permitted (admin operations switched off); ZooKeeper's NoAuth. */
+  NO_AUTH(-102),
   BAD_VERSION(-103),
   NO_CHILDREN_FOR_EPHEMERALS(-108),
   NODE_EXISTS(-110),
   NOT_EMPTY(-111),
   SESSION_EXPIRED(-112),
   NO_WATCHER(-121),
+  /** A per-session quota (watches) is used up; ZooKeeper's QuotaExceeded. */
+  QUOTA_EXCEEDED(-125),
   THROTTLED(-127),
   TOO_LARGE(-200),
   INVALID_PATH(-201),

@@ -30,18 +30,21 @@ import java.util.Map;
  *                                  reading the log
  * @param snapshotMinIntervalMs     least time between snapshots asked for by clients (Throttled otherwise)
  * @param adminOps                  1 if clients may ask for admin operations ({@code snapshot}); 0 refuses them
+ * @param maxParkedRequests         requests a node holds until it has applied their {@code minZxid} (more: Throttled)
  */
 public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int maxRequestBytes, int maxEntryBytes,
                      int maxSessions, int maxWatchesPerSession, int maxFrameBytes, long frameTimeoutMs,
                      int maxConnections, int maxConnectionsPerAddress, int maxSessionsPerConnection,
                      int maxInflightPerConnection, int outboundHighWaterBytes, long maxOutboundBytes,
-                     int maxReplyBytes, int maxStreamBufferEvents, long snapshotMinIntervalMs, int adminOps) {
+                     int maxReplyBytes, int maxStreamBufferEvents, long snapshotMinIntervalMs, int adminOps,
+                     int maxParkedRequests) {
 
   /** Configuration keys, in component order. */
   public static final List<String> KEYS = List.of("maxPathBytes", "maxDataBytes", "maxMultiOps", "maxRequestBytes",
       "maxEntryBytes", "maxSessions", "maxWatchesPerSession", "maxFrameBytes", "frameTimeoutMs", "maxConnections",
       "maxConnectionsPerAddress", "maxSessionsPerConnection", "maxInflightPerConnection", "outboundHighWaterBytes",
-      "maxOutboundBytes", "maxReplyBytes", "maxStreamBufferEvents", "snapshotMinIntervalMs", "adminOps");
+      "maxOutboundBytes", "maxReplyBytes", "maxStreamBufferEvents", "snapshotMinIntervalMs", "adminOps",
+      "maxParkedRequests");
 
   /** The largest entry a log excerpt can hold is 16 MiB less a little; entries stay well under it. */
   public static final int LOG_EXCERPT_CEILING = 12 << 20;
@@ -56,7 +59,7 @@ public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int ma
         || maxConnections < 1 || maxConnectionsPerAddress < 1 || maxSessionsPerConnection < 1
         || maxInflightPerConnection < 1 || outboundHighWaterBytes < 1 || maxOutboundBytes < outboundHighWaterBytes
         || maxReplyBytes < 1024 || maxStreamBufferEvents < 1 || snapshotMinIntervalMs < 0
-        || adminOps < 0 || adminOps > 1) {
+        || adminOps < 0 || adminOps > 1 || maxParkedRequests < 0) {
       throw new IllegalArgumentException("limits: counts must be positive, maxOutboundBytes >= "
           + "outboundHighWaterBytes, adminOps 0 or 1");
     }
@@ -68,7 +71,8 @@ public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int ma
         1_000_000, 100_000, 8 << 20, 30_000,
         4096, 256, 1000,
         1000, 4 << 20, 64L << 20,
-        16 << 20, 10_000, 10_000, 1);
+        16 << 20, 10_000, 10_000, 1,
+        10_000);
   }
 
   /** These limits with the component named {@code key} (one of {@link #KEYS}) set to {@code value}. */
@@ -97,7 +101,7 @@ public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int ma
     long[] values = {maxPathBytes, maxDataBytes, maxMultiOps, maxRequestBytes, maxEntryBytes, maxSessions,
         maxWatchesPerSession, maxFrameBytes, frameTimeoutMs, maxConnections, maxConnectionsPerAddress,
         maxSessionsPerConnection, maxInflightPerConnection, outboundHighWaterBytes, maxOutboundBytes, maxReplyBytes,
-        maxStreamBufferEvents, snapshotMinIntervalMs, adminOps};
+        maxStreamBufferEvents, snapshotMinIntervalMs, adminOps, maxParkedRequests};
     Map<String, Long> m = new LinkedHashMap<>();
     for (int i = 0; i < values.length; i++) {
       m.put(KEYS.get(i), values[i]);
@@ -111,7 +115,7 @@ public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int ma
         m.get("frameTimeoutMs"), i(m, "maxConnections"), i(m, "maxConnectionsPerAddress"),
         i(m, "maxSessionsPerConnection"), i(m, "maxInflightPerConnection"), i(m, "outboundHighWaterBytes"),
         m.get("maxOutboundBytes"), i(m, "maxReplyBytes"), i(m, "maxStreamBufferEvents"),
-        m.get("snapshotMinIntervalMs"), i(m, "adminOps"));
+        m.get("snapshotMinIntervalMs"), i(m, "adminOps"), i(m, "maxParkedRequests"));
   }
 
   private static int i(Map<String, Long> m, String key) {

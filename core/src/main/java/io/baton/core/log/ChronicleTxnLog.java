@@ -80,7 +80,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
   }
 
   /** The fsync and zero-ahead bookkeeping of the cycle files (tests). */
-  CycleFileSync cycleFiles() {
+  public CycleFileSync cycleFiles() {
     return cycleFiles;
   }
 

@@ -45,6 +45,7 @@ public final class CycleFileSync implements AutoCloseable {
   private final Set<File> dirty = new LinkedHashSet<>();
   private final Map<File, FileChannel> channels = new HashMap<>();
   private File current;
+  private int injectedFailures;
   // appending thread only
   private File prefillFile;
   private FileChannel prefillChannel;
@@ -123,6 +124,10 @@ public final class CycleFileSync implements AutoCloseable {
   public void sync() {
     List<File> files;
     synchronized (this) {
+      if (injectedFailures > 0) {
+        injectedFailures--;
+        throw new UncheckedIOException("sync of " + dir + " failed", new IOException("injected fsync failure"));
+      }
       files = List.copyOf(dirty);
       dirty.clear();
     }
@@ -161,6 +166,14 @@ public final class CycleFileSync implements AutoCloseable {
     if (newFile) {
       DurableFiles.fsyncDirectory(dir);
     }
+  }
+
+  /**
+   * Test seam: the next {@code count} calls of {@link #sync()} fail as an fsync error (EIO, EMFILE)
+   * would, before forcing anything, and leave every touched file dirty.
+   */
+  public synchronized void failNextSyncs(int count) {
+    injectedFailures = count;
   }
 
   /** Stops tracking a cycle file that is about to be deleted. */

@@ -34,16 +34,25 @@ public final class DurableFiles {
    */
   public static void writeAtomically(Path target, ByteBuffer... parts) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (ByteBuffer part : parts) {
-        while (part.hasRemaining()) {
-          ch.write(part);
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        for (ByteBuffer part : parts) {
+          while (part.hasRemaining()) {
+            ch.write(part);
+          }
         }
+        ch.force(true);
       }
-      ch.force(true);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the first failure is the one to report
+      }
+      throw e;
     }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     fsyncDirectory(target.getParent());
   }
 

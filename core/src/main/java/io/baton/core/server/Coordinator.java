@@ -60,6 +60,10 @@ import org.slf4j.LoggerFactory;
 public final class Coordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
   private static final long FORWARD_TIMEOUT_MS = 10_000;
+  /** Longest wait between retries of a failed log sync. */
+  private static final long MAX_SYNC_BACKOFF_MS = 1_000;
+  /** Containers (and TTL nodes) checked for reaping per tick, at most. */
+  private static final int REAP_BATCH = 1_000;
   private static final long TAG_SEQUENCE = (1L << 56) - 1;
   private static final Completion<List<OpResult>> IGNORE = (r, e) -> {
   };
@@ -70,9 +74,10 @@ public final class Coordinator implements AutoCloseable {
   private final SessionTable sessions;
   private final TxnApplier applier;
   private final TxnPreparer preparer;
-  private final WatchManager watches = new WatchManager();
+  private final WatchManager watches;
   private final SessionTracker tracker = new SessionTracker();
   private final SnapshotStore snapshots;
+  private final ClientSnapshotPolicy snapshotPolicy;
   private final ChronicleTxnLog log;
   private final DataDirLock dirLock;
   private final List<CoordinatorListener> listeners = new CopyOnWriteArrayList<>();
@@ -89,8 +94,12 @@ public final class Coordinator implements AutoCloseable {
   private long lastDurable;
   private boolean syncInFlight;
   private long lastSyncStart;
+  private int syncFailures;
+  private long nextSyncRetry;
   private boolean snapshotInFlight;
   private long appliedSinceSnapshot;
+  private String containerCursor = "";
+  private String ttlCursor = "";
   private boolean closed;
 
   private Coordinator(CoordinatorConfig config, Scheduler scheduler, Recovery.Recovered recovered,
@@ -103,6 +112,8 @@ public final class Coordinator implements AutoCloseable {
     this.log = recovered.log();
     this.snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
     this.applier = new TxnApplier(tree, sessions);
+    this.watches = new WatchManager(config.limits().maxWatchesPerSession());
+    this.snapshotPolicy = new ClientSnapshotPolicy(config.limits());
     long last = Math.max(recovered.lastZxid(), log.lastZxid());
     this.nextZxid = (((last >>> 32) + 1) << 32) | 1;
     this.lastAppended = recovered.lastZxid();
@@ -432,6 +443,11 @@ public final class Coordinator implements AutoCloseable {
     return removed;
   }
 
+  /** Log syncs that failed in a row (0 when the last one succeeded); writes wait while it is not 0. */
+  public int syncFailures() {
+    return syncFailures;
+  }
+
   /** Number of (path, session) watch registrations. */
   public int watchCount() {
     return watches.size();
@@ -444,7 +460,29 @@ public final class Coordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- snapshots
 
-  /** Takes a snapshot now; completes with its zxid once it is on disk. */
+  /**
+   * A snapshot asked for by a client (the {@code snapshot} admin operation), if the
+   * {@link ClientSnapshotPolicy} allows it now; automatic snapshots are not counted.
+   */
+  public void requestSnapshot(Completion<Long> done) {
+    if (snapshotInFlight) {
+      done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
+      return;
+    }
+    BatonException refused = snapshotPolicy.admit(System.nanoTime());
+    if (refused != null) {
+      LOG.info("refused a client's snapshot: {}", refused.getMessage());
+      done.complete(null, refused);
+      return;
+    }
+    snapshot(done);
+  }
+
+  /**
+   * Takes a snapshot now; completes with its zxid once it is on disk. Whatever fails (capture on this
+   * thread, or writing and retention on a worker), the in-flight state is cleared, the failure is
+   * logged once and {@code done} completes with SystemError, so the next snapshot can run.
+   */
   public void snapshot(Completion<Long> done) {
     if (snapshotInFlight) {
       done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
@@ -452,47 +490,69 @@ public final class Coordinator implements AutoCloseable {
     }
     snapshotInFlight = true;
     appliedSinceSnapshot = 0;
-    long start = System.nanoTime();
-    SnapshotStore.Image image = SnapshotStore.capture(lastApplied, tree, sessions);
-    long captureMs = (System.nanoTime() - start) / 1_000_000;
-    for (CoordinatorListener l : listeners) {
-      l.snapshotCaptured(image.zxid());
-    }
-    scheduler.runBlocking(() -> {
-      BatonException error = null;
-      long oldestKept = -1;
-      java.nio.file.Path file = null;
-      try {
-        file = snapshots.write(image);
-        oldestKept = snapshots.retain(config.snapshotsRetained());
-      } catch (IOException | RuntimeException e) {
-        LOG.error("snapshot at zxid 0x{} failed", Long.toHexString(image.zxid()), e);
-        error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+    boolean handedOff = false;
+    try {
+      long start = System.nanoTime();
+      SnapshotStore.Image image = SnapshotStore.capture(lastApplied, tree, sessions);
+      long captureMs = (System.nanoTime() - start) / 1_000_000;
+      for (CoordinatorListener l : listeners) {
+        l.snapshotCaptured(image.zxid());
       }
-      BatonException failure = error;
+      scheduler.runBlocking(() -> writeSnapshot(image, captureMs, done));
+      handedOff = true;
+    } catch (RuntimeException e) {
+      LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(lastApplied), e);
+      done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e));
+    } finally {
+      if (!handedOff) {
+        snapshotInFlight = false;
+      }
+    }
+  }
+
+  /** Worker side of {@link #snapshot}: writes and retains, then always finishes on the owner thread. */
+  private void writeSnapshot(SnapshotStore.Image image, long captureMs, Completion<Long> done) {
+    BatonException error = null;
+    long oldestKept = -1;
+    java.nio.file.Path file = null;
+    try {
+      file = snapshots.write(image);
+      oldestKept = snapshots.retain(config.snapshotsRetained());
+    } catch (IOException e) {
+      LOG.error("snapshot at zxid 0x{} failed: {}", Long.toHexString(image.zxid()), e.toString());
+      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+    } catch (RuntimeException e) {
+      LOG.error("snapshot at zxid 0x{} failed", Long.toHexString(image.zxid()), e);
+      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+    } finally {
+      BatonException failure = error == null && file == null
+          ? new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed") : error;
       long keepFrom = oldestKept;
       java.nio.file.Path written = file;
-      scheduler.runOnOwner(() -> {
-        snapshotInFlight = false;
-        if (failure != null) {
-          done.complete(null, failure);
-          return;
-        }
-        LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
-            image.length(), captureMs);
-        for (CoordinatorListener l : listeners) {
-          l.snapshotWritten(image.zxid(), written);
-        }
-        if (keepFrom > 0 && !closed) {
-          try {
-            log.purge(keepFrom);
-          } catch (IOException | RuntimeException e) {
-            LOG.warn("log purge failed", e);
-          }
-        }
-        done.complete(image.zxid(), null);
-      });
-    });
+      scheduler.runOnOwner(() -> snapshotWritten(image, captureMs, written, keepFrom, failure, done));
+    }
+  }
+
+  private void snapshotWritten(SnapshotStore.Image image, long captureMs, java.nio.file.Path written, long keepFrom,
+                               BatonException failure, Completion<Long> done) {
+    snapshotInFlight = false;
+    if (failure != null) {
+      done.complete(null, failure);
+      return;
+    }
+    LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
+        image.length(), captureMs);
+    for (CoordinatorListener l : listeners) {
+      l.snapshotWritten(image.zxid(), written);
+    }
+    if (keepFrom > 0 && !closed) {
+      try {
+        log.purge(keepFrom);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("log purge failed: {}", e.toString());
+      }
+    }
+    done.complete(image.zxid(), null);
   }
 
   // ---------------------------------------------------------------- cluster (replication driver calls)
@@ -767,7 +827,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void startSync() {
-    if (syncInFlight || closed) {
+    if (syncInFlight || closed || syncFailures > 0 && System.nanoTime() - nextSyncRetry < 0) {
       return;
     }
     syncInFlight = true;
@@ -785,11 +845,26 @@ public final class Coordinator implements AutoCloseable {
     });
   }
 
+  /**
+   * A sync ended. A failed one is retried by {@link #tick} after a backoff (it never waits for another
+   * write, and new writes do not retry it sooner); the writes it covered stay unacknowledged until a
+   * sync succeeds. A failure streak is
+   * logged when it starts and when it ends, with its count, and shows in {@link #syncFailures()}.
+   */
   private void synced(long target, Throwable failure) {
     syncInFlight = false;
     if (failure != null) {
-      LOG.error("log sync failed; writes stay unacknowledged and the sync is retried", failure);
+      syncFailures++;
+      nextSyncRetry = System.nanoTime() + Math.min(MAX_SYNC_BACKOFF_MS, 10L << Math.min(syncFailures, 7)) * 1_000_000L;
+      if (syncFailures == 1) {
+        LOG.error("log sync failed; writes stay unacknowledged and the sync is retried until it succeeds: {}",
+            failure.toString());
+      }
       return;
+    }
+    if (syncFailures > 0) {
+      LOG.warn("log sync succeeded again after {} failed attempts", syncFailures);
+      syncFailures = 0;
     }
     lastDurable = Math.max(lastDurable, target);
     commit(lastDurable);
@@ -866,6 +941,9 @@ public final class Coordinator implements AutoCloseable {
     if (closed) {
       return;
     }
+    if (syncFailures > 0) {
+      startSync();
+    }
     long now = scheduler.now();
     if (replication != null) {
       failForwarded(now);
@@ -882,21 +960,38 @@ public final class Coordinator implements AutoCloseable {
         }
       });
     }
-    for (String path : List.copyOf(tree.containers())) {
+    containerCursor = reapSome(tree.containers(), containerCursor, DeleteCause.CONTAINER, now);
+    ttlCursor = reapSome(tree.ttlNodes(), ttlCursor, DeleteCause.TTL, now);
+  }
+
+  /**
+   * Checks at most {@link #REAP_BATCH} of {@code nodes} (containers or TTL nodes) after {@code cursor},
+   * wrapping around, and reaps those that are due; returns where the next tick goes on. A tick costs
+   * the batch, not the number of such nodes.
+   */
+  private String reapSome(java.util.NavigableSet<String> nodes, String cursor, DeleteCause cause, long now) {
+    String path = cursor;
+    int batch = Math.min(REAP_BATCH, nodes.size());
+    for (int checked = 0; checked < batch; ) {
+      path = nodes.higher(path);
+      if (path == null) {
+        path = "";
+        if (nodes.isEmpty()) {
+          break;
+        }
+        continue;
+      }
+      checked++;
       Znode node = tree.get(path);
-      if (node != null && node.numChildren() == 0 && node.cversion() > 0) {
-        submit(0, new Command.Reap(path, DeleteCause.CONTAINER), (r, e) -> {
+      boolean due = node != null && node.numChildren() == 0 && (cause == DeleteCause.CONTAINER
+          ? node.cversion() > 0
+          : now - node.mtime() >= EphemeralOwner.ttlMillis(node.ephemeralOwner()));
+      if (due) {
+        submit(0, new Command.Reap(path, cause), (r, e) -> {
         });
       }
     }
-    for (String path : List.copyOf(tree.ttlNodes())) {
-      Znode node = tree.get(path);
-      if (node != null && node.numChildren() == 0
-          && now - node.mtime() >= EphemeralOwner.ttlMillis(node.ephemeralOwner())) {
-        submit(0, new Command.Reap(path, DeleteCause.TTL), (r, e) -> {
-        });
-      }
-    }
+    return path;
   }
 
   /** Syncs and applies everything appended, stops the timers and closes the log. Owner thread; blocks. */

@@ -87,6 +87,20 @@ final class ChildTable {
     }
   }
 
+  /**
+   * The next child at or after {@code level}'s cursor (which it advances), or null at the end; for
+   * iterative walks, during which the table must not change.
+   */
+  Znode nextFrom(DataTree.SlotLevel level) {
+    while (level.cursor < slots.length) {
+      Znode n = slots[level.cursor++];
+      if (n != null) {
+        return n;
+      }
+    }
+    return null;
+  }
+
   private void rehash(int capacity) {
     Znode[] next = new Znode[capacity];
     for (Znode n : slots) {

@@ -1,12 +1,12 @@
 package io.baton.core.tree;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.CRC32C;
@@ -19,8 +19,8 @@ import java.util.zip.CRC32C;
 public final class DataTree {
   private final Znode root = new Znode(NodeKey.ROOT, 0, 0);
   private final Map<Long, Set<String>> ephemerals = new HashMap<>();
-  private final Set<String> containers = new HashSet<>();
-  private final Set<String> ttls = new HashSet<>();
+  private final TreeSet<String> containers = new TreeSet<>();
+  private final TreeSet<String> ttls = new TreeSet<>();
   private long nodeCount = 1;
 
   /** The node at {@code path}, or null. */
@@ -135,44 +135,116 @@ public final class DataTree {
     return Collections.unmodifiableSet(ephemerals.keySet());
   }
 
-  public Set<String> containers() {
-    return Collections.unmodifiableSet(containers);
+  /** Paths of the container nodes, sorted (so a periodic check can resume where it stopped). */
+  public NavigableSet<String> containers() {
+    return Collections.unmodifiableNavigableSet(containers);
   }
 
-  public Set<String> ttlNodes() {
-    return Collections.unmodifiableSet(ttls);
+  /** Paths of the TTL nodes, sorted. */
+  public NavigableSet<String> ttlNodes() {
+    return Collections.unmodifiableNavigableSet(ttls);
   }
 
-  /** Visits every node in depth-first pre-order, children by name, parents before children. */
+  /**
+   * Visits every node in depth-first pre-order, children by name, parents before children. Iterative:
+   * any depth works (the stack holds one sorted child list per level of the current path).
+   */
   public void walk(NodeVisitor visitor) {
-    walk("/", root, visitor);
+    visitor.visit("/", root);
+    ArrayDeque<SortedLevel> stack = new ArrayDeque<>();
+    if (root.numChildren() > 0) {
+      stack.push(new SortedLevel("/", root));
+    }
+    while (!stack.isEmpty()) {
+      SortedLevel level = stack.peek();
+      if (level.next == level.names.length) {
+        stack.pop();
+        continue;
+      }
+      int i = level.next++;
+      String path = Paths.child(level.path, level.names[i]);
+      Znode child = level.nodes[i];
+      visitor.visit(path, child);
+      if (child.numChildren() > 0) {
+        stack.push(new SortedLevel(path, child));
+      }
+    }
+  }
+
+  /** One level of {@link #walk}: a parent's children sorted by name, and the next one to visit. */
+  private static final class SortedLevel {
+    final String path;
+    final String[] names;
+    final Znode[] nodes;
+    int next;
+
+    SortedLevel(String path, Znode parent) {
+      this.path = path;
+      int n = parent.numChildren();
+      Znode[] children = new Znode[n];
+      String[] childNames = new String[n];
+      int[] i = {0};
+      parent.children.forEach(c -> {
+        childNames[i[0]] = NodeKey.name(c.key);
+        children[i[0]++] = c;
+      });
+      Integer[] order = new Integer[n];
+      for (int k = 0; k < n; k++) {
+        order[k] = k;
+      }
+      Arrays.sort(order, (a, b) -> childNames[a].compareTo(childNames[b]));
+      this.names = new String[n];
+      this.nodes = new Znode[n];
+      for (int k = 0; k < n; k++) {
+        names[k] = childNames[order[k]];
+        nodes[k] = children[order[k]];
+      }
+    }
   }
 
   /**
    * Visits every node with its path as UTF-8 bytes, parents before children, children in no
    * particular order. Builds no strings, so a snapshot of a large tree pauses the owner briefly.
+   * Iterative: any depth works (the stack holds one entry per level of the current path).
    */
   public void walkPaths(PathVisitor visitor) {
     PathBuffer path = new PathBuffer();
     path.bytes[0] = '/';
     visitor.visit(path.bytes, 1, root);
-    walkPaths(path, 0, root, visitor);
-  }
-
-  private static void walkPaths(PathBuffer path, int parentLength, Znode parent, PathVisitor visitor) {
-    if (parent.numChildren() == 0) {
-      return;
+    ArrayDeque<SlotLevel> stack = new ArrayDeque<>();
+    if (root.numChildren() > 0) {
+      stack.push(new SlotLevel(0, root.children));
     }
-    parent.children.forEach(child -> {
+    while (!stack.isEmpty()) {
+      SlotLevel level = stack.peek();
+      Znode child = level.children.nextFrom(level);
+      if (child == null) {
+        stack.pop();
+        continue;
+      }
       byte[] key = child.key;
       int nameLength = NodeKey.nameLength(key);
-      int length = parentLength + 1 + nameLength;
+      int length = level.parentLength + 1 + nameLength;
       path.ensure(length);
-      path.bytes[parentLength] = '/';
-      System.arraycopy(key, NodeKey.nameOffset(key), path.bytes, parentLength + 1, nameLength);
+      path.bytes[level.parentLength] = '/';
+      System.arraycopy(key, NodeKey.nameOffset(key), path.bytes, level.parentLength + 1, nameLength);
       visitor.visit(path.bytes, length, child);
-      walkPaths(path, length, child, visitor);
-    });
+      if (child.numChildren() > 0) {
+        stack.push(new SlotLevel(length, child.children));
+      }
+    }
+  }
+
+  /** One level of {@link #walkPaths}: a parent's child table, the parent's path length and a cursor. */
+  static final class SlotLevel {
+    final int parentLength;
+    final ChildTable children;
+    int cursor;
+
+    SlotLevel(int parentLength, ChildTable children) {
+      this.parentLength = parentLength;
+      this.children = children;
+    }
   }
 
   /** The path being walked; grows with the deepest path seen. */
@@ -181,21 +253,8 @@ public final class DataTree {
 
     void ensure(int length) {
       if (length > bytes.length) {
-        bytes = java.util.Arrays.copyOf(bytes, Math.max(length, bytes.length * 2));
+        bytes = Arrays.copyOf(bytes, Math.max(length, bytes.length * 2));
       }
-    }
-  }
-
-  private void walk(String path, Znode node, NodeVisitor visitor) {
-    visitor.visit(path, node);
-    if (node.numChildren() == 0) {
-      return;
-    }
-    List<Map.Entry<String, Znode>> children = new ArrayList<>(node.numChildren());
-    node.children.forEach(child -> children.add(Map.entry(NodeKey.name(child.key), child)));
-    children.sort(Map.Entry.comparingByKey());
-    for (Map.Entry<String, Znode> child : children) {
-      walk(Paths.child(path, child.getKey()), child.getValue(), visitor);
     }
   }
 

@@ -1,9 +1,11 @@
 package io.baton.core.watch;
 
+import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
 import io.baton.core.tree.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,25 +17,41 @@ import java.util.Set;
  * child events of their path; persistent-recursive watches fire on created, deleted and data-changed
  * events of their path and every descendant, never on NodeChildrenChanged. A session is notified at
  * most once per event. Watches are local (not logged): they belong to live connections.
+ *
+ * <p>Each session's watches are also indexed by session, so closing a session costs its own watches
+ * only, and a session may hold at most {@code maxPerSession} of them (a new one past that is refused
+ * with {@link ErrorCode#QUOTA_EXCEEDED}).
  */
 public final class WatchManager {
-  private final Map<String, Set<Long>> dataWatches = new HashMap<>();
-  private final Map<String, Set<Long>> childWatches = new HashMap<>();
-  private final Map<String, Set<Long>> persistent = new HashMap<>();
-  private final Map<String, Set<Long>> recursive = new HashMap<>();
+  private final Table dataWatches = new Table(0);
+  private final Table childWatches = new Table(1);
+  private final Table persistent = new Table(2);
+  private final Table recursive = new Table(3);
+  private final List<Table> tables = List.of(dataWatches, childWatches, persistent, recursive);
+  private final Map<Long, SessionWatches> bySession = new HashMap<>();
+  private final int maxPerSession;
+  private int size;
+
+  /** A manager letting each session hold at most {@code maxPerSession} watch registrations. */
+  public WatchManager(int maxPerSession) {
+    this.maxPerSession = maxPerSession;
+  }
 
   /** A notification to deliver to a session. */
   public record Delivery(long sessionId, WatchEvent event) {
   }
 
+  /** Adds a one-shot data watch; QuotaExceeded if the session already holds its maximum. */
   public void addDataWatch(String path, long sessionId) {
     add(dataWatches, path, sessionId);
   }
 
+  /** Adds a one-shot child watch; QuotaExceeded if the session already holds its maximum. */
   public void addChildWatch(String path, long sessionId) {
     add(childWatches, path, sessionId);
   }
 
+  /** Adds a persistent (recursive) watch; QuotaExceeded if the session already holds its maximum. */
   public void addWatch(String path, AddWatchMode mode, long sessionId) {
     add(mode == AddWatchMode.PERSISTENT ? persistent : recursive, path, sessionId);
   }
@@ -51,7 +69,7 @@ public final class WatchManager {
         take(childWatches, path, notified);
       }
       peek(persistent, path, notified);
-      if (!recursive.isEmpty()) {
+      if (!recursive.byPath().isEmpty()) {
         String p = path;
         while (true) {
           peek(recursive, p, notified);
@@ -75,18 +93,21 @@ public final class WatchManager {
    * persistent and recursive watches get NodeDataChanged on their own path and stay.
    */
   public List<Delivery> triggerAll(long zxid, java.util.function.Predicate<String> exists, List<Delivery> out) {
-    for (Map.Entry<String, Set<Long>> e : dataWatches.entrySet()) {
+    for (Map.Entry<String, Set<Long>> e : dataWatches.byPath().entrySet()) {
       EventType type = exists.test(e.getKey()) ? EventType.NodeDataChanged : EventType.NodeDeleted;
       e.getValue().forEach(s -> out.add(new Delivery(s, new WatchEvent(type, e.getKey(), zxid))));
     }
-    for (Map.Entry<String, Set<Long>> e : childWatches.entrySet()) {
+    for (Map.Entry<String, Set<Long>> e : childWatches.byPath().entrySet()) {
       EventType type = exists.test(e.getKey()) ? EventType.NodeChildrenChanged : EventType.NodeDeleted;
       e.getValue().forEach(s -> out.add(new Delivery(s, new WatchEvent(type, e.getKey(), zxid))));
     }
-    dataWatches.clear();
-    childWatches.clear();
-    for (Map<String, Set<Long>> kept : List.of(persistent, recursive)) {
-      for (Map.Entry<String, Set<Long>> e : kept.entrySet()) {
+    for (Table oneShot : List.of(dataWatches, childWatches)) {
+      for (String path : List.copyOf(oneShot.byPath().keySet())) {
+        take(oneShot, path, new HashSet<>());
+      }
+    }
+    for (Table kept : List.of(persistent, recursive)) {
+      for (Map.Entry<String, Set<Long>> e : kept.byPath().entrySet()) {
         e.getValue().forEach(s -> out.add(new Delivery(s, new WatchEvent(EventType.NodeDataChanged, e.getKey(), zxid))));
       }
     }
@@ -115,15 +136,21 @@ public final class WatchManager {
     return events;
   }
 
-  /** Drops every watch of a closed or expired session. */
+  /** Drops every watch of a closed or expired session; costs that session's watches only. */
   public void removeSession(long sessionId) {
-    for (Map<String, Set<Long>> table : List.of(dataWatches, childWatches, persistent, recursive)) {
-      Iterator<Set<Long>> it = table.values().iterator();
-      while (it.hasNext()) {
-        Set<Long> sessions = it.next();
-        sessions.remove(sessionId);
-        if (sessions.isEmpty()) {
-          it.remove();
+    SessionWatches own = bySession.remove(sessionId);
+    if (own == null) {
+      return;
+    }
+    for (int kind = 0; kind < tables.size(); kind++) {
+      Table table = tables.get(kind);
+      for (String path : own.paths[kind]) {
+        Set<Long> sessions = table.byPath().get(path);
+        if (sessions != null && sessions.remove(sessionId)) {
+          size--;
+          if (sessions.isEmpty()) {
+            table.byPath().remove(path);
+          }
         }
       }
     }
@@ -131,41 +158,94 @@ public final class WatchManager {
 
   /** Number of registered (path, session) watch pairs of every kind. */
   public int size() {
-    int n = 0;
-    for (Map<String, Set<Long>> table : List.of(dataWatches, childWatches, persistent, recursive)) {
-      for (Set<Long> s : table.values()) {
-        n += s.size();
+    return size;
+  }
+
+  /** Number of watch registrations {@code sessionId} holds. */
+  public int size(long sessionId) {
+    SessionWatches own = bySession.get(sessionId);
+    return own == null ? 0 : own.count();
+  }
+
+  private void add(Table table, String path, long sessionId) {
+    SessionWatches own = bySession.get(sessionId);
+    Set<Long> sessions = table.byPath().get(path);
+    if (sessions != null && sessions.contains(sessionId)) {
+      return;
+    }
+    if (own != null && own.count() >= maxPerSession || own == null && maxPerSession == 0) {
+      throw new BatonException(ErrorCode.QUOTA_EXCEEDED, "session 0x" + Long.toHexString(sessionId)
+          + " holds " + maxPerSession + " watches, the most allowed (maxWatchesPerSession); remove some first");
+    }
+    if (own == null) {
+      own = new SessionWatches();
+      bySession.put(sessionId, own);
+    }
+    if (sessions == null) {
+      sessions = new LinkedHashSet<>(2);
+      table.byPath().put(path, sessions);
+    }
+    sessions.add(sessionId);
+    own.paths[table.kind()].add(path);
+    size++;
+  }
+
+  /** Removes the path's one-shot watches into {@code into}, and from their sessions' indexes. */
+  private void take(Table table, String path, Set<Long> into) {
+    Set<Long> sessions = table.byPath().remove(path);
+    if (sessions != null) {
+      into.addAll(sessions);
+      for (long s : sessions) {
+        unindex(table, path, s);
       }
+      size -= sessions.size();
     }
-    return n;
   }
 
-  private static void add(Map<String, Set<Long>> table, String path, long sessionId) {
-    table.computeIfAbsent(path, k -> new LinkedHashSet<>(2)).add(sessionId);
-  }
-
-  private static void take(Map<String, Set<Long>> table, String path, Set<Long> into) {
-    Set<Long> sessions = table.remove(path);
+  private static void peek(Table table, String path, Set<Long> into) {
+    Set<Long> sessions = table.byPath().get(path);
     if (sessions != null) {
       into.addAll(sessions);
     }
   }
 
-  private static void peek(Map<String, Set<Long>> table, String path, Set<Long> into) {
-    Set<Long> sessions = table.get(path);
-    if (sessions != null) {
-      into.addAll(sessions);
-    }
-  }
-
-  private static boolean removeOne(Map<String, Set<Long>> table, String path, long sessionId) {
-    Set<Long> sessions = table.get(path);
+  private boolean removeOne(Table table, String path, long sessionId) {
+    Set<Long> sessions = table.byPath().get(path);
     if (sessions == null || !sessions.remove(sessionId)) {
       return false;
     }
     if (sessions.isEmpty()) {
-      table.remove(path);
+      table.byPath().remove(path);
     }
+    unindex(table, path, sessionId);
+    size--;
     return true;
+  }
+
+  private void unindex(Table table, String path, long sessionId) {
+    SessionWatches own = bySession.get(sessionId);
+    if (own != null) {
+      own.paths[table.kind()].remove(path);
+      if (own.count() == 0) {
+        bySession.remove(sessionId);
+      }
+    }
+  }
+
+  /** Watches of one kind: the sessions watching each path. */
+  private record Table(int kind, Map<String, Set<Long>> byPath) {
+    Table(int kind) {
+      this(kind, new HashMap<>());
+    }
+  }
+
+  /** One session's watched paths, by kind (the order of {@link #tables}). */
+  private static final class SessionWatches {
+    @SuppressWarnings("unchecked")
+    final Set<String>[] paths = new Set[] {new HashSet<>(), new HashSet<>(), new HashSet<>(), new HashSet<>()};
+
+    int count() {
+      return paths[0].size() + paths[1].size() + paths[2].size() + paths[3].size();
+    }
   }
 }

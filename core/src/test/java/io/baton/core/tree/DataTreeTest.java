@@ -127,6 +127,41 @@ class DataTreeTest {
     assertThat(tree.get("/q").childNames()).isEmpty();
   }
 
+  @Test
+  void walksOfAVeryDeepTreeNeedNoStack() throws Exception {
+    DataTree tree = new DataTree();
+    String path = "";
+    for (int level = 0; level < 3_000; level++) {
+      String parent = path.isEmpty() ? "/" : path;
+      tree.create(path + "/z", new byte[0], 0, 1, 2 * level + 1, 0);
+      tree.create(path + "/a", bytes("" + level), 0, 2, 2 * level + 2, 0);
+      path = path + "/z";
+      assertThat(tree.get(parent).numChildren()).isEqualTo(2);
+    }
+    List<String> walked = new ArrayList<>();
+    List<String> walkedBytes = new ArrayList<>();
+    long[] digest = new long[1];
+    Throwable[] failure = new Throwable[1];
+    // a small stack: any recursion per level would overflow it
+    Thread t = new Thread(null, () -> {
+      try {
+        tree.walk((p, node) -> walked.add(p));
+        tree.walkPaths((p, length, node) -> walkedBytes.add(new String(p, 0, length, StandardCharsets.UTF_8)));
+        digest[0] = tree.digest();
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    }, "small-stack", 128 * 1024);
+    t.start();
+    t.join();
+    assertThat(failure[0]).isNull();
+    assertThat(walked).hasSize(6_001).startsWith("/", "/a", "/z", "/z/a", "/z/z");
+    assertThat(walkedBytes).containsExactlyInAnyOrderElementsOf(walked);
+    assertThat(digest[0]).isNotZero();
+    // parents come before their children in both walks
+    assertThat(walkedBytes.indexOf("/z/z")).isLessThan(walkedBytes.indexOf("/z/z/a"));
+  }
+
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,19 +53,10 @@ public final class CommandHandler {
   private final String address;
   private final RecipeHandler recipes;
   private final Map<Long, Map<String, ChangeStreams.Subscription>> sessionStreams = new HashMap<>();
-  private final PriorityQueue<Waiting> waiting = new PriorityQueue<>();
+  private final ParkedRequests waiting;
   private boolean releaseScheduled;
   private long streamCounter;
   private RaftReplication replication;
-
-  /** A request parked until the node has applied {@code minZxid}. */
-  private record Waiting(long minZxid, Message<Object> message, JsonObject request, long timer)
-      implements Comparable<Waiting> {
-    @Override
-    public int compareTo(Waiting o) {
-      return Long.compare(minZxid, o.minZxid);
-    }
-  }
 
   public CommandHandler(Vertx vertx, Coordinator coordinator, ChangeStreams streams, RecipeHandler recipes,
                         String address) {
@@ -75,11 +65,15 @@ public final class CommandHandler {
     this.coordinator = coordinator;
     this.streams = streams;
     this.address = address;
+    this.waiting = new ParkedRequests(vertx, MIN_ZXID_WAIT_MS, coordinator.config().limits().maxParkedRequests(),
+        p -> fail(p.message, new BatonException(ErrorCode.NOT_READY, "this node has applied zxid 0x"
+            + Long.toHexString(coordinator.lastApplied()) + ", the request needs minZxid 0x"
+            + Long.toHexString(p.minZxid) + ", not reached within " + MIN_ZXID_WAIT_MS + " ms")));
     coordinator.addListener(new CoordinatorListener() {
       @Override
       public void committed(LogEntry entry, List<ChangeEvent> events) {
         // serve released requests after this apply has finished, not inside it
-        if (!releaseScheduled && !waiting.isEmpty() && waiting.peek().minZxid() <= coordinator.lastApplied()) {
+        if (!releaseScheduled && waiting.anyReached(coordinator.lastApplied())) {
           releaseScheduled = true;
           vertx.runOnContext(v -> releaseWaiting());
         }
@@ -105,8 +99,14 @@ public final class CommandHandler {
       return;
     }
     if (minZxid > coordinator.lastApplied()) {
-      long timer = vertx.setTimer(MIN_ZXID_WAIT_MS, t -> notReached(message));
-      waiting.add(new Waiting(minZxid, message, request, timer));
+      if (!waiting.park(minZxid, message, request)) {
+        if (waiting.firstRefusal()) {
+          LOG.warn("{} requests wait for a minZxid (maxParkedRequests); refusing more with Throttled until "
+              + "some are served", waiting.max());
+        }
+        fail(message, new BatonException(ErrorCode.THROTTLED, waiting.max() + " requests already wait for a "
+            + "minZxid on this node (maxParkedRequests); retry later or ask another node"));
+      }
       return;
     }
     serve(message, request);
@@ -114,21 +114,7 @@ public final class CommandHandler {
 
   private void releaseWaiting() {
     releaseScheduled = false;
-    while (!waiting.isEmpty() && waiting.peek().minZxid() <= coordinator.lastApplied()) {
-      Waiting w = waiting.poll();
-      vertx.cancelTimer(w.timer());
-      serve(w.message(), w.request());
-    }
-  }
-
-  private void notReached(Message<Object> message) {
-    Waiting w = waiting.stream().filter(x -> x.message() == message).findFirst().orElse(null);
-    if (w != null) {
-      waiting.remove(w);
-      fail(message, new BatonException(ErrorCode.NOT_READY, "this node has applied zxid 0x"
-          + Long.toHexString(coordinator.lastApplied()) + ", the request needs minZxid 0x"
-          + Long.toHexString(w.minZxid()) + ", not reached within " + MIN_ZXID_WAIT_MS + " ms"));
-    }
+    waiting.release(coordinator.lastApplied(), p -> serve(p.message, p.request));
   }
 
   private void serve(Message<Object> message, JsonObject request) {
@@ -267,7 +253,7 @@ public final class CommandHandler {
         s.close();
         m.reply(new JsonObject().put("stream", id).put("zxid", coordinator.lastApplied()));
       }
-      case "snapshot" -> coordinator.snapshot(reply(m, z -> new JsonObject().put("zxid", z)));
+      case "snapshot" -> coordinator.requestSnapshot(reply(m, z -> new JsonObject().put("zxid", z)));
       case "digest" -> {
         StateDigest d = coordinator.digest();
         m.reply(new JsonObject().put("zxid", d.zxid()).put("digest", Long.toHexString(d.treeDigest()))
@@ -283,6 +269,9 @@ public final class CommandHandler {
         .put("zxid", coordinator.lastApplied())
         .put("nodes", coordinator.nodeCount())
         .put("watches", coordinator.watchCount())
+        .put("parkedRequests", waiting.size())
+        .put("logSyncFailing", coordinator.syncFailures() > 0)
+        .put("logSyncFailures", coordinator.syncFailures())
         .put("streams", streams.size())
         .put("durability", coordinator.config().durability().name().toLowerCase())
         .put("logHorizon", coordinator.log().horizon())
