@@ -91,6 +91,9 @@ public final class Coordinator implements AutoCloseable {
   private boolean snapshotInFlight;
   private long appliedSinceSnapshot;
   private boolean closed;
+  private boolean halted;
+  private FatalErrorHandler fatal = (zxid, reason, cause) -> {
+  };
 
   private Coordinator(CoordinatorConfig config, Scheduler scheduler, Recovery.Recovered recovered)
       throws IOException {
@@ -109,9 +112,8 @@ public final class Coordinator implements AutoCloseable {
     long now = scheduler.now();
     long seed = ((long) config.nodeId() << 56) | ((now << 24) >>> 8);
     this.forwardSeq = now * 1000;
-    this.preparer = new TxnPreparer(tree, sessions,
-        new TxnPreparer.Limits(config.maxDataBytes(), config.minSessionTimeoutMs(), config.maxSessionTimeoutMs()),
-        seed);
+    this.preparer = new TxnPreparer(tree, sessions, config.limits(), config.minSessionTimeoutMs(),
+        config.maxSessionTimeoutMs(), seed);
     for (Map.Entry<Long, Integer> s : sessions.sessions().entrySet()) {
       tracker.track(s.getKey(), s.getValue(), now);
     }
@@ -148,6 +150,53 @@ public final class Coordinator implements AutoCloseable {
     } else {
       LOG.info("node {} joining its cluster at zxid 0x{}", config.nodeId(), Long.toHexString(lastApplied));
     }
+  }
+
+  /** What the host does when this node must stop (see {@link #halt}); by default nothing more than halting. */
+  public void onFatal(FatalErrorHandler handler) {
+    this.fatal = handler;
+  }
+
+  /** Whether this node stopped on a fatal error. */
+  public boolean isHalted() {
+    return halted;
+  }
+
+  /**
+   * Stops this node for good after a fatal error (a committed entry that cannot be applied, a
+   * failed append, a broken invariant): logs one ERROR naming the zxid and the cause, acknowledges
+   * nothing more (writes waiting for their entry get ConnectionLoss, every later request NotReady),
+   * stops the timers and hands over to the host's {@link FatalErrorHandler}. Owner thread.
+   */
+  public void halt(long zxid, String reason, Throwable cause) {
+    if (halted) {
+      return;
+    }
+    halted = true;
+    LOG.error("FATAL: node {} halts at zxid 0x{}: {}. It acknowledges nothing more. If it refuses to restart, "
+        + "see docs/log.md (LogTool truncate; a cluster member: empty its data directory)", config.nodeId(),
+        Long.toHexString(zxid), reason, cause);
+    for (AutoCloseable t : timers) {
+      try {
+        t.close();
+      } catch (Exception ignored) {
+        // timer already gone
+      }
+    }
+    timers.clear();
+    List<Pending> dropped = new ArrayList<>(inflight);
+    inflight.clear();
+    for (Pending p : dropped) {
+      if (p.done != null) {
+        p.done.complete(null, connectionLoss("node " + config.nodeId() + " halted on a fatal error"));
+      }
+    }
+    failForwarded(Long.MAX_VALUE);
+    fatal.halt(zxid, reason, cause);
+  }
+
+  private BatonException haltedError() {
+    return new BatonException(ErrorCode.NOT_READY, "node " + config.nodeId() + " halted on a fatal error");
   }
 
   public void addListener(CoordinatorListener listener) {
@@ -196,8 +245,8 @@ public final class Coordinator implements AutoCloseable {
     Completion<List<OpResult>> done = command instanceof Command.Multi multi
         ? (r, e) -> reply.complete(e == null ? perOp(multi.ops(), r) : null, e)
         : reply;
-    if (closed) {
-      done.complete(null, new BatonException(ErrorCode.NOT_READY, "node is shutting down"));
+    if (closed || halted) {
+      done.complete(null, halted ? haltedError() : new BatonException(ErrorCode.NOT_READY, "node is shutting down"));
       return;
     }
     if (sessionId != 0) {
@@ -214,12 +263,21 @@ public final class Coordinator implements AutoCloseable {
       refuse(inOrder(sessionId, done), e);
       return;
     }
-    inflight.addLast(new Pending(entry.getZxid(), entry, inOrder(sessionId, done), null, null));
     if (replication != null) {
+      inflight.addLast(new Pending(entry.getZxid(), entry, inOrder(sessionId, done), null, null));
       replication.propose(0, entry);
       return;
     }
-    log.append(entry);
+    // an entry is applied only once it is in the log: a failed append is fatal, never applied
+    Completion<List<OpResult>> answer = inOrder(sessionId, done);
+    try {
+      log.append(entry);
+    } catch (RuntimeException e) {
+      answer.complete(null, connectionLoss("node " + config.nodeId() + " could not log the write"));
+      halt(entry.getZxid(), "appending the entry to the log failed: " + e, e);
+      return;
+    }
+    inflight.addLast(new Pending(entry.getZxid(), entry, answer, null, null));
     switch (config.durability()) {
       case NONE -> commit(lastAppended);
       case ALWAYS -> startSync();
@@ -311,6 +369,10 @@ public final class Coordinator implements AutoCloseable {
           + " is not in contact with a leader; try another node"));
       return;
     }
+    if (halted) {
+      done.complete(null, haltedError());
+      return;
+    }
     if (!preparer.isSessionOpen(sessionId) || !touch(sessionId)) {
       done.complete(null, expired(sessionId));
       return;
@@ -324,6 +386,10 @@ public final class Coordinator implements AutoCloseable {
    * the sync began, wherever it was made (a linearizable read).
    */
   public void sync(long sessionId, String path, Completion<String> done) {
+    if (halted) {
+      done.complete(null, haltedError());
+      return;
+    }
     try {
       PathValidator.validate(path);
       checkSession(sessionId);
@@ -344,6 +410,10 @@ public final class Coordinator implements AutoCloseable {
 
   /** Runs a read against applied state, after the session's own earlier writes. */
   public <T> void read(long sessionId, Supplier<T> read, Completion<T> done) {
+    if (halted) {
+      done.complete(null, haltedError());
+      return;
+    }
     try {
       checkSession(sessionId);
     } catch (BatonException e) {
@@ -547,10 +617,21 @@ public final class Coordinator implements AutoCloseable {
    */
   public void applyCommitted(long origin, LogEntry entry, byte[] encoded) {
     long zxid = entry.getZxid();
-    if (zxid <= lastApplied) {
+    if (halted || zxid <= lastApplied) {
       return;
     }
-    log.append(entry, encoded);
+    try {
+      applier.check(entry);
+    } catch (RuntimeException e) {
+      halt(zxid, "the cluster committed an entry this node cannot apply: " + e.getMessage(), e);
+      return;
+    }
+    try {
+      log.append(entry, encoded);
+    } catch (RuntimeException e) {
+      halt(zxid, "appending a committed entry to the log failed: " + e, e);
+      return;
+    }
     lastAppended = Math.max(lastAppended, zxid);
     Pending head = inflight.peekFirst();
     if (head != null && head.entry != null && head.zxid == zxid) {
@@ -578,7 +659,7 @@ public final class Coordinator implements AutoCloseable {
         replication.reject(tag, e);
       }
     };
-    if (!leading) {
+    if (!leading || halted) {
       done.complete(null, connectionLoss("node " + config.nodeId() + " is not the leader"));
       return;
     }
@@ -779,6 +860,9 @@ public final class Coordinator implements AutoCloseable {
 
   private void synced(long target, Throwable failure) {
     syncInFlight = false;
+    if (halted) {
+      return;
+    }
     if (failure != null) {
       LOG.error("log sync failed; writes stay unacknowledged and the sync is retried", failure);
       return;
@@ -806,7 +890,14 @@ public final class Coordinator implements AutoCloseable {
 
   private void apply(Pending p) {
     LogEntry entry = p.entry;
-    List<OpResult> results = applier.apply(entry);
+    List<OpResult> results;
+    try {
+      results = applier.apply(entry);
+    } catch (RuntimeException e) {
+      p.done.complete(null, connectionLoss("node " + config.nodeId() + " could not apply the write"));
+      halt(entry.getZxid(), "a committed entry cannot be applied: " + e.getMessage(), e);
+      return;
+    }
     lastApplied = entry.getZxid();
     preparer.applied(lastApplied);
     List<ChangeEvent> events = ChangeEvents.of(entry);
@@ -855,7 +946,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void tick() {
-    if (closed) {
+    if (closed || halted) {
       return;
     }
     long now = scheduler.now();
@@ -906,6 +997,9 @@ public final class Coordinator implements AutoCloseable {
       }
     }
     try {
+      if (halted) {
+        return;
+      }
       log.sync();
       if (replication == null) {
         commit(lastAppended);
