@@ -752,10 +752,12 @@ public final class RaftReplication implements Replication {
         snapshot) : null;
   }
 
+  /** Raft storage failed or a committed entry is unusable: the node stops (see {@link Coordinator#halt}). */
   private void fail(RuntimeException e) {
     failed = true;
-    LOG.error("node {}: raft storage failed; this node stops taking part in the cluster until restarted", id, e);
+    LOG.error("node {}: raft storage failed; this node stops taking part in the cluster", id, e);
     coordinator.termChanged();
+    coordinator.halt(coordinator.lastApplied(), "replication failed: " + e, e);
   }
 
   private static byte[] slice(byte[] payload) {
