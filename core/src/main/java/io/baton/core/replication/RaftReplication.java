@@ -7,6 +7,7 @@ import io.baton.core.server.Coordinator;
 import io.baton.core.server.Replication;
 import io.baton.core.server.Scheduler;
 import io.baton.core.txn.Command;
+import io.baton.core.txn.EntryValidator;
 import io.baton.schemas.log.LogEntry;
 import io.baton.core.log.DurableFiles;
 import io.baton.core.server.CoordinatorListener;
@@ -202,6 +203,15 @@ public final class RaftReplication implements Replication {
             from);
         return;
       }
+      if (m.type() == RaftMessage.Type.APPEND && !m.entries().isEmpty()) {
+        String invalid = invalidEntry(m.entries());
+        if (invalid != null) {
+          // never persisted nor acknowledged; a leader's own preparer never makes such an entry
+          LOG.warn("node {}: refusing an append of {} entries from node {} (term {}): {}", id, m.entries().size(),
+              from, m.term(), invalid);
+          return;
+        }
+      }
       if (m.type() == RaftMessage.Type.SNAPSHOT && !installable(m.index(), m.logTerm())) {
         // its data is still arriving or being verified; stepped once the snapshot is loaded
         stashedSnapshot = m;
@@ -224,6 +234,29 @@ public final class RaftReplication implements Replication {
     } else {
       coordinator.touchSessions(((PeerCodec.Touch) frame).sessionIds());
     }
+  }
+
+  /**
+   * Why one of {@code entries} must not enter this node's log (undecodable, or failing
+   * {@link EntryValidator} under this node's limits), or null if all may.
+   */
+  private String invalidEntry(List<Entry> entries) {
+    for (Entry e : entries) {
+      byte[] data = e.data();
+      if (data.length == 0) {
+        continue;
+      }
+      if (data.length < 8) {
+        return "entry " + e.index() + " has a payload of " + data.length + " bytes";
+      }
+      try {
+        LogEntry entry = codec.decode(slice(data));
+        EntryValidator.check(entry, data.length - 8, coordinator.config().limits());
+      } catch (IOException | BatonException ex) {
+        return "entry " + e.index() + ": " + ex.getMessage();
+      }
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------ Replication
