@@ -61,6 +61,10 @@ public final class Coordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
   private static final long FORWARD_TIMEOUT_MS = 10_000;
   private static final long TAG_SEQUENCE = (1L << 56) - 1;
+  /** A reply's stat, field names and framing. */
+  private static final int REPLY_OVERHEAD = 512;
+  /** Quotes and separator around each name in a reply's list. */
+  private static final int REPLY_BYTES_PER_NAME = 3;
   private static final Completion<List<OpResult>> IGNORE = (r, e) -> {
   };
 
@@ -438,6 +442,7 @@ public final class Coordinator implements AutoCloseable {
     if (node == null) {
       throw BatonException.noNode(path);
     }
+    checkReply(path + ": data of " + node.dataLength() + " bytes", 4L * ((node.dataLength() + 2) / 3));
     if (watch) {
       watches.addDataWatch(path, requireWatcher(sessionId));
     }
@@ -459,6 +464,8 @@ public final class Coordinator implements AutoCloseable {
     if (node == null) {
       throw BatonException.noNode(path);
     }
+    checkReply(path + " has " + node.numChildren() + " children; their names",
+        node.childNameBytes() + (long) REPLY_BYTES_PER_NAME * node.numChildren());
     if (watch) {
       watches.addChildWatch(path, requireWatcher(sessionId));
     }
@@ -471,9 +478,12 @@ public final class Coordinator implements AutoCloseable {
   public List<String> getEphemerals(long sessionId, String prefix) {
     PathValidator.validate(prefix);
     List<String> out = new ArrayList<>();
+    long bytes = 0;
     for (String p : tree.ephemerals(requireWatcher(sessionId))) {
       if (Paths.isAtOrBelow(p, prefix)) {
         out.add(p);
+        bytes += p.length() + REPLY_BYTES_PER_NAME;
+        checkReply("the session's ephemerals under " + prefix, bytes);
       }
     }
     return out;
@@ -770,6 +780,18 @@ public final class Coordinator implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * Refuses with TooLarge a read whose reply would be about {@code bytes} (plus the stat and framing)
+   * past {@code maxReplyBytes}, before the reply is built.
+   */
+  private void checkReply(String what, long bytes) {
+    long estimate = bytes + REPLY_OVERHEAD;
+    if (estimate > config.limits().maxReplyBytes()) {
+      throw new BatonException(ErrorCode.TOO_LARGE, what + " would make a reply of about " + estimate
+          + " bytes, over maxReplyBytes " + config.limits().maxReplyBytes());
+    }
+  }
 
   /** Runs {@code reply} now, or after the replies to the session's earlier writes. */
   private void replyInOrder(long sessionId, Runnable reply) {
