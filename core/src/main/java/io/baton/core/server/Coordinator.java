@@ -314,6 +314,9 @@ public final class Coordinator implements AutoCloseable {
     try {
       entry = preparer.prepare(sessionId, command, nextZxid, scheduler.now());
     } catch (BatonException e) {
+      if (e.code() == ErrorCode.TOO_LARGE || e.code() == ErrorCode.THROTTLED) {
+        LOG.info("refused a write of session 0x{}: {}", Long.toHexString(sessionId), e.getMessage());
+      }
       throw e;
     } catch (RuntimeException e) {
       LOG.error("preparing {} failed", command, e);
