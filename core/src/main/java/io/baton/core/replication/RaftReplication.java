@@ -509,6 +509,9 @@ public final class RaftReplication implements Replication {
           // this node's own proposal: the entry object and its encoding are at hand
           proposed.pollFirst();
           coordinator.applyCommitted(origin, mine.entry(), mine.encoded());
+          if (halted()) {
+            return false;
+          }
           continue;
         }
         byte[] body = slice(e.data());
@@ -520,9 +523,20 @@ public final class RaftReplication implements Replication {
           return false;
         }
         coordinator.applyCommitted(origin, entry, body);
+        if (halted()) {
+          return false;
+        }
       }
     }
     return true;
+  }
+
+  /** Whether the coordinator halted (an entry it could not apply or log): this node then stops taking part. */
+  private boolean halted() {
+    if (coordinator.isHalted()) {
+      failed = true;
+    }
+    return failed;
   }
 
   private void advance(Ready r) {
