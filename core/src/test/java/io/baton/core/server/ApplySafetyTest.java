@@ -103,6 +103,30 @@ class ApplySafetyTest {
   }
 
   @Test
+  void aFailedAppendIsNeverAppliedAndHaltsTheNode() throws Exception {
+    List<String> halts = new CopyOnWriteArrayList<>();
+    try (TestNode node = new TestNode(TestNode.config(dir), 0,
+        n -> n.coordinator.onFatal((zxid, reason, cause) -> halts.add(reason)))) {
+      node.create("/a", "x");
+      StateDigest before = node.digest();
+      node.call(() -> {
+        node.coordinator.log().close(); // every later append fails
+        return null;
+      });
+      assertThat(TestNode.errorOf(() -> node.create("/b", "y"))).isEqualTo(ErrorCode.CONNECTION_LOSS);
+      assertThat(halts).singleElement().asString().contains("appending the entry to the log failed");
+      assertThat(node.call(node.coordinator::digest)).as("the failed write is not applied").isEqualTo(before);
+      node.letTicksRun();
+      assertThat(node.call(node.coordinator::digest)).isEqualTo(before);
+      assertThat(TestNode.errorOf(() -> node.create("/c", "z"))).isEqualTo(ErrorCode.NOT_READY);
+    }
+    try (TestNode node = new TestNode(TestNode.config(dir))) {
+      assertThat(node.data("/a")).isEqualTo("x");
+      assertThat(node.exists("/b")).isFalse();
+    }
+  }
+
+  @Test
   void startUpRefusesAnUnreplayableEntryAndLogTruncateRecovers() throws Exception {
     CoordinatorConfig config = TestNode.config(dir);
     long last;
