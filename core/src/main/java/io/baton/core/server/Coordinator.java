@@ -277,8 +277,8 @@ public final class Coordinator implements AutoCloseable {
     try {
       log.append(entry);
     } catch (RuntimeException e) {
-      answer.complete(null, connectionLoss("node " + config.nodeId() + " could not log the write"));
       halt(entry.getZxid(), "appending the entry to the log failed: " + e, e);
+      answer.complete(null, connectionLoss("node " + config.nodeId() + " could not log the write"));
       return;
     }
     inflight.addLast(new Pending(entry.getZxid(), entry, answer, null, null));
@@ -919,8 +919,8 @@ public final class Coordinator implements AutoCloseable {
     try {
       results = applier.apply(entry);
     } catch (RuntimeException e) {
-      p.done.complete(null, connectionLoss("node " + config.nodeId() + " could not apply the write"));
       halt(entry.getZxid(), "a committed entry cannot be applied: " + e.getMessage(), e);
+      p.done.complete(null, connectionLoss("node " + config.nodeId() + " could not apply the write"));
       return;
     }
     lastApplied = entry.getZxid();

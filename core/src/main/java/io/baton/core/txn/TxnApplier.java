@@ -142,22 +142,24 @@ public final class TxnApplier {
     }
   }
 
-  /** The tree as the operations checked so far in one entry leave it. */
+  /** The tree as the operations checked so far in one entry leave it (maps made on first change). */
   private final class Overlay {
-    private final Map<String, Boolean> exists = new HashMap<>();
-    private final Map<String, Integer> childDelta = new HashMap<>();
+    private Map<String, Boolean> exists;
+    private Map<String, Integer> childDelta;
 
     boolean exists(String path) {
-      Boolean e = exists.get(path);
+      Boolean e = exists == null ? null : exists.get(path);
       return e != null ? e : tree.get(path) != null;
     }
 
     int children(String path) {
-      Znode n = Boolean.TRUE.equals(exists.get(path)) ? null : tree.get(path);
-      return (n == null ? 0 : n.numChildren()) + childDelta.getOrDefault(path, 0);
+      boolean made = exists != null && Boolean.TRUE.equals(exists.get(path));
+      Znode n = made ? null : tree.get(path);
+      return (n == null ? 0 : n.numChildren()) + (childDelta == null ? 0 : childDelta.getOrDefault(path, 0));
     }
 
     void created(String path, String parent) {
+      init();
       if (Boolean.FALSE.equals(exists.get(path))) {
         childDelta.remove(path); // a node deleted and made again in one entry starts without children
       }
@@ -166,8 +168,16 @@ public final class TxnApplier {
     }
 
     void deleted(String path, String parent) {
+      init();
       exists.put(path, false);
       childDelta.merge(parent, -1, Integer::sum);
+    }
+
+    private void init() {
+      if (exists == null) {
+        exists = new HashMap<>();
+        childDelta = new HashMap<>();
+      }
     }
   }
 }
