@@ -8,6 +8,7 @@ import io.baton.core.server.Coordinator;
 import io.baton.core.server.CoordinatorConfig;
 import io.baton.core.server.CoordinatorListener;
 import io.baton.core.server.Durability;
+import io.baton.core.server.FatalErrorHandler;
 import io.baton.core.recipe.RecipeService;
 import io.baton.core.stream.ChangeStreams;
 import io.baton.core.watch.WatchEvent;
@@ -60,6 +61,16 @@ public class CoordinatorVerticle extends VerticleBase {
   private NetPeerNetwork network;
   private MessageConsumer<Object> consumer;
   private String address;
+  private FatalErrorHandler fatal;
+
+  /**
+   * What to do when the node halts on a fatal error (see {@link Coordinator#halt}); set before
+   * deploying. By default the verticle undeploys itself; the launcher halts the process instead.
+   */
+  public CoordinatorVerticle onFatal(FatalErrorHandler handler) {
+    this.fatal = handler;
+    return this;
+  }
 
   /** Builds the node configuration from verticle config JSON. */
   public static CoordinatorConfig coordinatorConfig(JsonObject c) {
@@ -117,6 +128,13 @@ public class CoordinatorVerticle extends VerticleBase {
       return new Opened(c, storage);
     }).compose(opened -> {
       coordinator = opened.coordinator();
+      coordinator.onFatal((zxid, reason, cause) -> {
+        if (fatal != null) {
+          fatal.halt(zxid, reason, cause);
+        } else {
+          vertx.undeploy(deploymentID());
+        }
+      });
       if (cluster != null) {
         cluster.member(cfg.nodeId());
         network = new NetPeerNetwork(vertx, cfg.nodeId(), cluster,

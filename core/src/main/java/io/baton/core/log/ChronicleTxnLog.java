@@ -35,6 +35,8 @@ public final class ChronicleTxnLog implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ChronicleTxnLog.class);
+  /** zxid, checksum and length ahead of each payload. */
+  private static final int HEADER_BYTES = 16;
 
   private final Path dir;
   private final LogOptions options;
@@ -99,19 +101,31 @@ public final class ChronicleTxnLog implements AutoCloseable {
     return append(entry, codec.encode(entry));
   }
 
-  /** Appends an entry whose single-object Avro encoding {@code payload} is at hand (owner thread). */
+  /**
+   * Appends an entry whose single-object Avro encoding {@code payload} is at hand (owner thread).
+   * An entry larger than an excerpt can hold is refused with {@link EntryTooLargeException} before
+   * anything is written; on any failure the excerpt is rolled back, so no partial record stays.
+   */
   public long append(LogEntry entry, byte[] payload) {
     crc.reset();
     crc.update(payload);
     long index;
     long end;
     try (DocumentContext dc = appender.writingDocument()) {
-      Bytes<?> bytes = dc.wire().bytes();
-      bytes.writeLong(entry.getZxid());
-      bytes.writeInt((int) crc.getValue());
-      bytes.writeInt(payload.length);
-      bytes.write(payload);
-      end = bytes.writePosition();
+      try {
+        Bytes<?> bytes = dc.wire().bytes();
+        if (bytes.writeRemaining() < HEADER_BYTES + payload.length) {
+          throw new EntryTooLargeException(entry.getZxid(), payload.length, bytes.writeRemaining() - HEADER_BYTES);
+        }
+        bytes.writeLong(entry.getZxid());
+        bytes.writeInt((int) crc.getValue());
+        bytes.writeInt(payload.length);
+        bytes.write(payload);
+        end = bytes.writePosition();
+      } catch (RuntimeException | Error e) {
+        dc.rollbackOnClose();
+        throw e;
+      }
     }
     index = appender.lastIndexAppended();
     cycleFiles.touched(appender.currentFile(), end);

@@ -87,6 +87,11 @@ public final class LogReader implements AutoCloseable {
     return lastZxid;
   }
 
+  /** The cycle file the reader is in, or null. */
+  public java.io.File currentFile() {
+    return tailer.currentFile();
+  }
+
   ExcerptTailer tailer() {
     return tailer;
   }

@@ -27,6 +27,38 @@ public final class LogRepair {
 
   /** Rewrites the closed log in {@code dir} keeping only excerpts before {@code badIndex}. */
   public static long cut(Path dir, LogOptions options, long badIndex) throws IOException {
+    return cut(dir, options, badIndex, "corrupt");
+  }
+
+  /**
+   * Cuts the closed log in {@code dir} before its first entry with a zxid at or above {@code zxid}
+   * (the recovery of a node that refuses to start on an entry it cannot apply). That entry and every
+   * later one are dropped; the whole queue as it was is kept beside it as {@code <dir>.truncated-<millis>}.
+   * Returns the number of entries kept.
+   */
+  public static long truncateBefore(Path dir, LogOptions options, long zxid) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("no log in " + dir);
+    }
+    long index = -1;
+    try (SingleChronicleQueue queue = ChronicleTxnLog.build(dir, options, null);
+         LogReader reader = new LogReader(queue.createTailer())) {
+      reader.tailer().toStart();
+      long z;
+      while ((z = reader.skipNext()) != -1) {
+        if (z >= zxid) {
+          index = reader.lastIndex();
+          break;
+        }
+      }
+    }
+    if (index == -1) {
+      throw new IOException("the log in " + dir + " has no entry at or after zxid 0x" + Long.toHexString(zxid));
+    }
+    return cut(dir, options, index, "truncated");
+  }
+
+  private static long cut(Path dir, LogOptions options, long badIndex, String asideSuffix) throws IOException {
     Path repaired = dir.resolveSibling(dir.getFileName() + ".repair");
     DurableFiles.deleteTree(repaired);
     RollCycle roll = options.rollCycle();
@@ -56,11 +88,11 @@ public final class LogRepair {
       }
     }
     DurableFiles.fsyncTree(repaired);
-    Path aside = dir.resolveSibling(dir.getFileName() + ".corrupt-" + System.currentTimeMillis());
+    Path aside = dir.resolveSibling(dir.getFileName() + "." + asideSuffix + "-" + System.currentTimeMillis());
     Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
     Files.move(repaired, dir, StandardCopyOption.ATOMIC_MOVE);
     DurableFiles.fsyncDirectory(dir.getParent());
-    LOG.warn("cut the log in {} at index 0x{}: kept {} entries, damaged queue moved to {}", dir,
+    LOG.warn("cut the log in {} at index 0x{}: kept {} entries, the queue as it was moved to {}", dir,
         Long.toHexString(badIndex), copied, aside.getFileName());
     return copied;
   }

@@ -7,6 +7,7 @@ import io.baton.core.server.Coordinator;
 import io.baton.core.server.Replication;
 import io.baton.core.server.Scheduler;
 import io.baton.core.txn.Command;
+import io.baton.core.txn.EntryValidator;
 import io.baton.schemas.log.LogEntry;
 import io.baton.core.log.DurableFiles;
 import io.baton.core.server.CoordinatorListener;
@@ -202,6 +203,15 @@ public final class RaftReplication implements Replication {
             from);
         return;
       }
+      if (m.type() == RaftMessage.Type.APPEND && !m.entries().isEmpty()) {
+        String invalid = invalidEntry(m.entries());
+        if (invalid != null) {
+          // never persisted nor acknowledged; a leader's own preparer never makes such an entry
+          LOG.warn("node {}: refusing an append of {} entries from node {} (term {}): {}", id, m.entries().size(),
+              from, m.term(), invalid);
+          return;
+        }
+      }
       if (m.type() == RaftMessage.Type.SNAPSHOT && !installable(m.index(), m.logTerm())) {
         // its data is still arriving or being verified; stepped once the snapshot is loaded
         stashedSnapshot = m;
@@ -224,6 +234,29 @@ public final class RaftReplication implements Replication {
     } else {
       coordinator.touchSessions(((PeerCodec.Touch) frame).sessionIds());
     }
+  }
+
+  /**
+   * Why one of {@code entries} must not enter this node's log (undecodable, or failing
+   * {@link EntryValidator} under this node's limits), or null if all may.
+   */
+  private String invalidEntry(List<Entry> entries) {
+    for (Entry e : entries) {
+      byte[] data = e.data();
+      if (data.length == 0) {
+        continue;
+      }
+      if (data.length < 8) {
+        return "entry " + e.index() + " has a payload of " + data.length + " bytes";
+      }
+      try {
+        LogEntry entry = codec.decode(slice(data));
+        EntryValidator.check(entry, data.length - 8, coordinator.config().limits());
+      } catch (IOException | BatonException ex) {
+        return "entry " + e.index() + ": " + ex.getMessage();
+      }
+    }
+    return null;
   }
 
   // ------------------------------------------------------------------ Replication
@@ -476,6 +509,9 @@ public final class RaftReplication implements Replication {
           // this node's own proposal: the entry object and its encoding are at hand
           proposed.pollFirst();
           coordinator.applyCommitted(origin, mine.entry(), mine.encoded());
+          if (halted()) {
+            return false;
+          }
           continue;
         }
         byte[] body = slice(e.data());
@@ -487,9 +523,20 @@ public final class RaftReplication implements Replication {
           return false;
         }
         coordinator.applyCommitted(origin, entry, body);
+        if (halted()) {
+          return false;
+        }
       }
     }
     return true;
+  }
+
+  /** Whether the coordinator halted (an entry it could not apply or log): this node then stops taking part. */
+  private boolean halted() {
+    if (coordinator.isHalted()) {
+      failed = true;
+    }
+    return failed;
   }
 
   private void advance(Ready r) {
@@ -752,10 +799,12 @@ public final class RaftReplication implements Replication {
         snapshot) : null;
   }
 
+  /** Raft storage failed or a committed entry is unusable: the node stops (see {@link Coordinator#halt}). */
   private void fail(RuntimeException e) {
     failed = true;
-    LOG.error("node {}: raft storage failed; this node stops taking part in the cluster until restarted", id, e);
+    LOG.error("node {}: raft storage failed; this node stops taking part in the cluster", id, e);
     coordinator.termChanged();
+    coordinator.halt(coordinator.lastApplied(), "replication failed: " + e, e);
   }
 
   private static byte[] slice(byte[] payload) {

@@ -65,6 +65,10 @@ public final class Coordinator implements AutoCloseable {
   /** Containers (and TTL nodes) checked for reaping per tick, at most. */
   private static final int REAP_BATCH = 1_000;
   private static final long TAG_SEQUENCE = (1L << 56) - 1;
+  /** A reply's stat, field names and framing. */
+  private static final int REPLY_OVERHEAD = 512;
+  /** Quotes and separator around each name in a reply's list. */
+  private static final int REPLY_BYTES_PER_NAME = 3;
   private static final Completion<List<OpResult>> IGNORE = (r, e) -> {
   };
 
@@ -101,6 +105,9 @@ public final class Coordinator implements AutoCloseable {
   private String containerCursor = "";
   private String ttlCursor = "";
   private boolean closed;
+  private boolean halted;
+  private FatalErrorHandler fatal = (zxid, reason, cause) -> {
+  };
 
   private Coordinator(CoordinatorConfig config, Scheduler scheduler, Recovery.Recovered recovered,
                       DataDirLock dirLock) throws IOException {
@@ -122,9 +129,8 @@ public final class Coordinator implements AutoCloseable {
     long now = scheduler.now();
     long seed = ((long) config.nodeId() << 56) | ((now << 24) >>> 8);
     this.forwardSeq = now * 1000;
-    this.preparer = new TxnPreparer(tree, sessions,
-        new TxnPreparer.Limits(config.maxDataBytes(), config.minSessionTimeoutMs(), config.maxSessionTimeoutMs()),
-        seed);
+    this.preparer = new TxnPreparer(tree, sessions, config.limits(), config.minSessionTimeoutMs(),
+        config.maxSessionTimeoutMs(), seed);
     for (Map.Entry<Long, Integer> s : sessions.sessions().entrySet()) {
       tracker.track(s.getKey(), s.getValue(), now);
     }
@@ -167,6 +173,53 @@ public final class Coordinator implements AutoCloseable {
     } else {
       LOG.info("node {} joining its cluster at zxid 0x{}", config.nodeId(), Long.toHexString(lastApplied));
     }
+  }
+
+  /** What the host does when this node must stop (see {@link #halt}); by default nothing more than halting. */
+  public void onFatal(FatalErrorHandler handler) {
+    this.fatal = handler;
+  }
+
+  /** Whether this node stopped on a fatal error. */
+  public boolean isHalted() {
+    return halted;
+  }
+
+  /**
+   * Stops this node for good after a fatal error (a committed entry that cannot be applied, a
+   * failed append, a broken invariant): logs one ERROR naming the zxid and the cause, acknowledges
+   * nothing more (writes waiting for their entry get ConnectionLoss, every later request NotReady),
+   * stops the timers and hands over to the host's {@link FatalErrorHandler}. Owner thread.
+   */
+  public void halt(long zxid, String reason, Throwable cause) {
+    if (halted) {
+      return;
+    }
+    halted = true;
+    LOG.error("FATAL: node {} halts at zxid 0x{}: {}. It acknowledges nothing more. If it refuses to restart, "
+        + "see docs/log.md (LogTool truncate; a cluster member: empty its data directory)", config.nodeId(),
+        Long.toHexString(zxid), reason, cause);
+    for (AutoCloseable t : timers) {
+      try {
+        t.close();
+      } catch (Exception ignored) {
+        // timer already gone
+      }
+    }
+    timers.clear();
+    List<Pending> dropped = new ArrayList<>(inflight);
+    inflight.clear();
+    for (Pending p : dropped) {
+      if (p.done != null) {
+        p.done.complete(null, connectionLoss("node " + config.nodeId() + " halted on a fatal error"));
+      }
+    }
+    failForwarded(Long.MAX_VALUE);
+    fatal.halt(zxid, reason, cause);
+  }
+
+  private BatonException haltedError() {
+    return new BatonException(ErrorCode.NOT_READY, "node " + config.nodeId() + " halted on a fatal error");
   }
 
   public void addListener(CoordinatorListener listener) {
@@ -215,8 +268,8 @@ public final class Coordinator implements AutoCloseable {
     Completion<List<OpResult>> done = command instanceof Command.Multi multi
         ? (r, e) -> reply.complete(e == null ? perOp(multi.ops(), r) : null, e)
         : reply;
-    if (closed) {
-      done.complete(null, new BatonException(ErrorCode.NOT_READY, "node is shutting down"));
+    if (closed || halted) {
+      done.complete(null, halted ? haltedError() : new BatonException(ErrorCode.NOT_READY, "node is shutting down"));
       return;
     }
     if (sessionId != 0) {
@@ -233,12 +286,21 @@ public final class Coordinator implements AutoCloseable {
       refuse(inOrder(sessionId, done), e);
       return;
     }
-    inflight.addLast(new Pending(entry.getZxid(), entry, inOrder(sessionId, done), null, null));
     if (replication != null) {
+      inflight.addLast(new Pending(entry.getZxid(), entry, inOrder(sessionId, done), null, null));
       replication.propose(0, entry);
       return;
     }
-    log.append(entry);
+    // an entry is applied only once it is in the log: a failed append is fatal, never applied
+    Completion<List<OpResult>> answer = inOrder(sessionId, done);
+    try {
+      log.append(entry);
+    } catch (RuntimeException e) {
+      halt(entry.getZxid(), "appending the entry to the log failed: " + e, e);
+      answer.complete(null, connectionLoss("node " + config.nodeId() + " could not log the write"));
+      return;
+    }
+    inflight.addLast(new Pending(entry.getZxid(), entry, answer, null, null));
     switch (config.durability()) {
       case NONE -> commit(lastAppended);
       case ALWAYS -> startSync();
@@ -271,6 +333,9 @@ public final class Coordinator implements AutoCloseable {
     try {
       entry = preparer.prepare(sessionId, command, nextZxid, scheduler.now());
     } catch (BatonException e) {
+      if (e.code() == ErrorCode.TOO_LARGE || e.code() == ErrorCode.THROTTLED) {
+        LOG.info("refused a write of session 0x{}: {}", Long.toHexString(sessionId), e.getMessage());
+      }
       throw e;
     } catch (RuntimeException e) {
       LOG.error("preparing {} failed", command, e);
@@ -330,6 +395,10 @@ public final class Coordinator implements AutoCloseable {
           + " is not in contact with a leader; try another node"));
       return;
     }
+    if (halted) {
+      done.complete(null, haltedError());
+      return;
+    }
     if (!preparer.isSessionOpen(sessionId) || !touch(sessionId)) {
       done.complete(null, expired(sessionId));
       return;
@@ -343,6 +412,10 @@ public final class Coordinator implements AutoCloseable {
    * the sync began, wherever it was made (a linearizable read).
    */
   public void sync(long sessionId, String path, Completion<String> done) {
+    if (halted) {
+      done.complete(null, haltedError());
+      return;
+    }
     try {
       PathValidator.validate(path);
       checkSession(sessionId);
@@ -363,6 +436,10 @@ public final class Coordinator implements AutoCloseable {
 
   /** Runs a read against applied state, after the session's own earlier writes. */
   public <T> void read(long sessionId, Supplier<T> read, Completion<T> done) {
+    if (halted) {
+      done.complete(null, haltedError());
+      return;
+    }
     try {
       checkSession(sessionId);
     } catch (BatonException e) {
@@ -387,6 +464,7 @@ public final class Coordinator implements AutoCloseable {
     if (node == null) {
       throw BatonException.noNode(path);
     }
+    checkReply(path + ": data of " + node.dataLength() + " bytes", 4L * ((node.dataLength() + 2) / 3));
     if (watch) {
       watches.addDataWatch(path, requireWatcher(sessionId));
     }
@@ -408,6 +486,8 @@ public final class Coordinator implements AutoCloseable {
     if (node == null) {
       throw BatonException.noNode(path);
     }
+    checkReply(path + " has " + node.numChildren() + " children; their names",
+        node.childNameBytes() + (long) REPLY_BYTES_PER_NAME * node.numChildren());
     if (watch) {
       watches.addChildWatch(path, requireWatcher(sessionId));
     }
@@ -420,9 +500,12 @@ public final class Coordinator implements AutoCloseable {
   public List<String> getEphemerals(long sessionId, String prefix) {
     PathValidator.validate(prefix);
     List<String> out = new ArrayList<>();
+    long bytes = 0;
     for (String p : tree.ephemerals(requireWatcher(sessionId))) {
       if (Paths.isAtOrBelow(p, prefix)) {
         out.add(p);
+        bytes += p.length() + REPLY_BYTES_PER_NAME;
+        checkReply("the session's ephemerals under " + prefix, bytes);
       }
     }
     return out;
@@ -615,10 +698,21 @@ public final class Coordinator implements AutoCloseable {
    */
   public void applyCommitted(long origin, LogEntry entry, byte[] encoded) {
     long zxid = entry.getZxid();
-    if (zxid <= lastApplied) {
+    if (halted || zxid <= lastApplied) {
       return;
     }
-    log.append(entry, encoded);
+    try {
+      applier.check(entry);
+    } catch (RuntimeException e) {
+      halt(zxid, "the cluster committed an entry this node cannot apply: " + e.getMessage(), e);
+      return;
+    }
+    try {
+      log.append(entry, encoded);
+    } catch (RuntimeException e) {
+      halt(zxid, "appending a committed entry to the log failed: " + e, e);
+      return;
+    }
     lastAppended = Math.max(lastAppended, zxid);
     Pending head = inflight.peekFirst();
     if (head != null && head.entry != null && head.zxid == zxid) {
@@ -646,7 +740,7 @@ public final class Coordinator implements AutoCloseable {
         replication.reject(tag, e);
       }
     };
-    if (!leading) {
+    if (!leading || halted) {
       done.complete(null, connectionLoss("node " + config.nodeId() + " is not the leader"));
       return;
     }
@@ -758,6 +852,18 @@ public final class Coordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- internals
 
+  /**
+   * Refuses with TooLarge a read whose reply would be about {@code bytes} (plus the stat and framing)
+   * past {@code maxReplyBytes}, before the reply is built.
+   */
+  private void checkReply(String what, long bytes) {
+    long estimate = bytes + REPLY_OVERHEAD;
+    if (estimate > config.limits().maxReplyBytes()) {
+      throw new BatonException(ErrorCode.TOO_LARGE, what + " would make a reply of about " + estimate
+          + " bytes, over maxReplyBytes " + config.limits().maxReplyBytes());
+    }
+  }
+
   /** Runs {@code reply} now, or after the replies to the session's earlier writes. */
   private void replyInOrder(long sessionId, Runnable reply) {
     ArrayDeque<Reply> queue = sessionId == 0 ? null : sessionReplies.get(sessionId);
@@ -853,6 +959,9 @@ public final class Coordinator implements AutoCloseable {
    */
   private void synced(long target, Throwable failure) {
     syncInFlight = false;
+    if (halted) {
+      return;
+    }
     if (failure != null) {
       syncFailures++;
       nextSyncRetry = System.nanoTime() + Math.min(MAX_SYNC_BACKOFF_MS, 10L << Math.min(syncFailures, 7)) * 1_000_000L;
@@ -889,7 +998,14 @@ public final class Coordinator implements AutoCloseable {
 
   private void apply(Pending p) {
     LogEntry entry = p.entry;
-    List<OpResult> results = applier.apply(entry);
+    List<OpResult> results;
+    try {
+      results = applier.apply(entry);
+    } catch (RuntimeException e) {
+      halt(entry.getZxid(), "a committed entry cannot be applied: " + e.getMessage(), e);
+      p.done.complete(null, connectionLoss("node " + config.nodeId() + " could not apply the write"));
+      return;
+    }
     lastApplied = entry.getZxid();
     preparer.applied(lastApplied);
     List<ChangeEvent> events = ChangeEvents.of(entry);
@@ -938,7 +1054,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void tick() {
-    if (closed) {
+    if (closed || halted) {
       return;
     }
     if (syncFailures > 0) {
@@ -1009,6 +1125,9 @@ public final class Coordinator implements AutoCloseable {
       }
     }
     try {
+      if (halted) {
+        return;
+      }
       log.sync();
       if (replication == null) {
         commit(lastAppended);

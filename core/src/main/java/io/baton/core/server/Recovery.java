@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds state at startup: the newest valid snapshot, then every log entry after it. A torn or
  * corrupt tail is cut (see {@link LogRepair}) so the node always starts, with every entry that was
- * fully written before the crash.
+ * fully written before the crash. A complete entry that cannot be applied is not cut: the node refuses
+ * to start ({@link UnreplayableEntryException}, naming the entry and the recovery command).
  */
 public final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -72,7 +73,13 @@ public final class Recovery {
           throw new CorruptLogException(reader.lastIndex(), "zxid 0x" + Long.toHexString(entry.getZxid())
               + " does not follow 0x" + Long.toHexString(last));
         }
-        applier.apply(entry);
+        try {
+          applier.apply(entry);
+        } catch (RuntimeException e) {
+          java.io.File file = reader.currentFile();
+          log.close();
+          throw new UnreplayableEntryException(logDir.getParent(), entry.getZxid(), file, e);
+        }
         last = entry.getZxid();
         replayed++;
       }

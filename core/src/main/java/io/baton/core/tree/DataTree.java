@@ -19,6 +19,8 @@ import java.util.zip.CRC32C;
 public final class DataTree {
   private final Znode root = new Znode(NodeKey.ROOT, 0, 0);
   private final Map<Long, Set<String>> ephemerals = new HashMap<>();
+  /** UTF-8 bytes of the ephemeral paths of each session (what closing it must carry in its entry). */
+  private final Map<Long, Long> ephemeralBytes = new HashMap<>();
   private final TreeSet<String> containers = new TreeSet<>();
   private final TreeSet<String> ttls = new TreeSet<>();
   private long nodeCount = 1;
@@ -63,6 +65,8 @@ public final class DataTree {
     root.copyFrom(other.root);
     ephemerals.clear();
     ephemerals.putAll(other.ephemerals);
+    ephemeralBytes.clear();
+    ephemeralBytes.putAll(other.ephemeralBytes);
     containers.clear();
     containers.addAll(other.containers);
     ttls.clear();
@@ -128,6 +132,11 @@ public final class DataTree {
   public Set<String> ephemerals(long sessionId) {
     Set<String> paths = ephemerals.get(sessionId);
     return paths == null ? Collections.emptySet() : Collections.unmodifiableSet(paths);
+  }
+
+  /** Total UTF-8 bytes of the paths of a session's ephemeral nodes. */
+  public long ephemeralBytes(long sessionId) {
+    return ephemeralBytes.getOrDefault(sessionId, 0L);
   }
 
   /** Session ids that own at least one ephemeral. */
@@ -330,7 +339,9 @@ public final class DataTree {
     } else if (EphemeralOwner.isTtl(owner)) {
       ttls.add(path);
     } else if (owner != 0) {
-      ephemerals.computeIfAbsent(owner, k -> new TreeSet<>()).add(path);
+      if (ephemerals.computeIfAbsent(owner, k -> new TreeSet<>()).add(path)) {
+        ephemeralBytes.merge(owner, (long) Paths.utf8Length(path), Long::sum);
+      }
     }
   }
 
@@ -341,10 +352,11 @@ public final class DataTree {
       ttls.remove(path);
     } else if (owner != 0) {
       Set<String> paths = ephemerals.get(owner);
-      if (paths != null) {
-        paths.remove(path);
+      if (paths != null && paths.remove(path)) {
+        ephemeralBytes.merge(owner, (long) -Paths.utf8Length(path), Long::sum);
         if (paths.isEmpty()) {
           ephemerals.remove(owner);
+          ephemeralBytes.remove(owner);
         }
       }
     }

@@ -52,6 +52,22 @@ public final class PathValidator {
     return path;
   }
 
+  /**
+   * Like {@link #validate(String)}, but first refuses with {@link ErrorCode#TOO_LARGE} a path longer
+   * than {@code maxBytes} UTF-8 bytes once {@code suffixBytes} are appended (10 for a sequential
+   * prefix), without scanning more than {@code maxBytes} characters of it.
+   */
+  public static String validate(String path, int maxBytes, int suffixBytes) {
+    if (path != null) {
+      long bytes = path.length() > maxBytes ? path.length() : Paths.utf8Length(path);
+      if (bytes + suffixBytes > maxBytes) {
+        throw new BatonException(ErrorCode.TOO_LARGE, "path of " + (path.length() > maxBytes ? "over " + maxBytes
+            : bytes + suffixBytes) + " bytes exceeds maxPathBytes " + maxBytes);
+      }
+    }
+    return suffixBytes > 0 ? validateSequentialPrefix(path) : validate(path);
+  }
+
   private static BatonException invalid(String path, String reason) {
     return new BatonException(ErrorCode.INVALID_PATH, "'" + path + "': " + reason);
   }

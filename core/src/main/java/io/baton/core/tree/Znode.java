@@ -96,6 +96,16 @@ public class Znode {
     }
   }
 
+  /** Total UTF-8 bytes of the children's names (counted without building them). */
+  public long childNameBytes() {
+    if (children == null) {
+      return 0;
+    }
+    long[] sum = {0};
+    children.forEach(c -> sum[0] += NodeKey.nameLength(c.key));
+    return sum[0];
+  }
+
   /** The children, created empty on first use (pzxid = czxid, cversion 0). */
   ChildTable childTable() {
     if (children == null) {

@@ -52,6 +52,17 @@ final class PendingChanges {
     return pending != null ? pending : sessions.isOpen(sessionId);
   }
 
+  /** How many more (or fewer) sessions are open once every logged entry is applied. */
+  int sessionCountChange() {
+    int change = 0;
+    for (Map.Entry<Long, Boolean> s : sessionState.entrySet()) {
+      if (s.getValue() != sessions.isOpen(s.getKey())) {
+        change += s.getValue() ? 1 : -1;
+      }
+    }
+    return change;
+  }
+
   void add(ChangeRecord record) {
     byPath.put(record.path, record);
     order.addLast(record);

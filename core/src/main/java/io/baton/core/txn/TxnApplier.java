@@ -3,6 +3,8 @@ package io.baton.core.txn;
 import io.baton.core.session.SessionTable;
 import io.baton.core.stream.ChangeEvents;
 import io.baton.core.tree.DataTree;
+import io.baton.core.tree.Paths;
+import io.baton.core.tree.Znode;
 import io.baton.schemas.log.CheckTxn;
 import io.baton.schemas.log.CloseSessionTxn;
 import io.baton.schemas.log.CreateSessionTxn;
@@ -12,11 +14,18 @@ import io.baton.schemas.log.LogEntry;
 import io.baton.schemas.log.MultiTxn;
 import io.baton.schemas.log.SetDataTxn;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies resolved log entries to the tree and the session table. Deterministic: the result
  * depends only on the entry and the state, so replaying the log rebuilds the state exactly.
+ *
+ * <p>An entry is checked whole before anything changes ({@link #check}): every create has its
+ * parent and no node of its name, every delete and set finds its node (a delete one without
+ * children), a closing session is open and its ephemerals exist. An entry that fails the check is
+ * refused with {@link UnapplicableEntryException} and leaves the state untouched.
  */
 public final class TxnApplier {
   private final DataTree tree;
@@ -27,11 +36,79 @@ public final class TxnApplier {
     this.sessions = sessions;
   }
 
-  /** Applies one entry and returns one result per transaction it holds. */
+  /** Applies one entry and returns one result per transaction it holds; refuses (changing nothing) one that cannot apply. */
   public List<OpResult> apply(LogEntry entry) {
+    check(entry);
     List<OpResult> results = new ArrayList<>(1);
     apply(entry.getZxid(), entry.getTime(), entry.getTxn(), results);
     return results;
+  }
+
+  /** Throws {@link UnapplicableEntryException} unless {@code entry} applies to the current state. */
+  public void check(LogEntry entry) {
+    Object txn = entry.getTxn();
+    Overlay overlay = new Overlay();
+    if (txn instanceof MultiTxn m) {
+      for (Object op : m.getOps()) {
+        check(entry, op, overlay);
+      }
+    } else {
+      check(entry, txn, overlay);
+    }
+  }
+
+  private void check(LogEntry entry, Object txn, Overlay o) {
+    if (txn instanceof CreateTxn c) {
+      String path = c.getPath();
+      if (path.length() < 2 || path.charAt(0) != '/') {
+        throw unapplicable(entry, "create of an invalid path");
+      }
+      String parent = Paths.parent(path);
+      if (!o.exists(parent)) {
+        throw unapplicable(entry, "create " + path + ": parent missing");
+      }
+      if (o.exists(path)) {
+        throw unapplicable(entry, "create " + path + ": exists");
+      }
+      o.created(path, parent);
+    } else if (txn instanceof SetDataTxn s) {
+      if (!o.exists(s.getPath())) {
+        throw unapplicable(entry, "setData " + s.getPath() + ": missing");
+      }
+    } else if (txn instanceof DeleteTxn d) {
+      delete(entry, d.getPath(), o);
+    } else if (txn instanceof CheckTxn c) {
+      if (!o.exists(c.getPath())) {
+        throw unapplicable(entry, "check " + c.getPath() + ": missing");
+      }
+    } else if (txn instanceof CreateSessionTxn s) {
+      if (sessions.isOpen(s.getSessionId())) {
+        throw unapplicable(entry, "session 0x" + Long.toHexString(s.getSessionId()) + " is already open");
+      }
+    } else if (txn instanceof CloseSessionTxn s) {
+      if (!sessions.isOpen(s.getSessionId())) {
+        throw unapplicable(entry, "session 0x" + Long.toHexString(s.getSessionId()) + " is not open");
+      }
+      for (String path : s.getEphemerals()) {
+        delete(entry, path, o);
+      }
+    } else {
+      throw unapplicable(entry, "unknown transaction " + (txn == null ? null : txn.getClass().getSimpleName()));
+    }
+  }
+
+  private static void delete(LogEntry entry, String path, Overlay o) {
+    if (path.length() < 2 || path.charAt(0) != '/' || !o.exists(path)) {
+      throw unapplicable(entry, "delete " + path + ": missing");
+    }
+    if (o.children(path) > 0) {
+      throw unapplicable(entry, "delete " + path + ": has children");
+    }
+    o.deleted(path, Paths.parent(path));
+  }
+
+  private static UnapplicableEntryException unapplicable(LogEntry entry, String why) {
+    return new UnapplicableEntryException(entry.getZxid(), why);
   }
 
   private void apply(long zxid, long time, Object txn, List<OpResult> results) {
@@ -62,6 +139,45 @@ public final class TxnApplier {
       results.add(new OpResult.SessionClosed(s.getSessionId()));
     } else {
       throw new IllegalArgumentException("unknown txn " + txn);
+    }
+  }
+
+  /** The tree as the operations checked so far in one entry leave it (maps made on first change). */
+  private final class Overlay {
+    private Map<String, Boolean> exists;
+    private Map<String, Integer> childDelta;
+
+    boolean exists(String path) {
+      Boolean e = exists == null ? null : exists.get(path);
+      return e != null ? e : tree.get(path) != null;
+    }
+
+    int children(String path) {
+      boolean made = exists != null && Boolean.TRUE.equals(exists.get(path));
+      Znode n = made ? null : tree.get(path);
+      return (n == null ? 0 : n.numChildren()) + (childDelta == null ? 0 : childDelta.getOrDefault(path, 0));
+    }
+
+    void created(String path, String parent) {
+      init();
+      if (Boolean.FALSE.equals(exists.get(path))) {
+        childDelta.remove(path); // a node deleted and made again in one entry starts without children
+      }
+      exists.put(path, true);
+      childDelta.merge(parent, 1, Integer::sum);
+    }
+
+    void deleted(String path, String parent) {
+      init();
+      exists.put(path, false);
+      childDelta.merge(parent, -1, Integer::sum);
+    }
+
+    private void init() {
+      if (exists == null) {
+        exists = new HashMap<>();
+        childDelta = new HashMap<>();
+      }
     }
   }
 }

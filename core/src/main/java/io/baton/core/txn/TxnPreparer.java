@@ -2,6 +2,7 @@ package io.baton.core.txn;
 
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
+import io.baton.core.limit.Limits;
 import io.baton.core.session.SessionTable;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.DataTree;
@@ -18,6 +19,7 @@ import io.baton.schemas.log.LogEntry;
 import io.baton.schemas.log.MultiTxn;
 import io.baton.schemas.log.SetDataTxn;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,22 +32,33 @@ import java.util.TreeSet;
  * already logged but not yet applied, so only applicable transactions enter the log: sequential
  * names, parent cversions, session ids and the ephemerals a closing session removes are all fixed
  * here, and applying an entry is a pure function of the entry and the state.
+ *
+ * <p>Sizes are bounded by {@link Limits} before anything is logged: path bytes (the sequential
+ * suffix included), data bytes, operations per multi, path and data bytes of a whole command, and
+ * the resolved entry ({@link EntrySize}, {@code createParents} expansion included). A session can
+ * always be closed: an ephemeral create is refused when the session's ephemeral paths would no
+ * longer fit in the entry that closes it ({@link EntrySize#closeBudget}).
  */
 public final class TxnPreparer {
   private final DataTree tree;
   private final SessionTable sessions;
   private final PendingChanges pending;
   private final Limits limits;
+  private final int minSessionTimeoutMs;
+  private final int maxSessionTimeoutMs;
+  /** Ephemeral path bytes (as counted by {@link EntrySize#ephemeral}) created by unapplied entries, per session. */
+  private final Map<Long, Long> pendingEphemeralBytes = new HashMap<>();
+  /** {zxid, session, bytes} of those creates, in log order. */
+  private final ArrayDeque<long[]> pendingEphemerals = new ArrayDeque<>();
   private long lastSessionId;
 
-  /** Bounds enforced on requests. */
-  public record Limits(int maxDataBytes, int minSessionTimeoutMs, int maxSessionTimeoutMs) {
-  }
-
-  public TxnPreparer(DataTree tree, SessionTable sessions, Limits limits, long sessionIdSeed) {
+  public TxnPreparer(DataTree tree, SessionTable sessions, Limits limits, int minSessionTimeoutMs,
+                     int maxSessionTimeoutMs, long sessionIdSeed) {
     this.tree = tree;
     this.sessions = sessions;
     this.limits = limits;
+    this.minSessionTimeoutMs = minSessionTimeoutMs;
+    this.maxSessionTimeoutMs = maxSessionTimeoutMs;
     this.pending = new PendingChanges(tree, sessions);
     this.lastSessionId = sessionIdSeed - 1;
   }
@@ -58,6 +71,12 @@ public final class TxnPreparer {
   /** Called after the entry with {@code zxid} (and all before it) has been applied. */
   public void applied(long zxid) {
     pending.retire(zxid);
+    while (!pendingEphemerals.isEmpty() && pendingEphemerals.peekFirst()[0] <= zxid) {
+      long[] e = pendingEphemerals.pollFirst();
+      if (pendingEphemeralBytes.merge(e[1], -e[2], Long::sum) <= 0) {
+        pendingEphemeralBytes.remove(e[1]);
+      }
+    }
   }
 
   /**
@@ -66,6 +85,8 @@ public final class TxnPreparer {
    */
   public void discardPending() {
     pending.clear();
+    pendingEphemerals.clear();
+    pendingEphemeralBytes.clear();
   }
 
   /** Resolves {@code command} from {@code sessionId} (0 = no session) into the entry {@code zxid}. */
@@ -78,6 +99,10 @@ public final class TxnPreparer {
       txn = txns.size() == 1 ? txns.get(0) : new MultiTxn(txns);
     } else if (command instanceof Command.Multi multi) {
       requireSession(sessionId);
+      if (multi.ops().size() > limits.maxMultiOps()) {
+        throw BatonException.badArguments("a multi of " + multi.ops().size() + " operations exceeds maxMultiOps "
+            + limits.maxMultiOps());
+      }
       txn = layer.multi(sessionId, multi);
     } else if (command instanceof Command.OpenSession open) {
       txn = layer.openSession(open);
@@ -104,6 +129,11 @@ public final class TxnPreparer {
     private final Map<String, ChangeRecord> local = new HashMap<>();
     private final List<ChangeRecord> records = new ArrayList<>();
     private final List<long[]> sessionChanges = new ArrayList<>();
+    /** {session, bytes} of the ephemerals this command creates. */
+    private final List<long[]> ephemeralsMade = new ArrayList<>();
+    /** Path and data bytes of the command so far, and the estimated encoded size of its entry. */
+    private long requestBytes;
+    private long entryBytes = EntrySize.ENTRY;
 
     Layer(long zxid, long time) {
       this.zxid = zxid;
@@ -130,17 +160,44 @@ public final class TxnPreparer {
       for (long[] s : sessionChanges) {
         pending.addSession(s[0], s[1] == 1, zxid);
       }
+      for (long[] e : ephemeralsMade) {
+        pendingEphemerals.addLast(new long[] {zxid, e[0], e[1]});
+        pendingEphemeralBytes.merge(e[0], e[1], Long::sum);
+      }
     }
 
     List<Object> op(long sessionId, Op op) {
+      List<Object> txns;
       if (op instanceof Op.Create c) {
-        return create(sessionId, c);
+        txns = create(sessionId, c);
       } else if (op instanceof Op.Delete d) {
-        return List.of(delete(d.path(), d.version(), DeleteCause.CLIENT));
+        txns = List.of(delete(d.path(), d.version(), DeleteCause.CLIENT));
       } else if (op instanceof Op.SetData s) {
-        return List.of(setData(s));
+        txns = List.of(setData(s));
+      } else {
+        txns = List.of(check((Op.Check) op));
       }
-      return List.of(check((Op.Check) op));
+      for (Object txn : txns) {
+        entryBytes += EntrySize.of(txn);
+      }
+      if (entryBytes > limits.maxEntryBytes()) {
+        throw tooLarge("the resolved entry would be about " + entryBytes + " bytes, over maxEntryBytes "
+            + limits.maxEntryBytes());
+      }
+      return txns;
+    }
+
+    /** Counts an operation's path and data bytes against maxRequestBytes. */
+    private void request(String path, byte[] data) {
+      requestBytes += Paths.utf8Length(path) + (data == null ? 0 : data.length);
+      if (requestBytes > limits.maxRequestBytes()) {
+        throw tooLarge("the command's paths and data reach " + requestBytes + " bytes, over maxRequestBytes "
+            + limits.maxRequestBytes());
+      }
+    }
+
+    private String path(String raw) {
+      return PathValidator.validate(raw, limits.maxPathBytes(), 0);
     }
 
     MultiTxn multi(long sessionId, Command.Multi multi) {
@@ -168,12 +225,13 @@ public final class TxnPreparer {
 
     List<Object> create(long sessionId, Op.Create c) {
       CreateMode mode = c.mode();
-      String path = mode.isSequential() ? PathValidator.validateSequentialPrefix(c.path()) : PathValidator.validate(c.path());
+      String path = PathValidator.validate(c.path(), limits.maxPathBytes(), mode.isSequential() ? 10 : 0);
       if (path.equals("/")) {
         throw BatonException.nodeExists("/");
       }
       byte[] data = c.data() == null ? new byte[0] : c.data();
       checkSize(data, path);
+      request(path, data);
       long owner = 0;
       if (mode.isEphemeral()) {
         if (sessionId == 0) {
@@ -208,21 +266,63 @@ public final class TxnPreparer {
       if (lookup(finalPath) != null) {
         throw BatonException.nodeExists(finalPath);
       }
+      if (EphemeralOwner.isSession(owner)) {
+        reserveEphemeral(owner, finalPath);
+      }
       txns.add(createNode(finalPath, data, owner, parent));
       return txns;
     }
 
+    /**
+     * Creates the missing ancestors of {@code path} (which is missing), top-down, without recursion.
+     * Their estimated entry size is counted while walking up, so a very deep path is refused after a
+     * bounded number of lookups.
+     */
     private void createParents(String path, List<Object> txns) {
-      String parentPath = Paths.parent(path);
-      ChangeRecord parent = lookup(parentPath);
-      if (parent == null) {
-        createParents(parentPath, txns);
-        parent = lookup(parentPath);
+      List<String> missing = new ArrayList<>();
+      long bytes = entryBytes;
+      String p = path;
+      while (true) {
+        missing.add(p);
+        bytes += EntrySize.TXN + Paths.utf8Length(p);
+        if (bytes > limits.maxEntryBytes()) {
+          throw tooLarge("creating the parents of " + abbreviate(path) + " would make an entry of over "
+              + limits.maxEntryBytes() + " bytes (maxEntryBytes)");
+        }
+        p = Paths.parent(p);
+        if (lookup(p) != null) {
+          break;
+        }
       }
-      if (EphemeralOwner.isSession(parent.ephemeralOwner)) {
-        throw new BatonException(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath + " is ephemeral");
+      for (int i = missing.size() - 1; i >= 0; i--) {
+        String made = missing.get(i);
+        String parentPath = Paths.parent(made);
+        ChangeRecord parent = lookup(parentPath);
+        if (EphemeralOwner.isSession(parent.ephemeralOwner)) {
+          throw new BatonException(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath + " is ephemeral");
+        }
+        txns.add(createNode(made, new byte[0], 0, parent));
       }
-      txns.add(createNode(path, new byte[0], 0, parent));
+    }
+
+    /**
+     * Counts an ephemeral against what its session's close entry can carry; refuses the create if the
+     * session's ephemeral paths (applied, pending and made by this command) would no longer fit.
+     */
+    private void reserveEphemeral(long session, String path) {
+      long cost = EntrySize.ephemeral(path);
+      long made = 0;
+      for (long[] e : ephemeralsMade) {
+        made += e[0] == session ? e[1] : 0;
+      }
+      long held = EntrySize.ephemerals(tree.ephemerals(session).size(), tree.ephemeralBytes(session))
+          + pendingEphemeralBytes.getOrDefault(session, 0L) + made;
+      long budget = EntrySize.closeBudget(limits);
+      if (held + cost > budget) {
+        throw tooLarge("session 0x" + Long.toHexString(session) + " holds ephemerals of " + held + " bytes; "
+            + "another would exceed the " + budget + " bytes its close entry may carry (maxEntryBytes)");
+      }
+      ephemeralsMade.add(new long[] {session, cost});
     }
 
     private CreateTxn createNode(String path, byte[] data, long owner, ChangeRecord parent) {
@@ -233,7 +333,8 @@ public final class TxnPreparer {
     }
 
     DeleteTxn delete(String rawPath, int version, DeleteCause cause) {
-      String path = PathValidator.validate(rawPath);
+      String path = path(rawPath);
+      request(path, null);
       if (path.equals("/")) {
         throw BatonException.badArguments("the root node cannot be deleted");
       }
@@ -259,9 +360,10 @@ public final class TxnPreparer {
     }
 
     SetDataTxn setData(Op.SetData s) {
-      String path = PathValidator.validate(s.path());
+      String path = path(s.path());
       byte[] data = s.data() == null ? new byte[0] : s.data();
       checkSize(data, path);
+      request(path, data);
       ChangeRecord node = lookup(path);
       if (node == null) {
         throw BatonException.noNode(path);
@@ -275,7 +377,8 @@ public final class TxnPreparer {
     }
 
     CheckTxn check(Op.Check c) {
-      String path = PathValidator.validate(c.path());
+      String path = path(c.path());
+      request(path, null);
       ChangeRecord node = lookup(path);
       if (node == null) {
         throw BatonException.noNode(path);
@@ -287,8 +390,11 @@ public final class TxnPreparer {
     }
 
     CreateSessionTxn openSession(Command.OpenSession open) {
-      int timeout = Math.max(limits.minSessionTimeoutMs(),
-          Math.min(limits.maxSessionTimeoutMs(), open.requestedTimeoutMs()));
+      int count = openSessions();
+      if (count >= limits.maxSessions()) {
+        throw new BatonException(ErrorCode.THROTTLED, count + " sessions are open, the most maxSessions allows");
+      }
+      int timeout = Math.max(minSessionTimeoutMs, Math.min(maxSessionTimeoutMs, open.requestedTimeoutMs()));
       long id = Math.max(lastSessionId, sessions.highestId()) + 1;
       lastSessionId = id;
       sessionChanges.add(new long[] {id, 1});
@@ -341,9 +447,23 @@ public final class TxnPreparer {
 
     private void checkSize(byte[] data, String path) {
       if (data.length > limits.maxDataBytes()) {
-        throw new BatonException(ErrorCode.TOO_LARGE, path + ": " + data.length + " bytes exceeds the limit of "
+        throw tooLarge(abbreviate(path) + ": data of " + data.length + " bytes exceeds maxDataBytes "
             + limits.maxDataBytes());
       }
     }
+  }
+
+  /** Sessions open once every logged entry is applied. */
+  private int openSessions() {
+    return sessions.sessions().size() + pending.sessionCountChange();
+  }
+
+  private static BatonException tooLarge(String message) {
+    return new BatonException(ErrorCode.TOO_LARGE, message);
+  }
+
+  /** A path short enough for a message. */
+  static String abbreviate(String path) {
+    return path.length() <= 200 ? path : path.substring(0, 200) + "...(" + path.length() + " chars)";
   }
 }

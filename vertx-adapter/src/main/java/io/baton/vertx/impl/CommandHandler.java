@@ -214,13 +214,13 @@ public final class CommandHandler {
         String path = f.string("path");
         boolean watch = f.optBool("watch", false);
         coordinator.read(session, () -> coordinator.getChildren(session, path, watch),
-            reply(m, (Children c) -> new JsonObject().put("children", new JsonArray(new ArrayList<>(c.names())))
+            reply(m, (Children c) -> new JsonObject().put("children", new JsonArray(c.names()))
                 .put("stat", Protocol.stat(c.stat()))));
       }
       case "getEphemerals" -> {
         String prefix = f.optString("prefix", "/");
         coordinator.read(session, () -> coordinator.getEphemerals(session, prefix),
-            reply(m, (List<String> paths) -> new JsonObject().put("paths", new JsonArray(new ArrayList<>(paths)))));
+            reply(m, (List<String> paths) -> new JsonObject().put("paths", new JsonArray(paths))));
       }
       case "sync" -> coordinator.sync(session, f.optString("path", "/"),
           reply(m, p -> new JsonObject().put("path", p).put("zxid", coordinator.lastApplied())));
