@@ -58,6 +58,7 @@ public final class CommandHandler {
   private boolean releaseScheduled;
   private long streamCounter;
   private RaftReplication replication;
+  private ConsumerPacing pacing = ConsumerPacing.NONE;
 
   /** A request parked until the node has applied {@code minZxid}. */
   private record Waiting(long minZxid, Message<Object> message, JsonObject request, long timer)
@@ -90,6 +91,12 @@ public final class CommandHandler {
   /** Reports this node's cluster role in {@code info} (cluster mode). */
   public CommandHandler replication(RaftReplication replication) {
     this.replication = replication;
+    return this;
+  }
+
+  /** Paces change streams by their consumers' readiness (the client bridge's connections). */
+  public CommandHandler pacing(ConsumerPacing pacing) {
+    this.pacing = pacing;
     return this;
   }
 
@@ -320,6 +327,16 @@ public final class CommandHandler {
             boolean endOfEntry = i + 1 == events.size() || events.get(i + 1).zxid() != e.zxid();
             vertx.eventBus().publish(target, Protocol.change(id, e).put("endOfEntry", endOfEntry));
           }
+        }
+
+        @Override
+        public boolean ready() {
+          return pacing.ready(target);
+        }
+
+        @Override
+        public void whenReady(Runnable resume) {
+          pacing.whenReady(target, resume);
         }
 
         @Override
