@@ -2,7 +2,12 @@ package io.baton.vertx.attack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.baton.vertx.client.ClientOptions;
+import io.baton.vertx.client.impl.BridgeTransport;
+import io.baton.vertx.client.impl.Transport;
 import io.baton.vertx.process.ServerProcess;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -12,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -242,6 +248,29 @@ class BridgeAttackTest {
       }
     }
     assertThat(server.log()).doesNotContain("OutOfMemoryError");
+  }
+
+  @Test
+  void theClientSeesWhyTheBridgeClosedItsConnectionAndIgnoresErrorsOfNoRequest() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Promise<Transport> connected = Promise.promise();
+      vertx.runOnContext(v -> BridgeTransport.connect(vertx, "127.0.0.1", port, ClientOptions.defaults())
+          .onComplete(connected));
+      Transport transport = connected.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      // a refused register names no request: the request sent after it is still answered
+      transport.subscribe("elsewhere", body -> { });
+      JsonObject data = transport.request(op("getData").put("path", "/small")).toCompletionStage()
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(data.getString("data")).isEqualTo("aGVsbG8=");
+      // a frame over maxFrameBytes: the bridge closes the connection and says why
+      Throwable closed = transport.request(op("create").put("path", "/huge").put("text", "h".repeat(9 << 20)))
+          .toCompletionStage().toCompletableFuture().handle((r, t) -> t).get(10, TimeUnit.SECONDS);
+      assertThat(closed).isNotNull();
+      assertThat(closed.getMessage()).contains("closed").contains("invalid_frame_length").contains("maxFrameBytes");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   private static void writeMultis(RawBridge writer, int entries, int nodes, String text) throws Exception {
