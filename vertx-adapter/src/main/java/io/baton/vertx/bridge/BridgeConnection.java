@@ -80,12 +80,18 @@ final class BridgeConnection {
   }
 
   private void received(Buffer bytes) {
+    long before = reader.frames();
     reader.handle(bytes);
-    watchFrameTime();
+    if (reader.frames() != before || !reader.midFrame() || frameTimer < 0) {
+      timeFrame();
+    }
   }
 
-  /** Arms the frame timer when a frame has begun and not ended; cancels it otherwise. */
-  private void watchFrameTime() {
+  /**
+   * Times the frame now begun, if any: it must be whole within {@code frameTimeoutMs} of now, however
+   * it trickles in. Not while the connection is paused (then the bridge, not the client, waits).
+   */
+  private void timeFrame() {
     if (frameTimer >= 0) {
       vertx.cancelTimer(frameTimer);
       frameTimer = -1;
@@ -250,12 +256,12 @@ final class BridgeConnection {
       paused = true;
       reader.pause();
       socket.pause();
-      watchFrameTime();
+      timeFrame();
     } else if (!pause && paused && !closed) {
       paused = false;
       socket.resume();
       reader.resume();
-      watchFrameTime();
+      timeFrame();
     }
   }
 

@@ -26,6 +26,7 @@ final class FrameReader implements Handler<Buffer> {
   private int expected = -1;
   private boolean paused;
   private boolean failed;
+  private long frames;
 
   FrameReader(int maxFrameBytes, Frames out) {
     this.maxFrameBytes = maxFrameBytes;
@@ -65,9 +66,14 @@ final class FrameReader implements Handler<Buffer> {
     }
   }
 
+  /** How many frames were handed out so far. */
+  long frames() {
+    return frames;
+  }
+
   /** True while part of a frame (or of its header) has arrived and the rest has not. */
   boolean midFrame() {
-    return !failed && at < held.length();
+    return !failed && (expected >= 0 || at < held.length());
   }
 
   private void drain() {
@@ -99,6 +105,7 @@ final class FrameReader implements Handler<Buffer> {
         held = Buffer.buffer(0);
         at = 0;
       }
+      frames++;
       out.frame(frame);
     }
   }

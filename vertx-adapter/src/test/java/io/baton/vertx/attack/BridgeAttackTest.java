@@ -84,10 +84,10 @@ class BridgeAttackTest {
 
   @Test
   void aSenderThatStopsMidFrameIsCutOff() throws Exception {
-    for (byte[] part : List.of(RawBridge.header(100), new byte[] {0, 0})) {
+    List<byte[]> beginnings = List.of(RawBridge.header(100), new byte[] {0, 0, 0, 100, '{', '"'}, new byte[] {0, 0});
+    for (byte[] begun : beginnings) {
       try (RawBridge slow = RawBridge.connect(port)) {
-        slow.bytes(part);
-        slow.bytes(new byte[part.length == 4 ? 10 : 0]);
+        slow.bytes(begun);
         long t0 = System.nanoTime();
         List<JsonObject> frames = slow.readUntilClosed(Duration.ofMillis(FRAME_TIMEOUT_MS * 5L));
         long tookMs = (System.nanoTime() - t0) / 1_000_000;
@@ -95,6 +95,20 @@ class BridgeAttackTest {
             .startsWith("frame_timeout").contains("frameTimeoutMs");
         assertThat(tookMs).isGreaterThanOrEqualTo(FRAME_TIMEOUT_MS - 100);
       }
+    }
+    // a frame that trickles in, a byte at a time, is cut off all the same
+    try (RawBridge trickle = RawBridge.connect(port)) {
+      trickle.bytes(RawBridge.header(100));
+      boolean cutOff = false;
+      for (int i = 0; i < 4 * FRAME_TIMEOUT_MS / 100 && !cutOff; i++) {
+        Thread.sleep(100);
+        try {
+          trickle.bytes(new byte[] {' '});
+        } catch (java.io.IOException closedByServer) {
+          cutOff = true;
+        }
+      }
+      assertThat(cutOff).as("cut off while still sending").isTrue();
     }
     // a connection that sends nothing is not a slow sender
     try (RawBridge idle = RawBridge.connect(port)) {
