@@ -50,7 +50,10 @@ public final class ChangeStreams implements CoordinatorListener {
       return true;
     }
 
-    /** Runs {@code resume} once, on any thread, when the consumer takes events again (after {@link #ready()} said no). */
+    /**
+     * Runs {@code resume} once, on any thread, when the consumer takes events again (asked after
+     * {@link #ready()} said no); a sink that overrides {@link #ready()} overrides this too.
+     */
     default void whenReady(Runnable resume) {
       resume.run();
     }

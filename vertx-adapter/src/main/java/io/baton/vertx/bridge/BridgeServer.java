@@ -71,10 +71,6 @@ public final class BridgeServer implements ConsumerPacing {
     return server.listen(port, host).map(NetServer::actualPort);
   }
 
-  public Future<Void> close() {
-    return server.close();
-  }
-
   String address() {
     return address;
   }
