@@ -3,6 +3,7 @@ package io.baton.vertx.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.vertx.process.ServerProcess;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The client bridge's per-connection limits, against a node in a child JVM configured with small
  * ones: connections per client address and in all, sessions per connection, requests in flight per
- * connection. Each refusal names its reason and its configuration key.
+ * connection, bytes queued to a connection that does not read. Each refusal names its reason and its
+ * configuration key.
  */
 class BridgeConnectionLimitsTest {
   private static final int MAX_CONNECTIONS = 5;
   private static final int PER_ADDRESS = 3;
   private static final int SESSIONS = 2;
   private static final int INFLIGHT = 3;
+  private static final int MAX_OUTBOUND = 1 << 20;
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   @TempDir
@@ -36,7 +39,8 @@ class BridgeConnectionLimitsTest {
     Path config = tmp.resolve("limits.json");
     Files.writeString(config, new JsonObject().put("maxConnections", MAX_CONNECTIONS)
         .put("maxConnectionsPerAddress", PER_ADDRESS).put("maxSessionsPerConnection", SESSIONS)
-        .put("maxInflightPerConnection", INFLIGHT).encode());
+        .put("maxInflightPerConnection", INFLIGHT).put("outboundHighWaterBytes", 256 << 10)
+        .put("maxOutboundBytes", MAX_OUTBOUND).encode());
     port = ServerProcess.freePort();
     server = new ServerProcess(tmp.resolve("data"), port, "--durability", "none", "--config", config.toString())
         .start();
@@ -115,6 +119,30 @@ class BridgeConnectionLimitsTest {
       }
       assertThat(rest).containsExactlyInAnyOrder("err", "err", "pong");
       assertThat(pongMs).isGreaterThanOrEqualTo(4_000);
+    }
+  }
+
+  @Test
+  void aConnectionThatDoesNotReadItsNotificationsIsClosed() throws Exception {
+    try (RawBridge deaf = RawBridge.connect(port); RawBridge writer = RawBridge.connect(port)) {
+      String session = deaf.ok(new JsonObject().put("op", "openSession").put("timeoutMs", 60_000))
+          .getString("session");
+      deaf.frame(new JsonObject().put("type", "register").put("address", "baton.session." + session));
+      deaf.ok(new JsonObject().put("op", "addWatch").put("session", session).put("path", "/")
+          .put("mode", "persistent_recursive"));
+      // 1,000 NodeCreated notifications (~500 kB) per multi, for a client that reads none of them
+      String longName = "n".repeat(300);
+      for (int i = 0; i < 200 && !server.log().contains("not reading its replies"); i++) {
+        JsonArray ops = new JsonArray();
+        for (int j = 0; j < 1_000; j++) {
+          ops.add(new JsonObject().put("op", "create").put("path", "/w" + i + "-" + j + longName));
+        }
+        writer.ok(new JsonObject().put("op", "multi").put("ops", ops));
+      }
+      assertThat(server.log()).containsPattern("closing bridge connection from 127\\.0\\.0\\.1: not reading its "
+          + "replies \\(\\d+ bytes queued, maxOutboundBytes " + MAX_OUTBOUND + "\\)");
+      deaf.readUntilClosed(Duration.ofSeconds(30));
+      assertThat(writer.ok(new JsonObject().put("op", "exists").put("path", "/")).getMap()).containsKey("stat");
     }
   }
 
