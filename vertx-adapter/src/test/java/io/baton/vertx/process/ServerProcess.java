@@ -126,10 +126,6 @@ public final class ServerProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  public Path logFile() {
-    return logFile;
-  }
-
   public String log() throws IOException {
     return Files.exists(logFile) ? Files.readString(logFile) : "";
   }

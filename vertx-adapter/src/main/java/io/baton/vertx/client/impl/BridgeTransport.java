@@ -21,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Transport over Vert.x's TCP event-bus bridge: frames of a 4-byte big-endian length and a JSON
- * document ({@code send} with a {@code replyAddress}, {@code register}, replies as {@code message}
- * or {@code err}). Works from any process, JVM or not, that can open a socket.
+ * Transport over a node's client bridge (the protocol of Vert.x's TCP event-bus bridge): frames of a
+ * 4-byte big-endian length and a JSON document ({@code send} with a {@code replyAddress},
+ * {@code register}, replies as {@code message} or {@code err}). An {@code err} that names no reply
+ * address fails nothing; it is logged, and if the bridge then closes the connection, it is the
+ * reason given to the requests that fail. Works from any process, JVM or not, that can open a socket.
  */
 public final class BridgeTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeTransport.class);
