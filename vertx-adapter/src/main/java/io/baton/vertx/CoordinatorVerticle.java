@@ -60,6 +60,7 @@ public class CoordinatorVerticle extends VerticleBase {
   private RaftReplication raft;
   private NetPeerNetwork network;
   private MessageConsumer<Object> consumer;
+  private CommandHandler commands;
   private String address;
   private FatalErrorHandler fatal;
 
@@ -156,6 +157,7 @@ public class CoordinatorVerticle extends VerticleBase {
       RecipeService recipes = new RecipeService(coordinator, scheduler, cfg.tickMs());
       CommandHandler handler = new CommandHandler(vertx, coordinator, streams,
           new RecipeHandler(vertx, recipes, address), address).replication(raft);
+      commands = handler;
       coordinator.addListener(new CoordinatorListener() {
         @Override
         public void watchEvent(long sessionId, WatchEvent event) {
@@ -223,6 +225,11 @@ public class CoordinatorVerticle extends VerticleBase {
   /** This node's replication, or null for a lone node; owned by this verticle's context. */
   public RaftReplication replication() {
     return raft;
+  }
+
+  /** The handler of this node's requests (what its event-bus address serves); owned by this verticle's context. */
+  public CommandHandler commands() {
+    return commands;
   }
 
   /** The running coordinator (for embedding applications and tests); owned by this verticle's context. */

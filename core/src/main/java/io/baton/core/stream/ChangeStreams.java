@@ -16,17 +16,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Change streams: every committed change after a given zxid, in order, with no gaps. A new stream
- * first catches up from the log (read on a blocking thread, in chunks) while live changes are
- * buffered, then switches to live delivery. Fails with {@link ErrorCode#COMPACTED} when the log no
- * longer holds the entries after the requested zxid. Owner thread only.
+ * Change streams: every committed change after a given zxid, in order, with no gaps and no repeats.
+ * A stream catches up from the log in bounded batches (read on a blocking thread), then switches to
+ * live delivery. It is paced by its consumer: a batch is read only when the consumer
+ * ({@link Sink#ready()}) has taken the previous one, and a live stream whose consumer is not ready
+ * holds at most {@code maxStreamBufferEvents} new events; past that it drops them and later catches
+ * up from the log from where it stopped, so a slow consumer costs bounded memory. Fails with
+ * {@link ErrorCode#COMPACTED} when the log no longer holds the entries after the requested zxid.
+ * Owner thread only.
  */
 public final class ChangeStreams implements CoordinatorListener {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeStreams.class);
-  private static final int CHUNK = 10_000;
+  /** Most log entries read for a stream at once. */
+  private static final int BATCH_ENTRIES = 1_000;
+  /** Most change bytes (data and paths, roughly) read for a stream at once; at least one entry is read. */
+  private static final int BATCH_BYTES = 1 << 20;
 
   private final Coordinator coordinator;
   private final Scheduler scheduler;
+  private final int maxBuffered;
   private final Set<Subscription> subscriptions = new HashSet<>();
 
   /** Receives a stream's events on the owner thread. */
@@ -36,20 +44,38 @@ public final class ChangeStreams implements CoordinatorListener {
     /** The stream ended because of an error (e.g. the log was cut while catching up). */
     default void failed(BatonException error) {
     }
+
+    /** Whether the consumer takes more events now; when false the stream pauses until {@link #whenReady}. */
+    default boolean ready() {
+      return true;
+    }
+
+    /**
+     * Runs {@code resume} once, on any thread, when the consumer takes events again (asked after
+     * {@link #ready()} said no); a sink that overrides {@link #ready()} overrides this too.
+     */
+    default void whenReady(Runnable resume) {
+      resume.run();
+    }
   }
 
   /** An open stream; {@link #close()} stops delivery. */
   public final class Subscription implements AutoCloseable {
     private final Sink sink;
-    private final long target;
+    /** zxid of the last entry delivered. */
     private long position;
+    /** While catching up: the zxid up to which the log is read before going live. */
+    private long target;
     private boolean live;
+    private boolean reading;
+    private boolean waiting;
     private boolean closed;
-    private final List<ChangeEvent> buffer = new ArrayList<>();
+    /** Live events held while not live; null once more than the bound arrived (then the log is read again). */
+    private List<ChangeEvent> held = new ArrayList<>();
 
-    private Subscription(long from, long target, Sink sink) {
+    private Subscription(long from, Sink sink) {
       this.position = from;
-      this.target = target;
+      this.target = from;
       this.sink = sink;
     }
 
@@ -65,6 +91,7 @@ public final class ChangeStreams implements CoordinatorListener {
     @Override
     public void close() {
       closed = true;
+      held = null;
       subscriptions.remove(this);
     }
   }
@@ -72,6 +99,7 @@ public final class ChangeStreams implements CoordinatorListener {
   public ChangeStreams(Coordinator coordinator, Scheduler scheduler) {
     this.coordinator = coordinator;
     this.scheduler = scheduler;
+    this.maxBuffered = coordinator.config().limits().maxStreamBufferEvents();
     coordinator.addListener(this);
   }
 
@@ -87,12 +115,14 @@ public final class ChangeStreams implements CoordinatorListener {
       throw BatonException.badArguments("zxid 0x" + Long.toHexString(fromZxid) + " is after the last committed 0x"
           + Long.toHexString(applied));
     }
-    Subscription s = new Subscription(fromZxid, applied, sink);
+    Subscription s = new Subscription(fromZxid, sink);
     subscriptions.add(s);
     if (fromZxid >= applied) {
       s.live = true;
+      s.held = null;
     } else {
-      catchUp(s);
+      s.target = applied;
+      readBatch(s);
     }
     return s;
   }
@@ -111,33 +141,120 @@ public final class ChangeStreams implements CoordinatorListener {
     return subscriptions.size();
   }
 
-  private void catchUp(Subscription s) {
+  @Override
+  public void committed(LogEntry entry, List<ChangeEvent> events) {
+    if (subscriptions.isEmpty() || events.isEmpty()) {
+      return;
+    }
+    for (Subscription s : List.copyOf(subscriptions)) {
+      if (s.live) {
+        s.position = entry.getZxid();
+        s.sink.events(events);
+        if (!s.sink.ready()) {
+          // the consumer is behind: hold what comes next, up to the bound, until it takes more
+          s.live = false;
+          s.target = s.position;
+          s.held = new ArrayList<>();
+          waitForConsumer(s);
+        }
+      } else if (s.held != null) {
+        s.held.addAll(events);
+        if (s.held.size() > maxBuffered) {
+          s.held = null;
+        }
+      }
+    }
+  }
+
+  private void waitForConsumer(Subscription s) {
+    s.waiting = true;
+    s.sink.whenReady(() -> scheduler.runOnOwner(() -> {
+      s.waiting = false;
+      if (!s.closed) {
+        advance(s);
+      }
+    }));
+  }
+
+  /** Continues a stream that is not live: the next batch, or the held events and live delivery. */
+  private void advance(Subscription s) {
+    if (s.reading || s.waiting || s.live || s.closed) {
+      return;
+    }
+    if (!s.sink.ready()) {
+      waitForConsumer(s);
+      return;
+    }
+    if (s.position < s.target) {
+      readBatch(s);
+      return;
+    }
+    if (s.held == null) {
+      // more arrived than could be held: read it from the log
+      s.target = coordinator.lastApplied();
+      s.held = new ArrayList<>();
+      if (s.position < s.target) {
+        readBatch(s);
+        return;
+      }
+    }
+    List<ChangeEvent> pending = new ArrayList<>();
+    for (ChangeEvent e : s.held) {
+      if (e.zxid() > s.position) {
+        pending.add(e);
+      }
+    }
+    s.held = null;
+    s.live = true;
+    if (!pending.isEmpty()) {
+      s.position = pending.get(pending.size() - 1).zxid();
+      s.sink.events(pending);
+      if (!s.sink.ready()) {
+        s.live = false;
+        s.target = s.position;
+        s.held = new ArrayList<>();
+        waitForConsumer(s);
+      }
+    }
+  }
+
+  private void readBatch(Subscription s) {
     long from = s.position;
+    long target = s.target;
+    s.reading = true;
     scheduler.runBlocking(() -> {
       List<ChangeEvent> events = new ArrayList<>();
       long last = from;
       BatonException failure = null;
-      int read = 0;
+      boolean more = false;
       try (LogReader reader = coordinator.log().readerAfter(from)) {
+        int read = 0;
+        long bytes = 0;
         LogEntry e;
-        while (read < CHUNK && (e = reader.next()) != null && e.getZxid() <= s.target) {
-          events.addAll(ChangeEvents.of(e));
+        while ((e = reader.next()) != null && e.getZxid() <= target) {
+          List<ChangeEvent> changes = ChangeEvents.of(e);
+          events.addAll(changes);
           last = e.getZxid();
-          read++;
+          bytes += size(changes);
+          if (++read >= BATCH_ENTRIES || bytes >= BATCH_BYTES) {
+            more = last < target;
+            break;
+          }
         }
       } catch (IOException | RuntimeException ex) {
-        LOG.warn("change stream catch-up failed", ex);
+        LOG.warn("change stream catch-up failed: {}", ex.toString());
         failure = new BatonException(ErrorCode.SYSTEM_ERROR, "reading the log failed: " + ex);
       }
       long reached = last;
       BatonException f = failure;
-      boolean exhausted = read < CHUNK;
-      scheduler.runOnOwner(() -> caughtUp(s, events, reached, exhausted, f));
+      boolean exhausted = !more;
+      scheduler.runOnOwner(() -> batchRead(s, events, reached, exhausted, f));
     });
   }
 
-  private void caughtUp(Subscription s, List<ChangeEvent> events, long reached, boolean exhausted,
-                        BatonException failure) {
+  private void batchRead(Subscription s, List<ChangeEvent> events, long reached, boolean exhausted,
+                         BatonException failure) {
+    s.reading = false;
     if (s.closed) {
       return;
     }
@@ -150,41 +267,23 @@ public final class ChangeStreams implements CoordinatorListener {
       s.sink.events(events);
     }
     s.position = reached;
-    if (reached < s.target && !exhausted) {
-      catchUp(s);
-      return;
-    }
-    if (reached < s.target && coordinator.log().horizon() > reached) {
-      s.close();
-      s.sink.failed(new BatonException(ErrorCode.COMPACTED, "the log was purged while the stream caught up"));
-      return;
-    }
-    List<ChangeEvent> pending = new ArrayList<>();
-    for (ChangeEvent e : s.buffer) {
-      if (e.zxid() > s.position) {
-        pending.add(e);
+    if (reached < s.target && exhausted) {
+      if (coordinator.log().horizon() > reached) {
+        s.close();
+        s.sink.failed(new BatonException(ErrorCode.COMPACTED, "the log was purged while the stream caught up"));
+        return;
       }
+      // the log holds nothing more up to the target: what is missing is held (or will be read again)
+      s.target = reached;
     }
-    s.buffer.clear();
-    s.live = true;
-    if (!pending.isEmpty()) {
-      s.position = pending.get(pending.size() - 1).zxid();
-      s.sink.events(pending);
-    }
+    advance(s);
   }
 
-  @Override
-  public void committed(LogEntry entry, List<ChangeEvent> events) {
-    if (subscriptions.isEmpty() || events.isEmpty()) {
-      return;
+  private static long size(List<ChangeEvent> changes) {
+    long bytes = 0;
+    for (ChangeEvent c : changes) {
+      bytes += 64 + (c.path() == null ? 0 : c.path().length()) + (c.data() == null ? 0 : c.data().length);
     }
-    for (Subscription s : List.copyOf(subscriptions)) {
-      if (s.live) {
-        s.position = entry.getZxid();
-        s.sink.events(events);
-      } else {
-        s.buffer.addAll(events);
-      }
-    }
+    return bytes;
   }
 }

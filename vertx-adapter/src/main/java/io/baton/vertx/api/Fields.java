@@ -104,14 +104,14 @@ public final class Fields {
     return b;
   }
 
-  /** The session id in {@code "session"} (hex string or number), 0 when absent. */
+  /**
+   * The session id in {@code "session"}, a hex string ({@code "0x1a2b"}); 0 when absent. A JSON
+   * number is refused: it cannot carry every 64-bit id exactly.
+   */
   public long session() {
     Object v = json.getValue("session");
     if (v == null) {
       return 0;
-    }
-    if (v instanceof Number n) {
-      return n.longValue();
     }
     if (v instanceof String s) {
       try {

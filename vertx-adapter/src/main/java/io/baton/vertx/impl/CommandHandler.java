@@ -57,6 +57,7 @@ public final class CommandHandler {
   private boolean releaseScheduled;
   private long streamCounter;
   private RaftReplication replication;
+  private ConsumerPacing pacing = ConsumerPacing.NONE;
 
   public CommandHandler(Vertx vertx, Coordinator coordinator, ChangeStreams streams, RecipeHandler recipes,
                         String address) {
@@ -84,6 +85,12 @@ public final class CommandHandler {
   /** Reports this node's cluster role in {@code info} (cluster mode). */
   public CommandHandler replication(RaftReplication replication) {
     this.replication = replication;
+    return this;
+  }
+
+  /** Paces change streams by their consumers' readiness (the client bridge's connections). */
+  public CommandHandler pacing(ConsumerPacing pacing) {
+    this.pacing = pacing;
     return this;
   }
 
@@ -309,6 +316,16 @@ public final class CommandHandler {
             boolean endOfEntry = i + 1 == events.size() || events.get(i + 1).zxid() != e.zxid();
             vertx.eventBus().publish(target, Protocol.change(id, e).put("endOfEntry", endOfEntry));
           }
+        }
+
+        @Override
+        public boolean ready() {
+          return pacing.ready(target);
+        }
+
+        @Override
+        public void whenReady(Runnable resume) {
+          pacing.whenReady(target, resume);
         }
 
         @Override

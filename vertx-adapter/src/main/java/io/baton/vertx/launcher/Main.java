@@ -3,30 +3,21 @@ package io.baton.vertx.launcher;
 import io.baton.core.replication.ClusterConfig;
 import io.baton.vertx.CoordinatorVerticle;
 import io.baton.vertx.api.Protocol;
+import io.baton.vertx.bridge.BridgeServer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetServerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a standalone Baton node: the {@link CoordinatorVerticle} plus a TCP event-bus bridge so other
- * processes can send commands. Usage:
+ * Runs a standalone Baton node: the {@link CoordinatorVerticle} plus its client bridge
+ * ({@link BridgeServer}, the TCP event-bus bridge protocol) so other processes can send commands. Usage:
  * <pre>
  *   java -jar baton-server.jar [--config baton.json] [--data-dir data] [--bridge-port 7181]
  *                              [--bridge-host 127.0.0.1] [--durability group|none|always]
@@ -42,7 +33,8 @@ public final class Main {
   public static final int DEFAULT_BRIDGE_PORT = 7181;
   /** Exit code of a node that halted on a fatal error (a committed entry it cannot apply, a failed append). */
   public static final int EXIT_FATAL = 70;
-  private static final String FLUSH_CONSOLIDATION = "baton-flush-consolidation";
+  /** Exit status of a process stopped by a fatal JVM error (e.g. out of memory). */
+  public static final int FATAL_EXIT = 3;
 
   private Main() {
   }
@@ -59,6 +51,7 @@ public final class Main {
     Logger log = LoggerFactory.getLogger(Main.class);
     JsonObject config = parse(args);
     Vertx vertx = Vertx.vertx();
+    failStop(vertx, log);
     CountDownLatch stopped = new CountDownLatch(1);
     // a node that cannot apply or log a committed entry must not go on (nor run shutdown hooks that
     // would write anything more): the process stops at once; the Coordinator has logged why
@@ -99,36 +92,46 @@ public final class Main {
     String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
     int port = config.getInteger("bridgePort", DEFAULT_BRIDGE_PORT);
     String host = config.getString("bridgeHost", "127.0.0.1");
-    BridgeOptions bridge = new BridgeOptions()
-        .addInboundPermitted(new PermittedOptions().setAddress(address))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Pattern.quote(address) + "\\.session\\..+"));
     return vertx.deployVerticle(node, new DeploymentOptions().setConfig(config))
         .compose(id -> {
-          Promise<TcpEventBusBridge> listening = Promise.promise();
-          node.ownerContext().runOnContext(v -> TcpEventBusBridge.create(vertx, bridge,
-                  new NetServerOptions().setTcpNoDelay(true), Main::consolidateFlushes)
-              .listen(port, host).onComplete(listening));
+          Promise<Integer> listening = Promise.promise();
+          node.ownerContext().runOnContext(v -> {
+            BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator().config().limits(),
+                node.commands(), node.coordinator()::isSessionOpen);
+            node.commands().pacing(bridge);
+            bridge.listen(port, host).onComplete(listening);
+          });
           return listening.future();
-        })
-        .map(b -> port);
+        });
   }
 
   /**
-   * Replies reach a bridge connection one at a time, and each would be flushed (one write syscall)
-   * on its own; a {@link FlushConsolidationHandler} flushes once after the replies queued on the
-   * connection's event loop have been written. The TCP bridge reports no event when a socket is
-   * created, so the handler is added on a socket's first frame.
+   * Makes this process stop when the JVM can no longer be trusted: an {@link VirtualMachineError}
+   * (out of memory, stack overflow, internal error) thrown anywhere, including on an event loop,
+   * logs one line and halts the process with {@link #FATAL_EXIT}, rather than leave a node whose
+   * owner thread is dead serving nothing. Uncaught exceptions of other kinds are logged.
    */
-  private static void consolidateFlushes(BridgeEvent event) {
-    if (event.socket() instanceof NetSocketInternal socket) {
-      ChannelHandlerContext vertxHandler = socket.channelHandlerContext();
-      ChannelPipeline pipeline = vertxHandler.pipeline();
-      if (pipeline.context(FLUSH_CONSOLIDATION) == null && !vertxHandler.isRemoved()) {
-        pipeline.addBefore(vertxHandler.name(), FLUSH_CONSOLIDATION,
-            new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+  static void failStop(Vertx vertx, Logger log) {
+    Thread.setDefaultUncaughtExceptionHandler((thread, t) -> {
+      if (t instanceof VirtualMachineError) {
+        halt(log, thread.getName(), t);
       }
+      log.error("uncaught exception in thread {}", thread.getName(), t);
+    });
+    vertx.exceptionHandler(t -> {
+      if (t instanceof VirtualMachineError) {
+        halt(log, Thread.currentThread().getName(), t);
+      }
+      log.error("uncaught exception in a Vert.x handler", t);
+    });
+  }
+
+  private static void halt(Logger log, String thread, Throwable t) {
+    try {
+      log.error("fatal {} in thread {}: stopping the process (exit {})", t.toString(), thread, FATAL_EXIT);
+    } finally {
+      Runtime.getRuntime().halt(FATAL_EXIT);
     }
-    event.complete(true);
   }
 
   static JsonObject parse(String[] args) throws Exception {

@@ -18,6 +18,7 @@ public final class ServerProcess implements AutoCloseable {
   private final int port;
   private final List<String> extraArgs;
   private final Path logFile;
+  private final List<String> jvmFlags = new ArrayList<>();
   private Process process;
   private int starts;
 
@@ -32,6 +33,12 @@ public final class ServerProcess implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /** Adds JVM flags for the next starts (after the defaults, so e.g. {@code -Xmx256m} overrides them). */
+  public ServerProcess jvmFlags(String... flags) {
+    jvmFlags.addAll(List.of(flags));
+    return this;
   }
 
   public int port() {
@@ -54,6 +61,7 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
     cmd.addAll(JvmFlags.ALL);
+    cmd.addAll(jvmFlags);
     cmd.add("-cp");
     cmd.add(cp);
     cmd.add("io.baton.vertx.launcher.Main");
@@ -117,6 +125,10 @@ public final class ServerProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
   }
 
   public String log() throws IOException {

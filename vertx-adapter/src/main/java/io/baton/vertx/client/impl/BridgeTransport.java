@@ -17,13 +17,18 @@ import io.vertx.core.parsetools.RecordParser;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Transport over Vert.x's TCP event-bus bridge: frames of a 4-byte big-endian length and a JSON
- * document ({@code send} with a {@code replyAddress}, {@code register}, replies as {@code message}
- * or {@code err}). Works from any process, JVM or not, that can open a socket.
+ * Transport over a node's client bridge (the protocol of Vert.x's TCP event-bus bridge): frames of a
+ * 4-byte big-endian length and a JSON document ({@code send} with a {@code replyAddress},
+ * {@code register}, replies as {@code message} or {@code err}). An {@code err} that names no reply
+ * address fails nothing; it is logged, and if the bridge then closes the connection, it is the
+ * reason given to the requests that fail. Works from any process, JVM or not, that can open a socket.
  */
 public final class BridgeTransport implements Transport {
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeTransport.class);
   private final Vertx vertx;
   private final Context context;
   private final NetClient client;
@@ -35,6 +40,7 @@ public final class BridgeTransport implements Transport {
   private final Map<String, Long> timers = new HashMap<>();
   private final Map<String, Handler<JsonObject>> subscriptions = new HashMap<>();
   private Handler<Void> closeHandler;
+  private String lastError;
   private long counter;
   private boolean closed;
 
@@ -64,7 +70,8 @@ public final class BridgeTransport implements Transport {
       if (unexpected && closeHandler != null) {
         closeHandler.handle(null);
       }
-      failAll("connection to the Baton bridge closed");
+      failAll(lastError == null ? "connection to the Baton bridge closed"
+          : "connection to the Baton bridge closed: " + lastError);
     });
   }
 
@@ -160,12 +167,10 @@ public final class BridgeTransport implements Transport {
         cancelTimer(to);
         p.fail(error);
       } else if (to == null) {
-        // the bridge refused a frame (access_denied, ...) and names no reply address: fail what waits
-        // rather than leave it to the request timeout; this client only sends to one address
-        for (String reply : java.util.List.copyOf(pending.keySet())) {
-          cancelTimer(reply);
-          pending.remove(reply).fail(error);
-        }
+        // about the connection or a frame that named no reply address (requests this client sends all
+        // do): nothing waits for it; if the bridge closes the connection, this is the reason
+        lastError = frame.getString("message");
+        LOG.warn("the Baton bridge reported: {}", lastError);
       }
     }
   }

@@ -1,0 +1,192 @@
+package io.baton.vertx.bridge;
+
+import io.baton.core.limit.Limits;
+import io.baton.vertx.impl.CommandHandler;
+import io.baton.vertx.impl.ConsumerPacing;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Baton's client bridge: a TCP server speaking the wire protocol of Vert.x's TCP event-bus bridge
+ * (frames of a 4-byte big-endian length and a JSON object; {@code send}, {@code publish},
+ * {@code register}, {@code unregister}, {@code ping}; answers {@code message}, {@code err},
+ * {@code pong}), with every bound of {@link Limits} on what a client may send or leave unread.
+ * Requests go straight to the node's {@link CommandHandler}; a client may send only to the node's
+ * address and register only its sessions' notification addresses.
+ *
+ * <p>Created and listening on the coordinator's context, so its connections live on the owner's
+ * event loop: a request is parsed, applied and answered on one thread. It also tells change
+ * streams whether the connections that consume a session's address take more ({@link ConsumerPacing}).
+ */
+public final class BridgeServer implements ConsumerPacing {
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
+  private static final String FLUSH_CONSOLIDATION = "baton-flush-consolidation";
+
+  private final Vertx vertx;
+  private final String address;
+  private final String sessionPrefix;
+  private final Limits limits;
+  private final CommandHandler commands;
+  private final LongPredicate sessionOpen;
+  private final NetServer server;
+  private final Set<BridgeConnection> connections = new HashSet<>();
+  private final Map<String, Integer> perHost = new HashMap<>();
+  private final Map<String, Set<BridgeConnection>> consumers = new HashMap<>();
+  private final Map<String, List<Runnable>> waiting = new HashMap<>();
+
+  /**
+   * A bridge for the node at {@code address}; call on the coordinator's context.
+   *
+   * @param sessionOpen whether a session is still open (counts a connection's sessions)
+   */
+  public BridgeServer(Vertx vertx, String address, Limits limits, CommandHandler commands, LongPredicate sessionOpen) {
+    this.vertx = vertx;
+    this.address = address;
+    this.sessionPrefix = address + ".session.";
+    this.limits = limits;
+    this.commands = commands;
+    this.sessionOpen = sessionOpen;
+    this.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+    server.connectHandler(this::accepted);
+  }
+
+  /** Listens; completes with the port. */
+  public Future<Integer> listen(int port, String host) {
+    return server.listen(port, host).map(NetServer::actualPort);
+  }
+
+  String address() {
+    return address;
+  }
+
+  /** Whether a client may send requests to {@code target}: the node's address only. */
+  boolean maySend(String target) {
+    return address.equals(target);
+  }
+
+  /** Whether a client may register {@code target}: a session's notification address. */
+  boolean mayRegister(String target) {
+    return target.length() > sessionPrefix.length() && target.startsWith(sessionPrefix);
+  }
+
+  boolean sessionOpen(long session) {
+    return sessionOpen.test(session);
+  }
+
+  void serve(BridgeRequest request) {
+    commands.handle(request);
+  }
+
+  private void accepted(NetSocket socket) {
+    String host = socket.remoteAddress() == null ? "?" : socket.remoteAddress().host();
+    String refusal = null;
+    if (connections.size() >= limits.maxConnections()) {
+      refusal = "too_many_connections: this node takes at most " + limits.maxConnections()
+          + " client connections (maxConnections)";
+    } else if (perHost.getOrDefault(host, 0) >= limits.maxConnectionsPerAddress()) {
+      refusal = "too_many_connections: this node takes at most " + limits.maxConnectionsPerAddress()
+          + " client connections from one address (maxConnectionsPerAddress)";
+    }
+    if (refusal != null) {
+      LOG.warn("refused a bridge connection from {}: {}", host, refusal);
+      socket.handler(b -> { });
+      socket.write(BridgeFrames.error(refusal)).onComplete(ar -> socket.close());
+      return;
+    }
+    consolidateFlushes(socket);
+    connections.add(new BridgeConnection(this, vertx, socket, host, limits));
+    perHost.merge(host, 1, Integer::sum);
+  }
+
+  /**
+   * Replies reach a connection one at a time, and each would be flushed (one write syscall) on its
+   * own; a {@link FlushConsolidationHandler} flushes once after the replies queued on the
+   * connection's event loop have been written.
+   */
+  private static void consolidateFlushes(NetSocket socket) {
+    if (socket instanceof NetSocketInternal internal) {
+      ChannelHandlerContext vertxHandler = internal.channelHandlerContext();
+      ChannelPipeline pipeline = vertxHandler.pipeline();
+      if (pipeline.context(FLUSH_CONSOLIDATION) == null && !vertxHandler.isRemoved()) {
+        pipeline.addBefore(vertxHandler.name(), FLUSH_CONSOLIDATION,
+            new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+      }
+    }
+  }
+
+  void registered(String target, BridgeConnection connection) {
+    consumers.computeIfAbsent(target, k -> new HashSet<>()).add(connection);
+  }
+
+  void unregistered(String target, BridgeConnection connection) {
+    Set<BridgeConnection> set = consumers.get(target);
+    if (set != null) {
+      set.remove(connection);
+      if (set.isEmpty()) {
+        consumers.remove(target);
+      }
+    }
+    wake(target);
+  }
+
+  /** A connection closed. */
+  void removed(BridgeConnection connection) {
+    if (connections.remove(connection)) {
+      perHost.computeIfPresent(connection.host(), (h, n) -> n == 1 ? null : n - 1);
+    }
+    for (String target : List.copyOf(connection.addresses())) {
+      unregistered(target, connection);
+    }
+  }
+
+  /** A connection's queue went back under the high-water mark. */
+  void drained(BridgeConnection connection) {
+    for (String target : List.copyOf(connection.addresses())) {
+      wake(target);
+    }
+  }
+
+  @Override
+  public boolean ready(String target) {
+    Set<BridgeConnection> set = consumers.get(target);
+    if (set != null) {
+      for (BridgeConnection c : set) {
+        if (!c.writable()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void whenReady(String target, Runnable action) {
+    if (ready(target)) {
+      action.run();
+    } else {
+      waiting.computeIfAbsent(target, k -> new ArrayList<>()).add(action);
+    }
+  }
+
+  private void wake(String target) {
+    if (waiting.containsKey(target) && ready(target)) {
+      waiting.remove(target).forEach(Runnable::run);
+    }
+  }
+}
