@@ -274,8 +274,16 @@ final class BridgeConnection {
     write(BridgeFrames.error(reason));
     closed = true;
     reader.pause();
-    socket.close();
+    // closing with unread input makes the kernel reset the connection, which can discard the err frame
+    // before the client reads it: what still arrives is read and dropped for a moment, then the socket closes
+    socket.handler(ignored -> {
+    });
+    socket.resume();
+    vertx.setTimer(LINGER_MS, t -> socket.close());
   }
+
+  /** How long a connection being closed for a reason is drained before it is closed. */
+  private static final long LINGER_MS = 500;
 
   private void closed() {
     closed = true;
