@@ -38,11 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
  * A stranger on the peer port of a real 3-node cluster: forged hellos (the old magic-and-member-id
  * one, one without a valid proof, one proved under another secret) followed by a forwarded create, a
  * forged session close, a TOUCH, an APPEND of a higher term and a snapshot chunk; and unauthenticated
- * oversized frames. Every connection is cut, nothing forged exists anywhere, the term does not move,
- * writes keep succeeding and the nodes converge to equal digests.
+ * oversized frames. Every connection is cut, nothing forged exists anywhere, the term does not jump
+ * to the forged one, writes keep succeeding and the nodes converge to equal digests.
  */
 class PeerAttackTest {
   private static final int MAGIC = 0x4241544E;
+  private static final long FORGED_TERM_STEP = 100;
   private static final ClusterSecret OTHER_SECRET = ClusterSecret.fromHex("c3".repeat(32));
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -54,7 +55,7 @@ class PeerAttackTest {
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
-    cluster = new ClusterProcesses(vertx, tmp, 3, "group", "raft.tickMs=50\nraft.electionTicks=10",
+    cluster = new ClusterProcesses(vertx, tmp, 3, "group", "raft.tickMs=100\nraft.electionTicks=20",
         ClusterProcesses.direct()).startAll();
   }
 
@@ -103,8 +104,8 @@ class PeerAttackTest {
     frames.add(PeerCodec.encode(new PeerCodec.Forward(tag + 1, 0,
         new Command.CloseSession(victimSession, CloseReason.EXPIRED))));
     frames.add(PeerCodec.encode(new PeerCodec.Touch(new long[] {victimSession})));
-    RaftMessage append = new RaftMessage(RaftMessage.Type.APPEND, claimed, target, term + 100, 0, 0,
-        List.of(new Entry(1, term + 100, new byte[8])), 1_000_000, false, 0);
+    RaftMessage append = new RaftMessage(RaftMessage.Type.APPEND, claimed, target, term + FORGED_TERM_STEP, 0, 0,
+        List.of(new Entry(1, term + FORGED_TERM_STEP, new byte[8])), 1_000_000, false, 0);
     frames.add(PeerCodec.encode(new PeerCodec.Raft(append)));
     frames.add(PeerCodec.encode(new PeerCodec.SnapshotChunk(1_000_000, term, 0, 96L << 20, new byte[64 << 10])));
     return frames;
@@ -155,7 +156,7 @@ class PeerAttackTest {
 
   @Test
   void forgedPeersAreCutOffAndChangeNothing() throws Exception {
-    int leader = cluster.awaitLeader(cluster.ids(), 30_000);
+    int leader = cluster.awaitLeader(cluster.ids(), 60_000);
     CoordinationClient victim = client(leader == 1 ? 2 : 1);
     await(victim.create("/before", new byte[] {0}, CreateMode.PERSISTENT));
     long term = term(leader);
@@ -194,7 +195,8 @@ class PeerAttackTest {
       await(c.sync("/"));
       assertThat(await(c.exists("/forged", false))).as("forged create on node %d", id).isNull();
       assertThat(await(c.exists("/after", false))).isNotNull();
-      assertThat(term(id)).as("term on node %d", id).isEqualTo(term);
+      // the forged APPEND carried term + 100; a loaded machine may still see an ordinary election
+      assertThat(term(id)).as("term on node %d", id).isBetween(term, term + FORGED_TERM_STEP - 1);
     }
     try (Stream<Path> files = Files.walk(tmp)) {
       assertThat(files.filter(p -> p.getFileName().toString().endsWith(".part")).toList()).isEmpty();
