@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * and both ids. Until a valid hello from another member arrives, within {@link #HELLO_TIMEOUT_MS},
  * a frame longer than {@link #HELLO_MAX_BYTES} closes the connection before it is buffered, and
  * nothing is believed; afterwards frames are bounded by the largest a member sends. Nothing but the
- * nonce is read on a dialed link. Every refusal is one WARN line naming the remote address.
+ * nonce is read on a dialed link. Every refusal is one WARN line naming the remote address. On TLS
+ * links (the given options), a certificate either end presents must name its node ({@link
+ * PeerCertificates}).
  */
 public final class NetPeerNetwork implements PeerNetwork {
   private static final Logger LOG = LoggerFactory.getLogger(NetPeerNetwork.class);
@@ -239,6 +241,14 @@ public final class NetPeerNetwork implements PeerNetwork {
 
   /** Waits for exactly the acceptor's nonce, answers with the hello and makes the link usable. */
   private void dialed(Link link, NetSocket socket) {
+    String wrongCertificate = PeerCertificates.mismatch(socket, link.peer);
+    if (wrongCertificate != null) {
+      LOG.warn("node {}: closing the link to node {} ({}): {}", self, link.peer, socket.remoteAddress(),
+          wrongCertificate);
+      link.connecting = false;
+      socket.close();
+      return;
+    }
     link.handshaking = socket;
     Buffer nonce = Buffer.buffer(ClusterSecret.PROOF_BYTES);
     long timer = vertx.setTimer(HELLO_TIMEOUT_MS, t -> {
@@ -349,7 +359,7 @@ public final class NetPeerNetwork implements PeerNetwork {
       if (!cluster.secret().verifies(b.getBytes(14, HELLO_BYTES), nonce, id, self)) {
         return "a hello claiming node " + id + " without a valid proof of the cluster secret";
       }
-      return null;
+      return PeerCertificates.mismatch(socket, id);
     }
 
     private void refuse(String reason) {

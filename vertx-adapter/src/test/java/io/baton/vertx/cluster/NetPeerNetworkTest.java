@@ -79,13 +79,17 @@ class NetPeerNetworkTest {
     final AtomicBoolean closed = new AtomicBoolean();
 
     Raw() throws Exception {
-      socket = get(vertx.createNetClient().connect(port, "127.0.0.1").toCompletionStage().toCompletableFuture());
-      socket.handler(b -> {
-        synchronized (in) {
-          in.appendBuffer(b);
-        }
-      });
-      socket.closeHandler(v -> closed.set(true));
+      // handlers set on the socket's event loop as it connects: the nonce arrives at once
+      Promise<NetSocket> connected = Promise.promise();
+      vertx.runOnContext(v -> vertx.createNetClient().connect(port, "127.0.0.1").onSuccess(s -> {
+        s.handler(b -> {
+          synchronized (in) {
+            in.appendBuffer(b);
+          }
+        });
+        s.closeHandler(x -> closed.set(true));
+      }).onComplete(connected));
+      socket = get(connected.future().toCompletionStage().toCompletableFuture());
     }
 
     byte[] nonce() {
