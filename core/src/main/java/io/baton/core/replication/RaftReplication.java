@@ -625,7 +625,9 @@ public final class RaftReplication implements Replication {
     if (refused != null) {
       LOG.warn("node {}: dropping a snapshot chunk from node {} (index {} term {}, bytes {}+{} of {}): {}", id, from,
           c.index(), c.term(), c.offset(), c.data().length, c.total(), refused);
-      discardIncoming();
+      if (incoming != null && incoming.from == from) {
+        discardIncoming(); // that sender's transfer is broken; another sender's is left alone
+      }
       return;
     }
     try {

@@ -67,6 +67,8 @@ class SnapshotChunkCheckTest {
           .as("the start of an expected transfer").hasSize(1);
       assertThat(receive(c, leader[0], f, new PeerCodec.SnapshotChunk(ahead, term, 4096, 1 << 20, data)))
           .as("its next chunk").hasSize(1);
+      assertThat(receive(c, other, f, new PeerCodec.SnapshotChunk(ahead, term, 4096 * 2, 1 << 20, data)))
+          .as("another node's chunk leaves the leader's transfer alone").hasSize(1);
       assertThat(receive(c, leader[0], f, new PeerCodec.SnapshotChunk(ahead, term, 4096 * 5, 1 << 20, data)))
           .as("a gap ends the transfer").isEmpty();
       assertThat(receive(c, leader[0], f, new PeerCodec.SnapshotChunk(ahead, term, 0, 1 << 20, data))).hasSize(1);

@@ -48,8 +48,10 @@ public final class NetPeerNetwork implements PeerNetwork {
   private static final int HELLO_BYTES = 4 + 2 + 8 + ClusterSecret.PROOF_BYTES;
   /** Largest frame read before a peer is authenticated. */
   static final int HELLO_MAX_BYTES = 256;
-  /** Time a new connection has to authenticate (and a dialed one to receive its nonce). */
+  /** Time a new connection has to authenticate. */
   static final long HELLO_TIMEOUT_MS = 2_000;
+  /** Time a dialed connection waits for its nonce: longer, so that a late one still makes the link. */
+  private static final long CHALLENGE_TIMEOUT_MS = 2 * HELLO_TIMEOUT_MS;
   private static final long RECONNECT_MS = 200;
 
   private final Vertx vertx;
@@ -97,6 +99,14 @@ public final class NetPeerNetwork implements PeerNetwork {
         links.put(id, new Link(id));
       }
     }
+    // loads and seeds the crypto now rather than in the first handshakes, while Raft's timers run
+    cluster.secret().prove(nonce(), self, self);
+  }
+
+  private byte[] nonce() {
+    byte[] nonce = new byte[ClusterSecret.PROOF_BYTES];
+    random.nextBytes(nonce);
+    return nonce;
   }
 
   /** Where received frames go: {@code (fromNodeId, frame)}, on this context. */
@@ -251,10 +261,10 @@ public final class NetPeerNetwork implements PeerNetwork {
     }
     link.handshaking = socket;
     Buffer nonce = Buffer.buffer(ClusterSecret.PROOF_BYTES);
-    long timer = vertx.setTimer(HELLO_TIMEOUT_MS, t -> {
+    long timer = vertx.setTimer(CHALLENGE_TIMEOUT_MS, t -> {
       if (link.handshaking == socket) {
         LOG.warn("node {}: closing the link to node {} ({}): no challenge within {} ms", self, link.peer,
-            socket.remoteAddress(), HELLO_TIMEOUT_MS);
+            socket.remoteAddress(), CHALLENGE_TIMEOUT_MS);
         socket.close();
       }
     });
@@ -305,14 +315,13 @@ public final class NetPeerNetwork implements PeerNetwork {
   /** A connection a peer dialed: challenged, then read once the peer proved it is a member. */
   private final class Inbound {
     private final NetSocket socket;
-    private final byte[] nonce = new byte[ClusterSecret.PROOF_BYTES];
+    private final byte[] nonce = nonce();
     private final FrameReader reader;
     private final long timer;
     private long from;
 
     Inbound(NetSocket socket) {
       this.socket = socket;
-      random.nextBytes(nonce);
       reader = new FrameReader(HELLO_MAX_BYTES, this::frame, this::refuse);
       timer = vertx.setTimer(HELLO_TIMEOUT_MS, t -> {
         if (from == 0) {
