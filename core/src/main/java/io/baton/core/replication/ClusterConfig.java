@@ -21,8 +21,9 @@ import java.util.TreeMap;
  *   raft.electionTicks=10
  *   # log entries kept behind the newest snapshot for followers that lag a little
  *   raft.catchUpEntries=10000
- *   # the key members prove they share before a peer link is believed (required): 32+ bytes in hex
- *   cluster.secret=8f0c...   # or cluster.secretFile=secret.hex (relative to this file's directory)
+ *   # the key members prove they share before a peer link is believed (required): 32+ bytes in hex,
+ *   # e.g. from `openssl rand -hex 32`; or cluster.secretFile=secret.hex (relative to this file's directory)
+ *   cluster.secret=8f0c...
  * </pre>
  * where each server line is {@code host:peerPort:clientPort} (the node-to-node port, and the TCP
  * bridge port clients use). Every node reads the same file (a node's view of a peer's address may
