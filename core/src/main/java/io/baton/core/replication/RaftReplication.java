@@ -87,6 +87,12 @@ public final class RaftReplication implements Replication {
   private long installed;
   private long lastLeaderContact;
   private long observedTerm;
+  /**
+   * The leader last heard of and its term: a follower that lost patience during a long snapshot
+   * transfer (a failed pre-vote) forgets its leader but still takes the transfer from it.
+   */
+  private long knownLeader;
+  private long knownLeaderTerm = -1;
   private long leaderTerm = -1;
   private long leaderStart;
   private boolean ready;
@@ -325,6 +331,10 @@ public final class RaftReplication implements Replication {
 
   /** Reacts to term and role changes after an input. */
   private void observe() {
+    if (node.leader() != 0) {
+      knownLeader = node.leader();
+      knownLeaderTerm = node.term();
+    }
     if (node.term() != observedTerm) {
       observedTerm = node.term();
       proposed.clear();
@@ -660,13 +670,15 @@ public final class RaftReplication implements Replication {
 
   /**
    * Why a snapshot chunk is not part of a transfer this follower expects, or null if it is: it must
-   * come from the leader this node follows, for a position beyond what it has applied, and continue
+   * come from the leader of this node's current term, for a position beyond what it has applied, and continue
    * the transfer under way where it stopped (a transfer starts at offset 0, with a total the data
    * directory's file system has room for).
    */
   private String chunkRefusal(long from, PeerCodec.SnapshotChunk c) {
-    if (node.role() != RaftNode.Role.FOLLOWER || from != node.leader()) {
-      return "not the leader this node follows (leader " + node.leader() + ", term " + node.term() + ")";
+    long leader = knownLeaderTerm == node.term() ? knownLeader : 0;
+    if (node.role() == RaftNode.Role.LEADER || from != leader) {
+      return "not the leader of this node's term " + node.term() + " (" + (leader == 0 ? "none known" : "node "
+          + leader) + ")";
     }
     if (c.index() <= applied || c.term() > node.term() || c.term() < 1) {
       return "not a snapshot beyond applied index " + applied + " in a term up to " + node.term();

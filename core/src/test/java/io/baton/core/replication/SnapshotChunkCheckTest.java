@@ -80,4 +80,25 @@ class SnapshotChunkCheckTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> c.node(leader[0]).exists("/b"));
     }
   }
+
+  @Test
+  void aFollowerThatLostPatienceDuringATransferStillTakesItFromTheLeaderOfItsTerm() throws Exception {
+    try (LocalCluster c = new LocalCluster(dir, 3, Durability.GROUP)) {
+      long[] leader = new long[1];
+      await().atMost(Duration.ofSeconds(10)).until(() -> (leader[0] = c.leader()) != 0);
+      long f = c.followersOf(leader[0]).iterator().next();
+      LocalCluster.Member fm = c.nodes.get(f);
+      await().atMost(Duration.ofSeconds(10)).until(() -> fm.node.call(() -> fm.raft.leader()) == leader[0]);
+      long term = fm.node.call(() -> fm.raft.term());
+      long ahead = fm.node.call(() -> fm.raft.appliedIndex()) + 1_000;
+      // a leader streaming a snapshot sends the follower nothing else: it times out and pre-votes
+      c.isolate(java.util.Set.of(f));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> fm.node.call(() -> fm.raft.role()) == RaftNode.Role.PRE_CANDIDATE);
+      assertThat(fm.node.call(() -> fm.raft.term())).isEqualTo(term);
+      assertThat(receive(c, leader[0], f, new PeerCodec.SnapshotChunk(ahead, term, 0, 1 << 20, new byte[4096])))
+          .hasSize(1);
+      c.heal();
+    }
+  }
 }
