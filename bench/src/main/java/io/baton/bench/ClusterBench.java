@@ -9,7 +9,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -289,7 +291,10 @@ public final class ClusterBench {
 
     Cluster(String durability, String raftSettings) throws Exception {
       Path root = Files.createTempDirectory("baton-cluster-bench");
-      StringBuilder cfg = new StringBuilder(raftSettings).append('\n');
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      StringBuilder cfg = new StringBuilder(raftSettings).append("\ncluster.secret=")
+          .append(HexFormat.of().formatHex(key)).append('\n');
       for (int id = 1; id <= NODES; id++) {
         Path dir = Files.createDirectories(root.resolve("n" + id));
         BatonServer s = new BatonServer(vertx, dir, durability, null);

@@ -24,6 +24,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.baton.core.replication.ChronicleRaftStorage;
 import io.baton.core.replication.ClusterConfig;
+import io.baton.core.replication.PeerCodec;
 import io.baton.core.replication.RaftReplication;
 import io.baton.core.replication.RaftStorage;
 import io.baton.vertx.cluster.NetPeerNetwork;
@@ -138,7 +139,7 @@ public class CoordinatorVerticle extends VerticleBase {
       });
       if (cluster != null) {
         cluster.member(cfg.nodeId());
-        network = new NetPeerNetwork(vertx, cfg.nodeId(), cluster,
+        network = new NetPeerNetwork(vertx, cfg.nodeId(), cluster, PeerCodec.maxFrameBytes(cfg.limits()),
             new NetServerOptions(config().getJsonObject("peerServerOptions", new JsonObject())),
             new NetClientOptions(config().getJsonObject("peerClientOptions", new JsonObject())));
         try {

@@ -21,18 +21,28 @@ import java.util.TreeMap;
  *   raft.electionTicks=10
  *   # log entries kept behind the newest snapshot for followers that lag a little
  *   raft.catchUpEntries=10000
+ *   # the key members prove they share before a peer link is believed (required): 32+ bytes in hex,
+ *   # e.g. from `openssl rand -hex 32`; or cluster.secretFile=secret.hex (relative to this file's directory)
+ *   cluster.secret=8f0c...
  * </pre>
  * where each server line is {@code host:peerPort:clientPort} (the node-to-node port, and the TCP
  * bridge port clients use). Every node reads the same file (a node's view of a peer's address may
- * differ, e.g. through a proxy). 1 to 7 voters; 3 or 5 tolerate 1 or 2 failures.
+ * differ, e.g. through a proxy). 1 to 7 voters; 3 or 5 tolerate 1 or 2 failures. A cluster without
+ * a secret is refused: every peer link is authenticated with it ({@link ClusterSecret}).
  *
  * @param members     node id → addresses, sorted by id
  * @param tickMs      length of a Raft tick
  * @param electionTicks base election timeout in ticks (heartbeats go out every tick)
  * @param catchUpEntries log entries kept behind the newest snapshot; a follower further behind is
  *                       sent the snapshot
+ * @param secret         the shared key of the members
  */
-public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionTicks, long catchUpEntries) {
+public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionTicks, long catchUpEntries,
+                            ClusterSecret secret) {
+  /** Why a cluster file without a secret is refused, and how to make one. */
+  static final String NO_SECRET = "the cluster file needs a shared secret that authenticates the peer links: "
+      + "add cluster.secret=<hex of at least 32 bytes> (make one with `openssl rand -hex 32`), or "
+      + "cluster.secretFile=<file holding it>, with the same secret on every node";
 
   /** One voting node. */
   public record Member(long id, String host, int peerPort, int clientPort) {
@@ -50,6 +60,9 @@ public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionT
       throw new IllegalArgumentException("raft.tickMs must be >= 1, raft.electionTicks >= 2 and "
           + "raft.catchUpEntries >= 0");
     }
+    if (secret == null) {
+      throw new IllegalArgumentException(NO_SECRET);
+    }
     members = new TreeMap<>(members);
   }
 
@@ -65,12 +78,22 @@ public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionT
     return m;
   }
 
+  /** Reads a cluster file; a {@code cluster.secretFile} is relative to its directory. */
   public static ClusterConfig read(Path file) throws IOException {
-    return parse(Files.readString(file));
+    return parse(Files.readString(file), file.toAbsolutePath().getParent());
   }
 
-  /** Parses the file format above; unknown keys and malformed lines are refused with their text. */
+  /** {@link #parse(String, Path)} with a {@code cluster.secretFile} relative to the working directory. */
   public static ClusterConfig parse(String text) throws IOException {
+    return parse(text, Path.of(""));
+  }
+
+  /**
+   * Parses the file format above; unknown keys and malformed lines are refused with their text.
+   *
+   * @param base where a relative {@code cluster.secretFile} is
+   */
+  public static ClusterConfig parse(String text, Path base) throws IOException {
     Properties p = new Properties();
     p.load(new StringReader(text));
     Map<Long, Member> members = new TreeMap<>();
@@ -95,11 +118,28 @@ public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionT
         electionTicks = (int) number(key, value);
       } else if (key.equals("raft.catchUpEntries")) {
         catchUpEntries = number(key, value);
-      } else {
+      } else if (!key.equals("cluster.secret") && !key.equals("cluster.secretFile")) {
         throw new IllegalArgumentException("unknown cluster setting '" + key + "'");
       }
     }
-    return new ClusterConfig(members, tickMs, electionTicks, catchUpEntries);
+    String secret = p.getProperty("cluster.secret");
+    String secretFile = p.getProperty("cluster.secretFile");
+    if (secret != null && secretFile != null) {
+      throw new IllegalArgumentException("give one of cluster.secret and cluster.secretFile");
+    }
+    if (secretFile != null) {
+      secret = readSecretFile(base.resolve(secretFile.trim()));
+    }
+    return new ClusterConfig(members, tickMs, electionTicks, catchUpEntries,
+        secret == null ? null : ClusterSecret.fromHex(secret));
+  }
+
+  private static String readSecretFile(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cluster.secretFile: cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   private static long number(String key, String text) {

@@ -2,6 +2,7 @@ package io.baton.core.replication;
 
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
+import io.baton.core.limit.Limits;
 import io.baton.core.replication.RaftCodec.MalformedMessageException;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.txn.Command;
@@ -33,7 +34,29 @@ public final class PeerCodec {
   private static final byte TOUCH = 4;
   private static final byte SNAPSHOT_CHUNK = 5;
 
+  /** Encoded entry bytes a leader puts in one append message (beyond its first entry, however large). */
+  public static final long APPEND_BUDGET_BYTES = 4 << 20;
+  /** Bytes of a snapshot file one chunk frame carries. */
+  public static final int SNAPSHOT_CHUNK_BYTES = 1 << 20;
+  /** Room above the largest entry for a frame's headers, a forwarded command's encoding and entry framing. */
+  private static final int FRAME_SLACK = 1 << 20;
+  /** Most bytes a forwarded operation's encoding adds to its path and data. */
+  private static final long FORWARD_OP_BYTES = 32;
+
   private PeerCodec() {
+  }
+
+  /**
+   * The largest frame a member sends to a peer whose {@link Limits} are {@code limits}: an append
+   * message of {@link #APPEND_BUDGET_BYTES}, or of one entry of up to {@code maxEntryBytes}, a
+   * forwarded command (at most {@code maxRequestBytes} of paths and data), or a snapshot chunk; plus
+   * their headers. Nodes of one cluster must share their limits.
+   */
+  public static int maxFrameBytes(Limits limits) {
+    long entry = RaftCodec.ENTRY_FIXED + 8L + limits.maxEntryBytes();
+    long forward = limits.maxRequestBytes() + FORWARD_OP_BYTES * limits.maxMultiOps();
+    long largest = Math.max(Math.max(APPEND_BUDGET_BYTES, entry), Math.max(forward, SNAPSHOT_CHUNK_BYTES));
+    return (int) Math.min(Integer.MAX_VALUE - 8, 1 + RaftCodec.FIXED + largest + FRAME_SLACK);
   }
 
   /** A decoded frame. */

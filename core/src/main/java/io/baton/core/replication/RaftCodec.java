@@ -29,8 +29,10 @@ public final class RaftCodec {
   /** Default upper bound of a frame's body. */
   public static final int MAX_FRAME_BYTES = 64 << 20;
 
-  private static final int FIXED = 1 + 1 + 8 * 6 + 1 + 8 + 4;
-  private static final int ENTRY_FIXED = 8 + 8 + 4;
+  /** Bytes of a body besides its entries. */
+  static final int FIXED = 1 + 1 + 8 * 6 + 1 + 8 + 4;
+  /** Bytes of an entry besides its data. */
+  static final int ENTRY_FIXED = 8 + 8 + 4;
   private static final RaftMessage.Type[] TYPES = RaftMessage.Type.values();
 
   /** A frame or body that is not a valid encoding of a message. */

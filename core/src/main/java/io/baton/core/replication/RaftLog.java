@@ -121,6 +121,14 @@ final class RaftLog {
 
   /** Entries from {@code from} (after the compaction point) up to at most {@code max} of them. */
   List<Entry> slice(long from, int max) {
+    return slice(from, max, Long.MAX_VALUE);
+  }
+
+  /**
+   * Entries from {@code from} (after the compaction point): at most {@code max} of them and, beyond
+   * the first, at most {@code maxBytes} of them as {@link RaftCodec} encodes them.
+   */
+  List<Entry> slice(long from, int max, long maxBytes) {
     if (from <= snapshotIndex) {
       throw new IllegalArgumentException("entry " + from + " is compacted (snapshot at " + snapshotIndex + ")");
     }
@@ -128,7 +136,17 @@ final class RaftLog {
       return List.of();
     }
     int start = (int) (from - snapshotIndex - 1);
-    int end = (int) Math.min(entries.size(), start + (long) max);
+    int limit = (int) Math.min(entries.size(), start + (long) max);
+    int end = start;
+    long bytes = 0;
+    while (end < limit) {
+      Entry e = entries.get(end);
+      bytes += RaftCodec.ENTRY_FIXED + (e.data() == null ? 0 : e.data().length);
+      if (end > start && bytes > maxBytes) {
+        break;
+      }
+      end++;
+    }
     return List.copyOf(entries.subList(start, end));
   }
 

@@ -474,7 +474,7 @@ public final class RaftNode {
           List.of(), log.committed(), false, 0));
       return;
     }
-    List<Entry> entries = log.slice(p.next, config.maxEntriesPerMessage());
+    List<Entry> entries = log.slice(p.next, config.maxEntriesPerMessage(), config.maxBytesPerMessage());
     send(new RaftMessage(Type.APPEND, id, peer, term, prev, log.term(prev), entries, log.committed(), false, 0));
     if (!entries.isEmpty()) {
       p.next = entries.get(entries.size() - 1).index() + 1;

@@ -54,7 +54,7 @@ public final class RaftReplication implements Replication {
   private static final Logger LOG = LoggerFactory.getLogger(RaftReplication.class);
   /** The commit index is persisted when it has moved this far (a stale one is safe, only slower to restart). */
   private static final long COMMIT_CHECKPOINT = 10_000;
-  /** Entries per append message: large enough that a catching-up follower fsyncs rarely. */
+  /** Entries per append message: large enough that a catching-up follower fsyncs rarely (bytes: see PeerCodec). */
   private static final int MAX_ENTRIES_PER_MESSAGE = 2048;
 
   private final long id;
@@ -88,6 +88,12 @@ public final class RaftReplication implements Replication {
   private long installed;
   private long lastLeaderContact;
   private long observedTerm;
+  /**
+   * The leader last heard of and its term: a follower that lost patience during a long snapshot
+   * transfer (a failed pre-vote) forgets its leader but still takes the transfer from it.
+   */
+  private long knownLeader;
+  private long knownLeaderTerm = -1;
   private long leaderTerm = -1;
   private long leaderStart;
   private boolean ready;
@@ -121,7 +127,8 @@ public final class RaftReplication implements Replication {
     this.positionFile = coordinator.snapshots().dir().resolve("raft-position");
     this.latest = readPosition(positionFile, coordinator);
     this.applied = appliedIndex(state, coordinator.lastApplied());
-    RaftConfig config = new RaftConfig(cluster.electionTicks(), 1, true, MAX_ENTRIES_PER_MESSAGE);
+    RaftConfig config = new RaftConfig(cluster.electionTicks(), 1, true, MAX_ENTRIES_PER_MESSAGE,
+        PeerCodec.APPEND_BUDGET_BYTES);
     this.node = new RaftNode(id, cluster.voters(), config, random, state.hardState(), state.snapshot(),
         state.entries(), applied);
     this.appliedTerm = Math.max(0, node.termAt(applied));
@@ -225,9 +232,19 @@ public final class RaftReplication implements Replication {
       process();
       applyAhead();
     } else if (frame instanceof PeerCodec.Forward f) {
+      if (f.tag() >>> 56 != from) {
+        LOG.warn("node {}: dropping a write forwarded by node {} under another node's tag 0x{}", id, from,
+            Long.toHexString(f.tag()));
+        return;
+      }
       coordinator.submitForwarded(f.tag(), f.sessionId(), f.command());
       process();
     } else if (frame instanceof PeerCodec.Reject r) {
+      if (r.tag() >>> 56 != id) {
+        LOG.warn("node {}: dropping node {}'s refusal of tag 0x{}, which this node did not issue", id, from,
+            Long.toHexString(r.tag()));
+        return;
+      }
       coordinator.forwardRejected(r.tag(), r.error());
     } else if (frame instanceof PeerCodec.SnapshotChunk c) {
       snapshotChunk(from, c);
@@ -347,6 +364,10 @@ public final class RaftReplication implements Replication {
 
   /** Reacts to term and role changes after an input. */
   private void observe() {
+    if (node.leader() != 0) {
+      knownLeader = node.leader();
+      knownLeaderTerm = node.term();
+    }
     if (node.term() != observedTerm) {
       observedTerm = node.term();
       proposed.clear();
@@ -657,6 +678,15 @@ public final class RaftReplication implements Replication {
   }
 
   private void snapshotChunk(long from, PeerCodec.SnapshotChunk c) {
+    String refused = chunkRefusal(from, c);
+    if (refused != null) {
+      LOG.warn("node {}: dropping a snapshot chunk from node {} (index {} term {}, bytes {}+{} of {}): {}", id, from,
+          c.index(), c.term(), c.offset(), c.data().length, c.total(), refused);
+      if (incoming != null && incoming.from == from) {
+        discardIncoming(); // that sender's transfer is broken; another sender's is left alone
+      }
+      return;
+    }
     try {
       if (c.offset() == 0) {
         discardIncoming();
@@ -664,9 +694,6 @@ public final class RaftReplication implements Replication {
         incoming = new Incoming(from, c, part);
       }
       Incoming in = incoming;
-      if (in == null || in.from != from || in.index != c.index() || in.received != c.offset()) {
-        return;
-      }
       in.received += c.data().length;
       // positional writes on a worker: chunks may land in any order, the owner counts them
       scheduler.runBlocking(() -> {
@@ -686,6 +713,41 @@ public final class RaftReplication implements Replication {
       LOG.warn("node {}: receiving a snapshot from node {} failed", id, from, e);
       discardIncoming();
     }
+  }
+
+  /**
+   * Why a snapshot chunk is not part of a transfer this follower expects, or null if it is: it must
+   * come from the leader of this node's current term, for a position beyond what it has applied, and continue
+   * the transfer under way where it stopped (a transfer starts at offset 0, with a total the data
+   * directory's file system has room for).
+   */
+  private String chunkRefusal(long from, PeerCodec.SnapshotChunk c) {
+    long leader = knownLeaderTerm == node.term() ? knownLeader : 0;
+    if (node.role() == RaftNode.Role.LEADER || from != leader) {
+      return "not the leader of this node's term " + node.term() + " (" + (leader == 0 ? "none known" : "node "
+          + leader) + ")";
+    }
+    if (c.index() <= applied || c.term() > node.term() || c.term() < 1) {
+      return "not a snapshot beyond applied index " + applied + " in a term up to " + node.term();
+    }
+    if (c.data().length == 0) {
+      return "an empty chunk";
+    }
+    if (c.offset() == 0) {
+      long room;
+      try {
+        room = Files.getFileStore(coordinator.snapshots().dir()).getUsableSpace();
+      } catch (IOException e) {
+        return "the free space of the snapshot directory is unknown: " + e.getMessage();
+      }
+      return c.total() < room ? null : "a snapshot of " + c.total() + " bytes does not fit in the " + room
+          + " bytes free";
+    }
+    Incoming in = incoming;
+    if (in == null || in.from != from || in.index != c.index() || in.term != c.term() || in.total != c.total()) {
+      return "no transfer of this snapshot is under way";
+    }
+    return c.offset() == in.received ? null : "expected offset " + in.received;
   }
 
   private void chunkWritten(Incoming in, int length, IOException failure) {

@@ -47,7 +47,7 @@ final class LocalCluster implements AutoCloseable {
     for (long id = 1; id <= size; id++) {
       members.put(id, new ClusterConfig.Member(id, "127.0.0.1", 1, 1));
     }
-    this.config = new ClusterConfig(members, 25, 10, 50);
+    this.config = new ClusterConfig(members, 25, 10, 50, ClusterSecret.fromHex("ab".repeat(32)));
     for (long id = 1; id <= size; id++) {
       start(id);
     }

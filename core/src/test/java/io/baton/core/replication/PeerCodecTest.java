@@ -86,7 +86,7 @@ class PeerCodecTest {
   @Test
   void clusterFilesAreParsedAndBadOnesRefused() throws Exception {
     ClusterConfig c = ClusterConfig.parse("server.2=127.0.0.1:7102:7182\nserver.1=localhost:7101:7181\n"
-        + "raft.tickMs=50\n");
+        + "raft.tickMs=50\ncluster.secret=" + "0f".repeat(32) + "\n");
     assertThat(c.voters()).containsExactly(1L, 2L);
     assertThat(c.member(1).clientAddress()).isEqualTo("localhost:7181");
     assertThat(c.tickMs()).isEqualTo(50);

@@ -1,6 +1,8 @@
 package io.baton.vertx.cluster;
 
 import io.baton.core.replication.ClusterConfig;
+import io.baton.core.replication.ClusterSecret;
+import io.baton.core.replication.PeerCodec;
 import io.baton.core.replication.PeerNetwork;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,10 +14,10 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.util.HashMap;
 import java.util.Map;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -24,23 +26,41 @@ import org.slf4j.LoggerFactory;
 /**
  * The links between the nodes of a cluster over Vert.x TCP (TLS when the given options enable it).
  * Every node listens on its peer port and dials each other node; a node sends only on the
- * connections it dialed, announcing itself with a hello frame, and receives on the ones it accepted.
- * Frames are length-prefixed. Frames for a peer that is unreachable, or whose connection is backed
- * up, are dropped (Raft retransmits); frames queued in one event-loop turn go out in one write.
- * Must be created and used on the coordinator's context.
+ * connections it dialed and receives on the ones it accepted. Frames are length-prefixed. Frames for
+ * a peer that is unreachable, or whose connection is backed up, are dropped (Raft retransmits);
+ * frames queued in one event-loop turn go out in one write. Must be created and used on the
+ * coordinator's context.
+ *
+ * <p>Authentication: the accepting node at once sends a fresh random nonce of
+ * {@link ClusterSecret#PROOF_BYTES}; the dialing node answers with a hello frame {@code int magic,
+ * short version, long its id, proof} where the proof is {@link ClusterSecret#prove} of that nonce
+ * and both ids. Until a valid hello from another member arrives, within {@link #HELLO_TIMEOUT_MS},
+ * a frame longer than {@link #HELLO_MAX_BYTES} closes the connection before it is buffered, and
+ * nothing is believed; afterwards frames are bounded by the largest a member sends. Nothing but the
+ * nonce is read on a dialed link. Every refusal is one WARN line naming the remote address. On TLS
+ * links (the given options), a certificate either end presents must name its node ({@link
+ * PeerCertificates}).
  */
 public final class NetPeerNetwork implements PeerNetwork {
   private static final Logger LOG = LoggerFactory.getLogger(NetPeerNetwork.class);
   private static final int MAGIC = 0x4241544E; // "BATN"
-  private static final int MAX_FRAME = 64 << 20;
+  private static final short VERSION = 1;
+  private static final int HELLO_BYTES = 4 + 2 + 8 + ClusterSecret.PROOF_BYTES;
+  /** Largest frame read before a peer is authenticated. */
+  static final int HELLO_MAX_BYTES = 256;
+  /** Time a new connection has to authenticate. */
+  static final long HELLO_TIMEOUT_MS = 2_000;
+  /** Time a dialed connection waits for its nonce: longer, so that a late one still makes the link. */
+  private static final long CHALLENGE_TIMEOUT_MS = 2 * HELLO_TIMEOUT_MS;
   private static final long RECONNECT_MS = 200;
-  private static final int FILE_CHUNK = 1 << 20;
 
   private final Vertx vertx;
   private final long self;
   private final ClusterConfig cluster;
   private final NetServer server;
   private final NetClient client;
+  private final int maxFrameBytes;
+  private final SecureRandom random = new SecureRandom();
   private final Map<Long, Link> links = new HashMap<>();
   private BiConsumer<Long, byte[]> receiver = (from, frame) -> {
   };
@@ -48,7 +68,10 @@ public final class NetPeerNetwork implements PeerNetwork {
 
   private final class Link {
     final long peer;
+    /** The authenticated connection frames go out on. */
     NetSocket socket;
+    /** A connection waiting for its nonce. */
+    NetSocket handshaking;
     boolean connecting;
     long lastAttempt;
     Buffer pending;
@@ -58,11 +81,16 @@ public final class NetPeerNetwork implements PeerNetwork {
     }
   }
 
-  public NetPeerNetwork(Vertx vertx, long self, ClusterConfig cluster, NetServerOptions serverOptions,
-                        NetClientOptions clientOptions) {
+  /**
+   * @param maxFrameBytes largest frame accepted from an authenticated member ({@link
+   *                      io.baton.core.replication.PeerCodec#maxFrameBytes}); larger ones close the link
+   */
+  public NetPeerNetwork(Vertx vertx, long self, ClusterConfig cluster, int maxFrameBytes,
+                        NetServerOptions serverOptions, NetClientOptions clientOptions) {
     this.vertx = vertx;
     this.self = self;
     this.cluster = cluster;
+    this.maxFrameBytes = maxFrameBytes;
     this.server = vertx.createNetServer(new NetServerOptions(serverOptions).setTcpNoDelay(true));
     this.client = vertx.createNetClient(new NetClientOptions(clientOptions).setTcpNoDelay(true)
         .setConnectTimeout(1_000));
@@ -71,6 +99,14 @@ public final class NetPeerNetwork implements PeerNetwork {
         links.put(id, new Link(id));
       }
     }
+    // loads and seeds the crypto now rather than in the first handshakes, while Raft's timers run
+    cluster.secret().prove(nonce(), self, self);
+  }
+
+  private byte[] nonce() {
+    byte[] nonce = new byte[ClusterSecret.PROOF_BYTES];
+    random.nextBytes(nonce);
+    return nonce;
   }
 
   /** Where received frames go: {@code (fromNodeId, frame)}, on this context. */
@@ -100,6 +136,11 @@ public final class NetPeerNetwork implements PeerNetwork {
       return;
     }
     if (link.socket.writeQueueFull()) {
+      return;
+    }
+    if (frame.length > maxFrameBytes) {
+      LOG.warn("node {}: not sending node {} a frame of {} bytes, more than the {} a peer accepts", self, to,
+          frame.length, maxFrameBytes);
       return;
     }
     if (link.pending == null) {
@@ -151,7 +192,7 @@ public final class NetPeerNetwork implements PeerNetwork {
       done.accept(null);
       return;
     }
-    int length = (int) Math.min(FILE_CHUNK, total - offset);
+    int length = (int) Math.min(PeerCodec.SNAPSHOT_CHUNK_BYTES, total - offset);
     in.read(Buffer.buffer(length), 0, offset, length).onComplete(read -> {
       if (read.failed()) {
         in.close();
@@ -193,65 +234,153 @@ public final class NetPeerNetwork implements PeerNetwork {
     link.lastAttempt = now;
     ClusterConfig.Member peer = cluster.member(link.peer);
     client.connect(peer.peerPort(), peer.host()).onComplete(ar -> {
-      link.connecting = false;
       if (ar.failed()) {
+        link.connecting = false;
         LOG.debug("node {}: cannot reach node {}: {}", self, link.peer, ar.cause().getMessage());
         return;
       }
       NetSocket socket = ar.result();
       if (closed) {
+        link.connecting = false;
         socket.close();
         return;
       }
-      socket.write(Buffer.buffer().appendInt(12).appendInt(MAGIC).appendLong(self));
-      link.socket = socket;
-      socket.handler(b -> {
-        // nothing is expected back on a dialed link
-      });
-      socket.closeHandler(v -> {
-        if (link.socket == socket) {
-          link.socket = null;
-          link.pending = null;
-          LOG.info("node {}: link to node {} closed", self, link.peer);
-        }
-      });
-      socket.exceptionHandler(t -> socket.close());
-      LOG.info("node {}: linked to node {}", self, link.peer);
+      dialed(link, socket);
     });
   }
 
-  private void accepted(NetSocket socket) {
-    long[] from = {0};
-    RecordParser parser = RecordParser.newFixed(4);
-    int[] expected = {-1};
-    parser.handler(b -> {
-      if (expected[0] == -1) {
-        int length = b.getInt(0);
-        if (length < 1 || length > MAX_FRAME) {
-          LOG.warn("node {}: closing a peer connection that sent a frame of {} bytes", self, length);
-          socket.close();
-          return;
-        }
-        expected[0] = length;
-        parser.fixedSizeMode(length);
-        return;
+  /** Waits for exactly the acceptor's nonce, answers with the hello and makes the link usable. */
+  private void dialed(Link link, NetSocket socket) {
+    String wrongCertificate = PeerCertificates.mismatch(socket, link.peer);
+    if (wrongCertificate != null) {
+      LOG.warn("node {}: closing the link to node {} ({}): {}", self, link.peer, socket.remoteAddress(),
+          wrongCertificate);
+      link.connecting = false;
+      socket.close();
+      return;
+    }
+    link.handshaking = socket;
+    Buffer nonce = Buffer.buffer(ClusterSecret.PROOF_BYTES);
+    long timer = vertx.setTimer(CHALLENGE_TIMEOUT_MS, t -> {
+      if (link.handshaking == socket) {
+        LOG.warn("node {}: closing the link to node {} ({}): no challenge within {} ms", self, link.peer,
+            socket.remoteAddress(), CHALLENGE_TIMEOUT_MS);
+        socket.close();
       }
-      expected[0] = -1;
-      parser.fixedSizeMode(4);
-      if (from[0] == 0) {
-        if (b.length() != 12 || b.getInt(0) != MAGIC || !links.containsKey(b.getLong(4))) {
-          LOG.warn("node {}: closing a connection from {} that is not a member of this cluster", self,
-              socket.remoteAddress());
-          socket.close();
-          return;
-        }
-        from[0] = b.getLong(4);
-        return;
-      }
-      receiver.accept(from[0], b.getBytes());
     });
-    socket.handler(parser);
+    socket.handler(b -> {
+      if (link.handshaking != socket || nonce.length() + b.length() > ClusterSecret.PROOF_BYTES) {
+        LOG.warn("node {}: closing the link to node {} ({}): it sent more than a challenge", self, link.peer,
+            socket.remoteAddress());
+        socket.handler(null);
+        socket.close();
+        return;
+      }
+      nonce.appendBuffer(b);
+      if (nonce.length() < ClusterSecret.PROOF_BYTES) {
+        return;
+      }
+      vertx.cancelTimer(timer);
+      link.handshaking = null;
+      link.connecting = false;
+      byte[] proof = cluster.secret().prove(nonce.getBytes(), self, link.peer);
+      socket.write(Buffer.buffer(4 + HELLO_BYTES).appendInt(HELLO_BYTES).appendInt(MAGIC).appendShort(VERSION)
+          .appendLong(self).appendBytes(proof));
+      link.socket = socket;
+      LOG.info("node {}: linked to node {}", self, link.peer);
+    });
+    socket.closeHandler(v -> {
+      vertx.cancelTimer(timer);
+      if (link.handshaking == socket) {
+        link.handshaking = null;
+        link.connecting = false;
+      }
+      if (link.socket == socket) {
+        link.socket = null;
+        link.pending = null;
+        LOG.info("node {}: link to node {} closed", self, link.peer);
+      }
+    });
     socket.exceptionHandler(t -> socket.close());
+  }
+
+  private void accepted(NetSocket socket) {
+    if (closed) {
+      socket.close();
+      return;
+    }
+    new Inbound(socket);
+  }
+
+  /** A connection a peer dialed: challenged, then read once the peer proved it is a member. */
+  private final class Inbound {
+    private final NetSocket socket;
+    private final byte[] nonce = nonce();
+    private final FrameReader reader;
+    private final long timer;
+    private long from;
+
+    Inbound(NetSocket socket) {
+      this.socket = socket;
+      reader = new FrameReader(HELLO_MAX_BYTES, this::frame, this::refuse);
+      timer = vertx.setTimer(HELLO_TIMEOUT_MS, t -> {
+        if (from == 0) {
+          refuse("no hello within " + HELLO_TIMEOUT_MS + " ms");
+        }
+      });
+      socket.handler(reader);
+      socket.closeHandler(v -> vertx.cancelTimer(timer));
+      socket.exceptionHandler(t -> socket.close());
+      socket.write(Buffer.buffer(nonce));
+    }
+
+    private void frame(Buffer b) {
+      if (from != 0) {
+        receiver.accept(from, b.getBytes());
+        return;
+      }
+      String problem = helloProblem(b);
+      if (problem != null) {
+        refuse(problem);
+        return;
+      }
+      from = b.getLong(6);
+      vertx.cancelTimer(timer);
+      reader.maxFrameBytes(maxFrameBytes);
+      LOG.info("node {}: link from node {} ({}) authenticated", self, from, socket.remoteAddress());
+    }
+
+    /** Why {@code b} is not a valid hello from another member on this connection, or null if it is. */
+    private String helloProblem(Buffer b) {
+      if (b.length() != HELLO_BYTES || b.getInt(0) != MAGIC) {
+        return "not a peer hello";
+      }
+      if (b.getShort(4) != VERSION) {
+        return "peer protocol version " + b.getShort(4) + ", expected " + VERSION;
+      }
+      long id = b.getLong(6);
+      if (id == self) {
+        return "a hello claiming this node's own id " + id;
+      }
+      if (!links.containsKey(id)) {
+        return "a hello claiming node id " + id + ", not a member of this cluster";
+      }
+      if (!cluster.secret().verifies(b.getBytes(14, HELLO_BYTES), nonce, id, self)) {
+        return "a hello claiming node " + id + " without a valid proof of the cluster secret";
+      }
+      return PeerCertificates.mismatch(socket, id);
+    }
+
+    private void refuse(String reason) {
+      reader.stop();
+      vertx.cancelTimer(timer);
+      if (from == 0) {
+        LOG.warn("node {}: refused a peer connection from {}: {}", self, socket.remoteAddress(), reason);
+      } else {
+        LOG.warn("node {}: closing the link from node {} ({}): {}", self, from, socket.remoteAddress(), reason);
+      }
+      socket.close();
+    }
   }
 
   /** Closes every link and stops listening. */
@@ -260,6 +389,9 @@ public final class NetPeerNetwork implements PeerNetwork {
     for (Link link : links.values()) {
       if (link.socket != null) {
         link.socket.close();
+      }
+      if (link.handshaking != null) {
+        link.handshaking.close();
       }
     }
     return Future.join(server.close(), client.close()).mapEmpty();

@@ -9,7 +9,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +27,7 @@ public final class ClusterProcesses implements AutoCloseable {
   private final Map<Integer, ServerProcess> servers = new TreeMap<>();
   private final Map<Integer, Integer> clientPorts = new TreeMap<>();
   private final Map<Integer, Integer> peerPorts = new TreeMap<>();
+  private final String secret;
 
   /**
    * @param peerAddress maps (viewing node, peer node, peer's real port) to the port the viewer dials
@@ -39,12 +42,15 @@ public final class ClusterProcesses implements AutoCloseable {
   public ClusterProcesses(Vertx vertx, Path root, int size, String durability, String raftSettings,
                           PeerRoute peerAddress, JsonObject nodeConfig) throws Exception {
     this.vertx = vertx;
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    this.secret = HexFormat.of().formatHex(key);
     for (int id = 1; id <= size; id++) {
       clientPorts.put(id, ServerProcess.freePort());
       peerPorts.put(id, ServerProcess.freePort());
     }
     for (int id = 1; id <= size; id++) {
-      StringBuilder cfg = new StringBuilder(raftSettings).append('\n');
+      StringBuilder cfg = new StringBuilder(raftSettings).append("\ncluster.secret=").append(secret).append('\n');
       for (int peer = 1; peer <= size; peer++) {
         int port = peer == id ? peerPorts.get(peer) : peerAddress.port(id, peer, peerPorts.get(peer));
         cfg.append("server.").append(peer).append("=127.0.0.1:").append(port).append(':')
@@ -86,6 +92,11 @@ public final class ClusterProcesses implements AutoCloseable {
 
   public int peerPort(int id) {
     return peerPorts.get(id);
+  }
+
+  /** The cluster secret (hex) every node's file holds. */
+  public String secret() {
+    return secret;
   }
 
   public List<Integer> ids() {
