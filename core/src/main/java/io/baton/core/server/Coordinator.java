@@ -59,16 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
-  private static final long FORWARD_TIMEOUT_MS = 10_000;
-  /** Longest wait between retries of a failed log sync. */
-  private static final long MAX_SYNC_BACKOFF_MS = 1_000;
-  /** Containers (and TTL nodes) checked for reaping per tick, at most. */
-  private static final int REAP_BATCH = 1_000;
-  private static final long TAG_SEQUENCE = (1L << 56) - 1;
-  /** A reply's stat, field names and framing. */
-  private static final int REPLY_OVERHEAD = 512;
-  /** Quotes and separator around each name in a reply's list. */
-  private static final int REPLY_BYTES_PER_NAME = 3;
   private static final Completion<List<OpResult>> IGNORE = (r, e) -> {
   };
 
@@ -81,29 +71,23 @@ public final class Coordinator implements AutoCloseable {
   private final WatchManager watches;
   private final SessionTracker tracker = new SessionTracker();
   private final SnapshotStore snapshots;
-  private final ClientSnapshotPolicy snapshotPolicy;
+  private final Snapshotter snapshotter;
+  private final LogSyncer syncer;
+  private final SessionReplies replies = new SessionReplies();
+  private final Reads reads;
+  private final Reaper reaper;
+  private final Forwards forwards;
   private final ChronicleTxnLog log;
   private final DataDirLock dirLock;
   private final List<CoordinatorListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
-  private final Map<Long, ArrayDeque<Reply>> sessionReplies = new HashMap<>();
-  private final Map<Long, Forwarded> forwarded = new HashMap<>();
   private final List<AutoCloseable> timers = new ArrayList<>();
   private Replication replication;
   private boolean leading;
-  private long forwardSeq;
   private long nextZxid;
   private long lastAppended;
   private long lastApplied;
   private long lastDurable;
-  private boolean syncInFlight;
-  private long lastSyncStart;
-  private int syncFailures;
-  private long nextSyncRetry;
-  private boolean snapshotInFlight;
-  private long appliedSinceSnapshot;
-  private String containerCursor = "";
-  private String ttlCursor = "";
   private boolean closed;
   private boolean halted;
   private FatalErrorHandler fatal = (zxid, reason, cause) -> {
@@ -120,7 +104,10 @@ public final class Coordinator implements AutoCloseable {
     this.snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
     this.applier = new TxnApplier(tree, sessions);
     this.watches = new WatchManager(config.limits().maxWatchesPerSession());
-    this.snapshotPolicy = new ClientSnapshotPolicy(config.limits());
+    this.snapshotter = new Snapshotter(config, scheduler, snapshots, log, tree, sessions, listeners, () -> closed);
+    this.syncer = new LogSyncer(log, scheduler, this::durable);
+    this.reads = new Reads(tree, watches, config.limits());
+    this.reaper = new Reaper(tree);
     long last = Math.max(recovered.lastZxid(), log.lastZxid());
     this.nextZxid = (((last >>> 32) + 1) << 32) | 1;
     this.lastAppended = recovered.lastZxid();
@@ -128,7 +115,7 @@ public final class Coordinator implements AutoCloseable {
     this.lastDurable = recovered.lastZxid();
     long now = scheduler.now();
     long seed = ((long) config.nodeId() << 56) | ((now << 24) >>> 8);
-    this.forwardSeq = now * 1000;
+    this.forwards = new Forwards(config.nodeId(), now);
     this.preparer = new TxnPreparer(tree, sessions, config.limits(), config.minSessionTimeoutMs(),
         config.maxSessionTimeoutMs(), seed);
     for (Map.Entry<Long, Integer> s : sessions.sessions().entrySet()) {
@@ -214,7 +201,7 @@ public final class Coordinator implements AutoCloseable {
         p.done.complete(null, connectionLoss("node " + config.nodeId() + " halted on a fatal error"));
       }
     }
-    failForwarded(Long.MAX_VALUE);
+    forwards.failDue(Long.MAX_VALUE);
     fatal.halt(zxid, reason, cause);
   }
 
@@ -276,23 +263,23 @@ public final class Coordinator implements AutoCloseable {
       touch(sessionId);
     }
     if (replication != null && !leading) {
-      forward(sessionId, command, inOrder(sessionId, done));
+      forward(sessionId, command, replies.reserve(sessionId, done));
       return;
     }
     LogEntry entry;
     try {
       entry = prepare(sessionId, command);
     } catch (BatonException e) {
-      refuse(inOrder(sessionId, done), e);
+      refuse(replies.reserve(sessionId, done), e);
       return;
     }
     if (replication != null) {
-      inflight.addLast(new Pending(entry.getZxid(), entry, inOrder(sessionId, done), null, null));
+      inflight.addLast(new Pending(entry.getZxid(), entry, replies.reserve(sessionId, done), null, null));
       replication.propose(0, entry);
       return;
     }
     // an entry is applied only once it is in the log: a failed append is fatal, never applied
-    Completion<List<OpResult>> answer = inOrder(sessionId, done);
+    Completion<List<OpResult>> answer = replies.reserve(sessionId, done);
     try {
       log.append(entry);
     } catch (RuntimeException e) {
@@ -307,7 +294,7 @@ public final class Coordinator implements AutoCloseable {
       case GROUP -> {
         // an idle log syncs at once; while a sync runs, writes gather for the next one, which starts
         // when it ends or on the group-commit timer
-        if (!syncInFlight) {
+        if (!syncer.inFlight()) {
           startSync();
         }
       }
@@ -446,7 +433,7 @@ public final class Coordinator implements AutoCloseable {
       done.complete(null, e);
       return;
     }
-    replyInOrder(sessionId, () -> {
+    replies.run(sessionId, () -> {
       T value;
       try {
         value = read.get();
@@ -460,75 +447,37 @@ public final class Coordinator implements AutoCloseable {
 
   /** Data and stat of a node; with {@code watch}, a one-shot data watch (only if it exists). */
   public NodeData getData(long sessionId, String path, boolean watch) {
-    Znode node = tree.get(PathValidator.validate(path));
-    if (node == null) {
-      throw BatonException.noNode(path);
-    }
-    checkReply(path + ": data of " + node.dataLength() + " bytes", 4L * ((node.dataLength() + 2) / 3));
-    if (watch) {
-      watches.addDataWatch(path, requireWatcher(sessionId));
-    }
-    return new NodeData(node.data(), node.stat());
+    return reads.getData(sessionId, path, watch);
   }
 
   /** Stat of a node or null; with {@code watch}, a one-shot data watch whether or not it exists. */
   public io.baton.core.tree.Stat exists(long sessionId, String path, boolean watch) {
-    Znode node = tree.get(PathValidator.validate(path));
-    if (watch) {
-      watches.addDataWatch(path, requireWatcher(sessionId));
-    }
-    return node == null ? null : node.stat();
+    return reads.exists(sessionId, path, watch);
   }
 
   /** Sorted child names and stat; with {@code watch}, a one-shot child watch (only if it exists). */
   public Children getChildren(long sessionId, String path, boolean watch) {
-    Znode node = tree.get(PathValidator.validate(path));
-    if (node == null) {
-      throw BatonException.noNode(path);
-    }
-    checkReply(path + " has " + node.numChildren() + " children; their names",
-        node.childNameBytes() + (long) REPLY_BYTES_PER_NAME * node.numChildren());
-    if (watch) {
-      watches.addChildWatch(path, requireWatcher(sessionId));
-    }
-    List<String> names = node.childNames();
-    Collections.sort(names);
-    return new Children(names, node.stat());
+    return reads.getChildren(sessionId, path, watch);
   }
 
   /** The calling session's ephemeral nodes at or below {@code prefix} (ZooKeeper 3.6 getEphemerals). */
   public List<String> getEphemerals(long sessionId, String prefix) {
-    PathValidator.validate(prefix);
-    List<String> out = new ArrayList<>();
-    long bytes = 0;
-    for (String p : tree.ephemerals(requireWatcher(sessionId))) {
-      if (Paths.isAtOrBelow(p, prefix)) {
-        out.add(p);
-        bytes += p.length() + REPLY_BYTES_PER_NAME;
-        checkReply("the session's ephemerals under " + prefix, bytes);
-      }
-    }
-    return out;
+    return reads.getEphemerals(sessionId, prefix);
   }
 
   /** Adds a persistent or persistent-recursive watch for the session. */
   public void addWatch(long sessionId, String path, AddWatchMode mode) {
-    watches.addWatch(PathValidator.validate(path), mode, requireWatcher(sessionId));
+    reads.addWatch(sessionId, path, mode);
   }
 
   /** Removes the session's watches of a type on a path; NoWatcher if there were none. */
   public List<WatchEvent> removeWatches(long sessionId, String path, WatcherType type) {
-    List<WatchEvent> removed = watches.remove(PathValidator.validate(path), type, requireWatcher(sessionId),
-        lastApplied);
-    if (removed.isEmpty()) {
-      throw new BatonException(ErrorCode.NO_WATCHER, "no " + type.name().toLowerCase() + " watch on " + path);
-    }
-    return removed;
+    return reads.removeWatches(sessionId, path, type, lastApplied);
   }
 
   /** Log syncs that failed in a row (0 when the last one succeeded); writes wait while it is not 0. */
   public int syncFailures() {
-    return syncFailures;
+    return syncer.failures();
   }
 
   /** Number of (path, session) watch registrations. */
@@ -548,94 +497,15 @@ public final class Coordinator implements AutoCloseable {
    * {@link ClientSnapshotPolicy} allows it now; automatic snapshots are not counted.
    */
   public void requestSnapshot(Completion<Long> done) {
-    if (snapshotInFlight) {
-      done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
-      return;
-    }
-    BatonException refused = snapshotPolicy.admit(System.nanoTime());
-    if (refused != null) {
-      LOG.info("refused a client's snapshot: {}", refused.getMessage());
-      done.complete(null, refused);
-      return;
-    }
-    snapshot(done);
+    snapshotter.request(lastApplied, done);
   }
 
   /**
-   * Takes a snapshot now; completes with its zxid once it is on disk. Whatever fails (capture on this
-   * thread, or writing and retention on a worker), the in-flight state is cleared, the failure is
-   * logged once and {@code done} completes with SystemError, so the next snapshot can run.
+   * Takes a snapshot now; completes with its zxid once it is on disk. Whatever fails, the in-flight
+   * state is cleared, the failure is logged once and {@code done} completes with SystemError.
    */
   public void snapshot(Completion<Long> done) {
-    if (snapshotInFlight) {
-      done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
-      return;
-    }
-    snapshotInFlight = true;
-    appliedSinceSnapshot = 0;
-    boolean handedOff = false;
-    try {
-      long start = System.nanoTime();
-      SnapshotStore.Image image = SnapshotStore.capture(lastApplied, tree, sessions);
-      long captureMs = (System.nanoTime() - start) / 1_000_000;
-      for (CoordinatorListener l : listeners) {
-        l.snapshotCaptured(image.zxid());
-      }
-      scheduler.runBlocking(() -> writeSnapshot(image, captureMs, done));
-      handedOff = true;
-    } catch (RuntimeException e) {
-      LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(lastApplied), e);
-      done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e));
-    } finally {
-      if (!handedOff) {
-        snapshotInFlight = false;
-      }
-    }
-  }
-
-  /** Worker side of {@link #snapshot}: writes and retains, then always finishes on the owner thread. */
-  private void writeSnapshot(SnapshotStore.Image image, long captureMs, Completion<Long> done) {
-    BatonException error = null;
-    long oldestKept = -1;
-    java.nio.file.Path file = null;
-    try {
-      file = snapshots.write(image);
-      oldestKept = snapshots.retain(config.snapshotsRetained());
-    } catch (IOException e) {
-      LOG.error("snapshot at zxid 0x{} failed: {}", Long.toHexString(image.zxid()), e.toString());
-      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
-    } catch (RuntimeException e) {
-      LOG.error("snapshot at zxid 0x{} failed", Long.toHexString(image.zxid()), e);
-      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
-    } finally {
-      BatonException failure = error == null && file == null
-          ? new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed") : error;
-      long keepFrom = oldestKept;
-      java.nio.file.Path written = file;
-      scheduler.runOnOwner(() -> snapshotWritten(image, captureMs, written, keepFrom, failure, done));
-    }
-  }
-
-  private void snapshotWritten(SnapshotStore.Image image, long captureMs, java.nio.file.Path written, long keepFrom,
-                               BatonException failure, Completion<Long> done) {
-    snapshotInFlight = false;
-    if (failure != null) {
-      done.complete(null, failure);
-      return;
-    }
-    LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
-        image.length(), captureMs);
-    for (CoordinatorListener l : listeners) {
-      l.snapshotWritten(image.zxid(), written);
-    }
-    if (keepFrom > 0 && !closed) {
-      try {
-        log.purge(keepFrom);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("log purge failed: {}", e.toString());
-      }
-    }
-    done.complete(image.zxid(), null);
+    snapshotter.take(lastApplied, done);
   }
 
   // ---------------------------------------------------------------- cluster (replication driver calls)
@@ -687,7 +557,7 @@ public final class Coordinator implements AutoCloseable {
   /** A new term began: writes forwarded to the previous leader are answered with ConnectionLoss. */
   public void termChanged() {
     stepDown();
-    failForwarded(Long.MAX_VALUE);
+    forwards.failDue(Long.MAX_VALUE);
   }
 
   /**
@@ -719,8 +589,8 @@ public final class Coordinator implements AutoCloseable {
       inflight.pollFirst();
       apply(head);
     } else {
-      Forwarded f = origin == 0 ? null : forwarded.remove(origin);
-      apply(new Pending(zxid, entry, f == null ? IGNORE : f.done, null, null));
+      Completion<List<OpResult>> f = origin == 0 ? null : forwards.remove(origin);
+      apply(new Pending(zxid, entry, f == null ? IGNORE : f, null, null));
     }
     while (!inflight.isEmpty() && inflight.peekFirst().entry == null && inflight.peekFirst().zxid <= lastApplied) {
       Pending refused = inflight.pollFirst();
@@ -734,8 +604,8 @@ public final class Coordinator implements AutoCloseable {
    * leader while there was none.
    */
   public void submitForwarded(long tag, long sessionId, Command command) {
-    Forwarded own = forwarded.remove(tag);
-    Completion<List<OpResult>> done = own != null ? own.done : (r, e) -> {
+    Completion<List<OpResult>> own = forwards.remove(tag);
+    Completion<List<OpResult>> done = own != null ? own : (r, e) -> {
       if (e != null) {
         replication.reject(tag, e);
       }
@@ -802,14 +672,14 @@ public final class Coordinator implements AutoCloseable {
 
   /** Whether a request forwarded under {@code tag} still waits for its outcome. */
   public boolean isForwardPending(long tag) {
-    return forwarded.containsKey(tag);
+    return forwards.isPending(tag);
   }
 
   /** The leader refused the request forwarded under {@code tag}. */
   public void forwardRejected(long tag, BatonException error) {
-    Forwarded f = forwarded.remove(tag);
+    Completion<List<OpResult>> f = forwards.remove(tag);
     if (f != null) {
-      f.done.complete(null, error);
+      f.complete(null, error);
     }
   }
 
@@ -825,78 +695,14 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void forward(long sessionId, Command command, Completion<List<OpResult>> done) {
-    long tag = ((long) config.nodeId() << 56) | (++forwardSeq & TAG_SEQUENCE);
-    forwarded.put(tag, new Forwarded(done, scheduler.now() + FORWARD_TIMEOUT_MS));
-    replication.forward(tag, sessionId, command);
+    replication.forward(forwards.add(done, scheduler.now()), sessionId, command);
   }
 
-  private void failForwarded(long now) {
-    if (forwarded.isEmpty()) {
-      return;
-    }
-    List<Long> gone = new ArrayList<>();
-    for (Map.Entry<Long, Forwarded> e : forwarded.entrySet()) {
-      if (e.getValue().deadline <= now) {
-        gone.add(e.getKey());
-      }
-    }
-    for (long tag : gone) {
-      forwarded.remove(tag).done.complete(null, connectionLoss(now == Long.MAX_VALUE
-          ? "the leader changed before the write was applied" : "no answer from the leader in time"));
-    }
-  }
-
-  private static BatonException connectionLoss(String why) {
+  static BatonException connectionLoss(String why) {
     return new BatonException(ErrorCode.CONNECTION_LOSS, why + "; the write may or may not have been applied");
   }
 
   // ---------------------------------------------------------------- internals
-
-  /**
-   * Refuses with TooLarge a read whose reply would be about {@code bytes} (plus the stat and framing)
-   * past {@code maxReplyBytes}, before the reply is built.
-   */
-  private void checkReply(String what, long bytes) {
-    long estimate = bytes + REPLY_OVERHEAD;
-    if (estimate > config.limits().maxReplyBytes()) {
-      throw new BatonException(ErrorCode.TOO_LARGE, what + " would make a reply of about " + estimate
-          + " bytes, over maxReplyBytes " + config.limits().maxReplyBytes());
-    }
-  }
-
-  /** Runs {@code reply} now, or after the replies to the session's earlier writes. */
-  private void replyInOrder(long sessionId, Runnable reply) {
-    ArrayDeque<Reply> queue = sessionId == 0 ? null : sessionReplies.get(sessionId);
-    if (queue == null) {
-      reply.run();
-    } else {
-      Reply r = new Reply();
-      r.action = reply;
-      queue.addLast(r);
-    }
-  }
-
-  /**
-   * Reserves the session's next reply slot for a write: its completion is held until the replies
-   * of the session's earlier requests are out (forwarded writes may be answered out of order).
-   */
-  private <T> Completion<T> inOrder(long sessionId, Completion<T> done) {
-    if (sessionId == 0) {
-      return done;
-    }
-    Reply slot = new Reply();
-    sessionReplies.computeIfAbsent(sessionId, k -> new ArrayDeque<>()).addLast(slot);
-    return (result, error) -> {
-      slot.action = () -> done.complete(result, error);
-      ArrayDeque<Reply> queue = sessionReplies.get(sessionId);
-      while (queue != null && !queue.isEmpty() && queue.peekFirst().action != null) {
-        queue.pollFirst().action.run();
-        if (queue.isEmpty()) {
-          sessionReplies.remove(sessionId);
-        }
-      }
-    };
-  }
 
   private void checkSession(long sessionId) {
     if (sessionId != 0) {
@@ -914,13 +720,6 @@ public final class Coordinator implements AutoCloseable {
     return tracker.touch(sessionId, scheduler.now());
   }
 
-  private static long requireWatcher(long sessionId) {
-    if (sessionId == 0) {
-      throw BatonException.badArguments("watches and ephemerals need a session");
-    }
-    return sessionId;
-  }
-
   private static BatonException expired(long sessionId) {
     return new BatonException(ErrorCode.SESSION_EXPIRED, "session 0x" + Long.toHexString(sessionId)
         + " is unknown, closed or expired");
@@ -933,52 +732,20 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void startSync() {
-    if (syncInFlight || closed || syncFailures > 0 && System.nanoTime() - nextSyncRetry < 0) {
-      return;
+    if (!closed) {
+      syncer.start(lastAppended);
     }
-    syncInFlight = true;
-    lastSyncStart = System.nanoTime();
-    long target = lastAppended;
-    scheduler.runBlocking(() -> {
-      Throwable failure = null;
-      try {
-        log.sync();
-      } catch (RuntimeException e) {
-        failure = e;
-      }
-      Throwable f = failure;
-      scheduler.runOnOwner(() -> synced(target, f));
-    });
   }
 
-  /**
-   * A sync ended. A failed one is retried by {@link #tick} after a backoff (it never waits for another
-   * write, and new writes do not retry it sooner); the writes it covered stay unacknowledged until a
-   * sync succeeds. A failure streak is
-   * logged when it starts and when it ends, with its count, and shows in {@link #syncFailures()}.
-   */
-  private void synced(long target, Throwable failure) {
-    syncInFlight = false;
+  /** A sync made the log durable up to {@code target}: apply and answer what it covered. */
+  private void durable(long target) {
     if (halted) {
       return;
-    }
-    if (failure != null) {
-      syncFailures++;
-      nextSyncRetry = System.nanoTime() + Math.min(MAX_SYNC_BACKOFF_MS, 10L << Math.min(syncFailures, 7)) * 1_000_000L;
-      if (syncFailures == 1) {
-        LOG.error("log sync failed; writes stay unacknowledged and the sync is retried until it succeeds: {}",
-            failure.toString());
-      }
-      return;
-    }
-    if (syncFailures > 0) {
-      LOG.warn("log sync succeeded again after {} failed attempts", syncFailures);
-      syncFailures = 0;
     }
     lastDurable = Math.max(lastDurable, target);
     commit(lastDurable);
     if (lastAppended > lastDurable && (config.durability() == Durability.ALWAYS
-        || System.nanoTime() - lastSyncStart >= config.groupCommitMs() * 1_000_000L)) {
+        || syncer.sinceLastStartNanos() >= config.groupCommitMs() * 1_000_000L)) {
       startSync();
     }
   }
@@ -1045,24 +812,19 @@ public final class Coordinator implements AutoCloseable {
       }
     }
     p.done.complete(results, null);
-    appliedSinceSnapshot++;
-    if (config.snapshotEveryEntries() > 0 && appliedSinceSnapshot >= config.snapshotEveryEntries()
-        && !snapshotInFlight && !closed) {
-      snapshot((zxid, e) -> {
-      });
-    }
+    snapshotter.applied(lastApplied);
   }
 
   private void tick() {
     if (closed || halted) {
       return;
     }
-    if (syncFailures > 0) {
+    if (syncer.failures() > 0) {
       startSync();
     }
     long now = scheduler.now();
     if (replication != null) {
-      failForwarded(now);
+      forwards.failDue(now);
       if (!leading) {
         return;
       }
@@ -1076,38 +838,8 @@ public final class Coordinator implements AutoCloseable {
         }
       });
     }
-    containerCursor = reapSome(tree.containers(), containerCursor, DeleteCause.CONTAINER, now);
-    ttlCursor = reapSome(tree.ttlNodes(), ttlCursor, DeleteCause.TTL, now);
-  }
-
-  /**
-   * Checks at most {@link #REAP_BATCH} of {@code nodes} (containers or TTL nodes) after {@code cursor},
-   * wrapping around, and reaps those that are due; returns where the next tick goes on. A tick costs
-   * the batch, not the number of such nodes.
-   */
-  private String reapSome(java.util.NavigableSet<String> nodes, String cursor, DeleteCause cause, long now) {
-    String path = cursor;
-    int batch = Math.min(REAP_BATCH, nodes.size());
-    for (int checked = 0; checked < batch; ) {
-      path = nodes.higher(path);
-      if (path == null) {
-        path = "";
-        if (nodes.isEmpty()) {
-          break;
-        }
-        continue;
-      }
-      checked++;
-      Znode node = tree.get(path);
-      boolean due = node != null && node.numChildren() == 0 && (cause == DeleteCause.CONTAINER
-          ? node.cversion() > 0
-          : now - node.mtime() >= EphemeralOwner.ttlMillis(node.ephemeralOwner()));
-      if (due) {
-        submit(0, new Command.Reap(path, cause), (r, e) -> {
-        });
-      }
-    }
-    return path;
+    reaper.tick(now, (path, cause) -> submit(0, new Command.Reap(path, cause), (r, e) -> {
+    }));
   }
 
   /** Syncs and applies everything appended, stops the timers and closes the log. Owner thread; blocks. */
@@ -1133,7 +865,7 @@ public final class Coordinator implements AutoCloseable {
         commit(lastAppended);
       } else {
         stepDown();
-        failForwarded(Long.MAX_VALUE);
+        forwards.failDue(Long.MAX_VALUE);
       }
     } finally {
       try {
@@ -1156,12 +888,5 @@ public final class Coordinator implements AutoCloseable {
                          BatonException error) {
   }
 
-  /** A write forwarded to the leader, answered when its entry is applied here or when refused. */
-  private record Forwarded(Completion<List<OpResult>> done, long deadline) {
-  }
 
-  /** A reply slot in a session's order; {@code action} is set once the reply is known. */
-  private static final class Reply {
-    Runnable action;
-  }
 }

@@ -19,6 +19,7 @@ public final class ServerProcess implements AutoCloseable {
   private final List<String> extraArgs;
   private final Path logFile;
   private final List<String> jvmFlags = new ArrayList<>();
+  private int fdLimit;
   private Process process;
   private int starts;
 
@@ -38,6 +39,12 @@ public final class ServerProcess implements AutoCloseable {
   /** Adds JVM flags for the next starts (after the defaults, so e.g. {@code -Xmx256m} overrides them). */
   public ServerProcess jvmFlags(String... flags) {
     jvmFlags.addAll(List.of(flags));
+    return this;
+  }
+
+  /** Starts the process with at most {@code limit} open file descriptors ({@code ulimit -n}). */
+  public ServerProcess fdLimit(int limit) {
+    this.fdLimit = limit;
     return this;
   }
 
@@ -73,6 +80,9 @@ public final class ServerProcess implements AutoCloseable {
     starts++;
     Files.writeString(logFile, "=== start " + starts + " ===\n", java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
+    if (fdLimit > 0) {
+      cmd.addAll(0, List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "baton"));
+    }
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
     long deadline = System.currentTimeMillis() + 60_000;

@@ -1,0 +1,119 @@
+package io.baton.core.server;
+
+import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
+import io.baton.core.limit.Limits;
+import io.baton.core.tree.Children;
+import io.baton.core.tree.DataTree;
+import io.baton.core.tree.NodeData;
+import io.baton.core.tree.PathValidator;
+import io.baton.core.tree.Paths;
+import io.baton.core.tree.Stat;
+import io.baton.core.tree.Znode;
+import io.baton.core.watch.AddWatchMode;
+import io.baton.core.watch.WatchEvent;
+import io.baton.core.watch.WatchManager;
+import io.baton.core.watch.WatcherType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The reads of applied state and the watches they set, with ZooKeeper's rules. A read whose reply
+ * would pass {@code maxReplyBytes} is refused with TooLarge before the reply is built (and before
+ * any watch is set). Owner thread only; {@link Coordinator} orders them after the session's writes.
+ */
+final class Reads {
+  /** A reply's stat, field names and framing. */
+  private static final int REPLY_OVERHEAD = 512;
+  /** Quotes and separator around each name in a reply's list. */
+  private static final int REPLY_BYTES_PER_NAME = 3;
+
+  private final DataTree tree;
+  private final WatchManager watches;
+  private final Limits limits;
+
+  Reads(DataTree tree, WatchManager watches, Limits limits) {
+    this.tree = tree;
+    this.watches = watches;
+    this.limits = limits;
+  }
+
+  NodeData getData(long sessionId, String path, boolean watch) {
+    Znode node = tree.get(PathValidator.validate(path));
+    if (node == null) {
+      throw BatonException.noNode(path);
+    }
+    checkReply(path + ": data of " + node.dataLength() + " bytes", 4L * ((node.dataLength() + 2) / 3));
+    if (watch) {
+      watches.addDataWatch(path, requireWatcher(sessionId));
+    }
+    return new NodeData(node.data(), node.stat());
+  }
+
+  Stat exists(long sessionId, String path, boolean watch) {
+    Znode node = tree.get(PathValidator.validate(path));
+    if (watch) {
+      watches.addDataWatch(path, requireWatcher(sessionId));
+    }
+    return node == null ? null : node.stat();
+  }
+
+  Children getChildren(long sessionId, String path, boolean watch) {
+    Znode node = tree.get(PathValidator.validate(path));
+    if (node == null) {
+      throw BatonException.noNode(path);
+    }
+    checkReply(path + " has " + node.numChildren() + " children; their names",
+        node.childNameBytes() + (long) REPLY_BYTES_PER_NAME * node.numChildren());
+    if (watch) {
+      watches.addChildWatch(path, requireWatcher(sessionId));
+    }
+    List<String> names = node.childNames();
+    Collections.sort(names);
+    return new Children(names, node.stat());
+  }
+
+  List<String> getEphemerals(long sessionId, String prefix) {
+    PathValidator.validate(prefix);
+    List<String> out = new ArrayList<>();
+    long bytes = 0;
+    for (String p : tree.ephemerals(requireWatcher(sessionId))) {
+      if (Paths.isAtOrBelow(p, prefix)) {
+        out.add(p);
+        bytes += p.length() + REPLY_BYTES_PER_NAME;
+        checkReply("the session's ephemerals under " + prefix, bytes);
+      }
+    }
+    return out;
+  }
+
+  void addWatch(long sessionId, String path, AddWatchMode mode) {
+    watches.addWatch(PathValidator.validate(path), mode, requireWatcher(sessionId));
+  }
+
+  List<WatchEvent> removeWatches(long sessionId, String path, WatcherType type, long lastApplied) {
+    List<WatchEvent> removed = watches.remove(PathValidator.validate(path), type, requireWatcher(sessionId),
+        lastApplied);
+    if (removed.isEmpty()) {
+      throw new BatonException(ErrorCode.NO_WATCHER, "no " + type.name().toLowerCase() + " watch on " + path);
+    }
+    return removed;
+  }
+
+  /** Refuses with TooLarge a reply of about {@code bytes} (plus the stat and framing) past maxReplyBytes. */
+  private void checkReply(String what, long bytes) {
+    long estimate = bytes + REPLY_OVERHEAD;
+    if (estimate > limits.maxReplyBytes()) {
+      throw new BatonException(ErrorCode.TOO_LARGE, what + " would make a reply of about " + estimate
+          + " bytes, over maxReplyBytes " + limits.maxReplyBytes());
+    }
+  }
+
+  private static long requireWatcher(long sessionId) {
+    if (sessionId == 0) {
+      throw BatonException.badArguments("watches and ephemerals need a session");
+    }
+    return sessionId;
+  }
+}

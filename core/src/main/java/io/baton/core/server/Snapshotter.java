@@ -1,0 +1,148 @@
+package io.baton.core.server;
+
+import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
+import io.baton.core.log.ChronicleTxnLog;
+import io.baton.core.session.SessionTable;
+import io.baton.core.snapshot.SnapshotStore;
+import io.baton.core.tree.DataTree;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes snapshots of the applied state: captured on the owner thread, written and retained on a
+ * worker, then the log is purged behind the oldest snapshot kept. Automatic every
+ * {@code snapshotEveryEntries} applied entries; asked for by clients through the
+ * {@link ClientSnapshotPolicy}. Whatever fails, the in-flight state is cleared, the failure is logged
+ * once and answered SystemError, so the next snapshot can run. Owner thread only.
+ */
+final class Snapshotter {
+  private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
+
+  private final CoordinatorConfig config;
+  private final Scheduler scheduler;
+  private final SnapshotStore store;
+  private final ChronicleTxnLog log;
+  private final DataTree tree;
+  private final SessionTable sessions;
+  private final List<CoordinatorListener> listeners;
+  private final BooleanSupplier closed;
+  private final ClientSnapshotPolicy policy;
+  private boolean inFlight;
+  private long appliedSince;
+
+  Snapshotter(CoordinatorConfig config, Scheduler scheduler, SnapshotStore store, ChronicleTxnLog log, DataTree tree,
+              SessionTable sessions, List<CoordinatorListener> listeners, BooleanSupplier closed) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.store = store;
+    this.log = log;
+    this.tree = tree;
+    this.sessions = sessions;
+    this.listeners = listeners;
+    this.closed = closed;
+    this.policy = new ClientSnapshotPolicy(config.limits());
+  }
+
+  /** The entry {@code zxid} was applied: takes the automatic snapshot when it is due. */
+  void applied(long zxid) {
+    appliedSince++;
+    if (config.snapshotEveryEntries() > 0 && appliedSince >= config.snapshotEveryEntries() && !inFlight
+        && !closed.getAsBoolean()) {
+      take(zxid, (z, e) -> {
+      });
+    }
+  }
+
+  /** A snapshot asked for by a client, if the {@link ClientSnapshotPolicy} allows it now. */
+  void request(long zxid, Completion<Long> done) {
+    if (inFlight) {
+      done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
+      return;
+    }
+    BatonException refused = policy.admit(System.nanoTime());
+    if (refused != null) {
+      LOG.info("refused a client's snapshot: {}", refused.getMessage());
+      done.complete(null, refused);
+      return;
+    }
+    take(zxid, done);
+  }
+
+  /** Takes a snapshot of the state applied up to {@code zxid} now; completes with its zxid once it is on disk. */
+  void take(long zxid, Completion<Long> done) {
+    if (inFlight) {
+      done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
+      return;
+    }
+    inFlight = true;
+    appliedSince = 0;
+    boolean handedOff = false;
+    try {
+      long start = System.nanoTime();
+      SnapshotStore.Image image = SnapshotStore.capture(zxid, tree, sessions);
+      long captureMs = (System.nanoTime() - start) / 1_000_000;
+      for (CoordinatorListener l : listeners) {
+        l.snapshotCaptured(image.zxid());
+      }
+      scheduler.runBlocking(() -> write(image, captureMs, done));
+      handedOff = true;
+    } catch (RuntimeException e) {
+      LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(zxid), e);
+      done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e));
+    } finally {
+      if (!handedOff) {
+        inFlight = false;
+      }
+    }
+  }
+
+  /** Worker side of {@link #take}: writes and retains, then always finishes on the owner thread. */
+  private void write(SnapshotStore.Image image, long captureMs, Completion<Long> done) {
+    BatonException error = null;
+    long oldestKept = -1;
+    Path file = null;
+    try {
+      file = store.write(image);
+      oldestKept = store.retain(config.snapshotsRetained());
+    } catch (IOException e) {
+      LOG.error("snapshot at zxid 0x{} failed: {}", Long.toHexString(image.zxid()), e.toString());
+      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+    } catch (RuntimeException e) {
+      LOG.error("snapshot at zxid 0x{} failed", Long.toHexString(image.zxid()), e);
+      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+    } finally {
+      BatonException failure = error == null && file == null
+          ? new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed") : error;
+      long keepFrom = oldestKept;
+      Path written = file;
+      scheduler.runOnOwner(() -> written(image, captureMs, written, keepFrom, failure, done));
+    }
+  }
+
+  private void written(SnapshotStore.Image image, long captureMs, Path file, long keepFrom, BatonException failure,
+                       Completion<Long> done) {
+    inFlight = false;
+    if (failure != null) {
+      done.complete(null, failure);
+      return;
+    }
+    LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
+        image.length(), captureMs);
+    for (CoordinatorListener l : listeners) {
+      l.snapshotWritten(image.zxid(), file);
+    }
+    if (keepFrom > 0 && !closed.getAsBoolean()) {
+      try {
+        log.purge(keepFrom);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("log purge failed: {}", e.toString());
+      }
+    }
+    done.complete(image.zxid(), null);
+  }
+}
