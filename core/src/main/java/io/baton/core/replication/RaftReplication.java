@@ -13,11 +13,9 @@ import io.baton.core.log.DurableFiles;
 import io.baton.core.server.CoordinatorListener;
 import io.baton.core.snapshot.SnapshotStore;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -82,7 +80,7 @@ public final class RaftReplication implements Replication {
   private final Set<Long> streaming = new HashSet<>();
   private SnapshotRef latest;
   private long pendingCompaction;
-  private Incoming incoming;
+  private final SnapshotReceiver receiver;
   private Installable installable;
   private RaftMessage stashedSnapshot;
   private long installed;
@@ -113,6 +111,7 @@ public final class RaftReplication implements Replication {
     this.id = id;
     this.cluster = cluster;
     this.coordinator = coordinator;
+    this.receiver = new SnapshotReceiver(id, scheduler, coordinator.snapshots(), this::snapshotReceived);
     this.scheduler = scheduler;
     this.storage = storage;
     this.network = network;
@@ -247,7 +246,7 @@ public final class RaftReplication implements Replication {
       }
       coordinator.forwardRejected(r.tag(), r.error());
     } else if (frame instanceof PeerCodec.SnapshotChunk c) {
-      snapshotChunk(from, c);
+      receiver.chunk(from, c, chunkRefusal(from, c));
     } else {
       coordinator.touchSessions(((PeerCodec.Touch) frame).sessionIds());
     }
@@ -591,29 +590,6 @@ public final class RaftReplication implements Replication {
   private record SnapshotRef(long index, long term, long zxid, Path file) {
   }
 
-  /** A snapshot file being received. */
-  private static final class Incoming {
-    final long from;
-    final long index;
-    final long term;
-    final long total;
-    final Path path;
-    final FileChannel channel;
-    /** Bytes accepted in order so far, and bytes of them already written to the file. */
-    long received;
-    long written;
-
-    Incoming(long from, PeerCodec.SnapshotChunk first, Path path) throws IOException {
-      this.from = from;
-      this.index = first.index();
-      this.term = first.term();
-      this.total = first.total();
-      this.path = path;
-      this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING);
-    }
-  }
-
   /** A received, verified and loaded snapshot waiting for Raft to accept it. */
   private record Installable(long index, long term, SnapshotStore.Loaded loaded) {
   }
@@ -677,49 +653,10 @@ public final class RaftReplication implements Replication {
         });
   }
 
-  private void snapshotChunk(long from, PeerCodec.SnapshotChunk c) {
-    String refused = chunkRefusal(from, c);
-    if (refused != null) {
-      LOG.warn("node {}: dropping a snapshot chunk from node {} (index {} term {}, bytes {}+{} of {}): {}", id, from,
-          c.index(), c.term(), c.offset(), c.data().length, c.total(), refused);
-      if (incoming != null && incoming.from == from) {
-        discardIncoming(); // that sender's transfer is broken; another sender's is left alone
-      }
-      return;
-    }
-    try {
-      if (c.offset() == 0) {
-        discardIncoming();
-        Path part = coordinator.snapshots().dir().resolve("incoming-" + c.index() + ".part");
-        incoming = new Incoming(from, c, part);
-      }
-      Incoming in = incoming;
-      in.received += c.data().length;
-      // positional writes on a worker: chunks may land in any order, the owner counts them
-      scheduler.runBlocking(() -> {
-        IOException failure = null;
-        try {
-          ByteBuffer data = ByteBuffer.wrap(c.data());
-          while (data.hasRemaining()) {
-            in.channel.write(data, c.offset() + data.position());
-          }
-        } catch (IOException e) {
-          failure = e;
-        }
-        IOException f = failure;
-        scheduler.runOnOwner(() -> chunkWritten(in, c.data().length, f));
-      });
-    } catch (IOException e) {
-      LOG.warn("node {}: receiving a snapshot from node {} failed", id, from, e);
-      discardIncoming();
-    }
-  }
-
   /**
-   * Why a snapshot chunk is not part of a transfer this follower expects, or null if it is: it must
-   * come from the leader of this node's current term, for a position beyond what it has applied, and continue
-   * the transfer under way where it stopped (a transfer starts at offset 0, with a total the data
-   * directory's file system has room for).
+   * Why a snapshot chunk is not one this follower expects, or null: it must come from the leader of
+   * this node's current term, for a position beyond what it has applied (the transfer itself is
+   * checked by the {@link SnapshotReceiver}).
    */
   private String chunkRefusal(long from, PeerCodec.SnapshotChunk c) {
     long leader = knownLeaderTerm == node.term() ? knownLeader : 0;
@@ -730,65 +667,18 @@ public final class RaftReplication implements Replication {
     if (c.index() <= applied || c.term() > node.term() || c.term() < 1) {
       return "not a snapshot beyond applied index " + applied + " in a term up to " + node.term();
     }
-    if (c.data().length == 0) {
-      return "an empty chunk";
-    }
-    if (c.offset() == 0) {
-      long room;
-      try {
-        room = Files.getFileStore(coordinator.snapshots().dir()).getUsableSpace();
-      } catch (IOException e) {
-        return "the free space of the snapshot directory is unknown: " + e.getMessage();
-      }
-      return c.total() < room ? null : "a snapshot of " + c.total() + " bytes does not fit in the " + room
-          + " bytes free";
-    }
-    Incoming in = incoming;
-    if (in == null || in.from != from || in.index != c.index() || in.term != c.term() || in.total != c.total()) {
-      return "no transfer of this snapshot is under way";
-    }
-    return c.offset() == in.received ? null : "expected offset " + in.received;
+    return null;
   }
 
-  private void chunkWritten(Incoming in, int length, IOException failure) {
-    if (incoming != in) {
-      return; // superseded by a newer transfer (its channel was closed)
-    }
+  private void snapshotReceived(long from, long index, long term, SnapshotStore.Loaded loaded, Exception failure) {
     if (failure != null) {
-      LOG.warn("node {}: writing a snapshot from node {} failed", id, in.from, failure);
-      discardIncoming();
-      return;
-    }
-    in.written += length;
-    if (in.written < in.total) {
-      return;
-    }
-    incoming = null;
-    scheduler.runBlocking(() -> {
-      SnapshotStore.Loaded loaded = null;
-      Exception error = null;
-      try {
-        in.channel.force(true);
-        in.channel.close();
-        loaded = coordinator.snapshots().adopt(in.path);
-      } catch (IOException | RuntimeException e) {
-        error = e;
-      }
-      SnapshotStore.Loaded result = loaded;
-      Exception f = error;
-      scheduler.runOnOwner(() -> snapshotReceived(in, result, f));
-    });
-  }
-
-  private void snapshotReceived(Incoming in, SnapshotStore.Loaded loaded, Exception failure) {
-    if (failure != null) {
-      LOG.warn("node {}: the snapshot from node {} is unusable: {}", id, in.from, failure.toString());
+      LOG.warn("node {}: the snapshot from node {} is unusable: {}", id, from, failure.toString());
       return;
     }
     if (closed || failed) {
       return;
     }
-    installable = new Installable(in.index, in.term, loaded);
+    installable = new Installable(index, term, loaded);
     RaftMessage m = stashedSnapshot;
     if (m != null && installable(m.index(), m.logTerm())) {
       stashedSnapshot = null;
@@ -801,19 +691,6 @@ public final class RaftReplication implements Replication {
   /** Whether the loaded snapshot waiting for Raft is the one at {@code index}/{@code term}. */
   private boolean installable(long index, long term) {
     return installable != null && installable.index() == index && installable.term() == term;
-  }
-
-  private void discardIncoming() {
-    Incoming in = incoming;
-    incoming = null;
-    if (in != null) {
-      try {
-        in.channel.close();
-        Files.deleteIfExists(in.path);
-      } catch (IOException e) {
-        LOG.debug("discarding a partial snapshot failed", e);
-      }
-    }
   }
 
   /** Replaces the coordinator's state with the accepted snapshot and records it; false if that failed. */
@@ -910,7 +787,7 @@ public final class RaftReplication implements Replication {
       }
     }
     coordinator.termChanged();
-    discardIncoming();
+    receiver.discard();
     storage.close();
   }
 }
