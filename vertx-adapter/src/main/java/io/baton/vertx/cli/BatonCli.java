@@ -53,7 +53,18 @@ public final class BatonCli {
   private BatonCli() {
   }
 
+  /**
+   * The CLI and tools print only their results on stdout: unless told otherwise, their log lines go
+   * to stderr, warnings and errors only. Call before anything logs.
+   */
+  public static void quietLogging() {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "baton-cli-logback.xml");
+    }
+  }
+
   public static void main(String[] args) {
+    quietLogging();
     // Ctrl-C interrupts the command (ending a watch) so the session is closed before the JVM exits
     Thread main = Thread.currentThread();
     CountDownLatch done = new CountDownLatch(1);

@@ -21,6 +21,7 @@ public final class LogTool {
 
   public static void main(String[] args) {
     System.setProperty("chronicle.analytics.disable", "true");
+    BatonCli.quietLogging();
     try {
       System.out.println(run(args));
     } catch (IllegalArgumentException e) {
