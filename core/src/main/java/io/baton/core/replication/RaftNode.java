@@ -265,8 +265,13 @@ public final class RaftNode {
     }
   }
 
+  /**
+   * Whether this node is the leader (its check-quorum holds) or heard from a live leader recently:
+   * then a vote request of a higher term is ignored, so a node that rejoins with an up-to-date log
+   * (restarted, or woken from a pause) cannot depose a healthy leader (etcd's lease check).
+   */
   private boolean inLease() {
-    return role == Role.FOLLOWER && leader != 0 && electionElapsed < config.electionTicks();
+    return role == Role.LEADER || role == Role.FOLLOWER && leader != 0 && electionElapsed < config.electionTicks();
   }
 
   private void voteRequest(RaftMessage m) {
