@@ -143,11 +143,27 @@ public final class NetPeerNetwork implements PeerNetwork {
           frame.length, maxFrameBytes);
       return;
     }
+    if (link.pending != null && link.pending.length() + 4L + frame.length > pendingCap()) {
+      // more than a turn's worth for one peer (a leader catching a follower up): Raft sends it again
+      LOG.debug("node {}: dropping a frame of {} bytes to node {}: {} bytes already queued this turn", self,
+          frame.length, to, link.pending.length());
+      return;
+    }
     if (link.pending == null) {
       link.pending = Buffer.buffer(frame.length + 64);
       vertx.runOnContext(v -> flush(link));
     }
     link.pending.appendInt(frame.length).appendBytes(frame);
+  }
+
+  /**
+   * Bytes queued for one peer in one event-loop turn, at most: two of the largest frames. Past it
+   * frames are dropped (Raft retransmits), so a leader with a long backlog for a lagging follower
+   * holds a bounded buffer per peer, not its whole backlog at once (a 5-node soak ran a leader out of
+   * heap that way).
+   */
+  private long pendingCap() {
+    return 2L * maxFrameBytes + 8;
   }
 
   @Override

@@ -218,6 +218,32 @@ class NetPeerNetworkTest {
     assertThat(received.get(0)).startsWith("2:m");
   }
 
+  /**
+   * What one event-loop turn queues for a peer is bounded (two of the largest frames); frames past it
+   * are dropped for Raft to send again, so a leader with a long backlog does not hold it all at once.
+   */
+  @Test
+  void framesPastWhatOneTurnMayQueueForAPeerAreDropped() throws Exception {
+    NetPeerNetwork two = network(2, cluster(port, port2, SECRET));
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      vertx.runOnContext(v -> two.send(1, "ping".getBytes()));
+      return !received.isEmpty();
+    });
+    received.clear();
+    byte[] big = new byte[MAX_FRAME - 8];
+    java.util.Arrays.fill(big, (byte) 'x');
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < 5; i++) {
+        two.send(1, big);
+      }
+      two.send(1, "after".getBytes());
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("2:after"));
+    Thread.sleep(300);
+    assertThat(received.stream().filter(r -> !r.equals("2:ping")).toList()).as("two big frames, then the small one")
+        .hasSize(3).last().isEqualTo("2:after");
+  }
+
   @Test
   void aMemberWithAnotherSecretNeverDelivers() throws Exception {
     NetPeerNetwork impostor = network(2, cluster(port, port2, OTHER_SECRET));
