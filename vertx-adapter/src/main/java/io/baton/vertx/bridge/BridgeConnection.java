@@ -3,6 +3,7 @@ package io.baton.vertx.bridge;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
 import io.baton.vertx.api.Protocol;
+import io.baton.vertx.net.FrameReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -54,8 +55,8 @@ final class BridgeConnection {
       }
 
       @Override
-      public void refused(String reason) {
-        closeWith("invalid_frame_length: " + reason);
+      public void refused(int length, int max) {
+        closeWith("invalid_frame_length: frame length " + length + " is outside 1.." + max + " (maxFrameBytes)");
       }
     });
     socket.handler(this::received);

@@ -4,6 +4,7 @@ import io.baton.core.replication.ClusterConfig;
 import io.baton.core.replication.ClusterSecret;
 import io.baton.core.replication.PeerCodec;
 import io.baton.core.replication.PeerNetwork;
+import io.baton.vertx.net.FrameReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -338,7 +339,17 @@ public final class NetPeerNetwork implements PeerNetwork {
 
     Inbound(NetSocket socket) {
       this.socket = socket;
-      reader = new FrameReader(HELLO_MAX_BYTES, this::frame, this::refuse);
+      reader = new FrameReader(HELLO_MAX_BYTES, new FrameReader.Frames() {
+        @Override
+        public void frame(Buffer frame) {
+          Inbound.this.frame(frame);
+        }
+
+        @Override
+        public void refused(int length, int max) {
+          refuse("a frame of " + length + " bytes (1.." + max + " allowed)");
+        }
+      });
       timer = vertx.setTimer(HELLO_TIMEOUT_MS, t -> {
         if (from == 0) {
           refuse("no hello within " + HELLO_TIMEOUT_MS + " ms");

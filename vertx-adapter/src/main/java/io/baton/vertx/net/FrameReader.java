@@ -1,23 +1,25 @@
-package io.baton.vertx.bridge;
+package io.baton.vertx.net;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Splits a connection's bytes into frames of a 4-byte big-endian length and that many bytes. A
- * length below 1 or above the bound is refused from the header alone, before any of the frame is
- * buffered. While paused it keeps what it holds and hands out no frame; {@link #resume()} goes on.
+ * Splits a connection's bytes into frames of a 4-byte big-endian length and that many bytes, for
+ * both faces that read length-prefixed frames (the client bridge and the peer links). A length below
+ * 1 or above the bound is refused from the header alone, before any of the frame is buffered; after
+ * a refusal, or {@link #stop()}, nothing more is read. While paused it keeps what it holds and hands
+ * out no frame; {@link #resume()} goes on.
  */
-final class FrameReader implements Handler<Buffer> {
+public final class FrameReader implements Handler<Buffer> {
   /** Where frames and refusals go. */
-  interface Frames {
+  public interface Frames {
     void frame(Buffer frame);
 
-    /** The header announced an impossible length; nothing more is read. */
-    void refused(String reason);
+    /** The header announced {@code length}, outside 1..{@code maxFrameBytes}; nothing more is read. */
+    void refused(int length, int maxFrameBytes);
   }
 
-  private final int maxFrameBytes;
+  private int maxFrameBytes;
   private final Frames out;
   private Buffer held = Buffer.buffer(0);
   private int at;
@@ -28,7 +30,7 @@ final class FrameReader implements Handler<Buffer> {
   private boolean failed;
   private long frames;
 
-  FrameReader(int maxFrameBytes, Frames out) {
+  public FrameReader(int maxFrameBytes, Frames out) {
     this.maxFrameBytes = maxFrameBytes;
     this.out = out;
   }
@@ -55,11 +57,23 @@ final class FrameReader implements Handler<Buffer> {
     drain();
   }
 
-  void pause() {
+  /** Bounds the frames that follow (also those already received but not yet handed out). */
+  public void maxFrameBytes(int max) {
+    this.maxFrameBytes = max;
+  }
+
+  /** Reads nothing more, and drops what it holds. */
+  public void stop() {
+    failed = true;
+    held = Buffer.buffer(0);
+    at = 0;
+  }
+
+  public void pause() {
     paused = true;
   }
 
-  void resume() {
+  public void resume() {
     if (paused) {
       paused = false;
       drain();
@@ -67,12 +81,12 @@ final class FrameReader implements Handler<Buffer> {
   }
 
   /** How many frames were handed out so far. */
-  long frames() {
+  public long frames() {
     return frames;
   }
 
   /** True while part of a frame (or of its header) has arrived and the rest has not. */
-  boolean midFrame() {
+  public boolean midFrame() {
     return !failed && (expected >= 0 || at < held.length());
   }
 
@@ -85,10 +99,8 @@ final class FrameReader implements Handler<Buffer> {
         }
         int length = held.getInt(at);
         if (length < 1 || length > maxFrameBytes) {
-          failed = true;
-          held = Buffer.buffer(0);
-          at = 0;
-          out.refused("frame length " + length + " is outside 1.." + maxFrameBytes + " (maxFrameBytes)");
+          stop();
+          out.refused(length, maxFrameBytes);
           return;
         }
         expected = length;
