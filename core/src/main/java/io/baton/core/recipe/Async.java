@@ -4,6 +4,7 @@ import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
 import io.baton.core.txn.Command;
+import io.baton.core.txn.Op;
 import io.baton.core.txn.OpResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,20 +54,13 @@ final class Async {
   }
 
   /**
-   * Deletes a node the session believes it holds (a contender, a taken item, a membership). The
-   * belief may rest on a stale view (this node had not yet applied an earlier release whose reply was
+   * Deletes a node the session believes it holds (a contender, a taken item, a membership, a barrier
+   * participant). The belief may rest on a stale view (this node had not yet applied an earlier release whose reply was
    * lost): a node already gone is answered NotHolder, like any release of what is not held.
    */
   static CompletableFuture<List<OpResult>> release(Coordinator c, long session, String path, String notHeld) {
-    return submit(c, session, new io.baton.core.txn.Op.Delete(path, -1)).handle((r, t) -> {
-      if (t == null) {
-        return CompletableFuture.completedFuture(r);
-      }
-      if (is(t, ErrorCode.NO_NODE)) {
-        return CompletableFuture.<List<OpResult>>failedFuture(new BatonException(ErrorCode.NOT_HOLDER, notHeld));
-      }
-      return CompletableFuture.<List<OpResult>>failedFuture(cause(t));
-    }).thenCompose(f -> f);
+    return submit(c, session, new Op.Delete(path, -1)).exceptionallyCompose(t -> CompletableFuture.failedFuture(
+        is(t, ErrorCode.NO_NODE) ? new BatonException(ErrorCode.NOT_HOLDER, notHeld) : cause(t)));
   }
 
   static <T> CompletableFuture<T> failed(BatonException e) {

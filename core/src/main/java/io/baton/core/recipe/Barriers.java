@@ -117,11 +117,11 @@ final class Barriers {
     } catch (BatonException e) {
       return Async.failed(e);
     }
+    String notHeld = "'" + participant + "' has not entered '" + name + "' in this session";
     if (coordinator.exists(0, path, false) == null || coordinator.exists(0, path, false).ephemeralOwner() != session) {
-      return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, "'" + participant + "' has not entered '"
-          + name + "' in this session"));
+      return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, notHeld));
     }
-    return Async.submit(coordinator, session, new Op.Delete(path, -1))
+    return Async.release(coordinator, session, path, notHeld)
         .thenCompose(r -> wait(session, dir, n -> n == 0, timeoutMs));
   }
 

@@ -13,6 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * as soon as they are empty.
  */
 final class Containers {
+  /** How many times a child is created in a directory reaped meanwhile before NoNode is given up. */
+  private static final int ATTEMPTS = 10;
+
   private Containers() {
   }
 
@@ -34,23 +37,24 @@ final class Containers {
   /**
    * Creates {@code child} in {@code dir}, creating the directory first if needed. If the directory
    * was reaped after it was seen in the committed tree but before the create was ordered, the create
-   * fails with NoNode and is retried once after re-creating the directory unconditionally (ordered
-   * after the reap; a fresh container is never reaped before its first child).
+   * fails with NoNode and is retried after re-creating the directory unconditionally (ordered after the
+   * reap). A fresh container is not reaped before its first child, but under contention other
+   * sessions' children may come and go in it first, so this is tried up to {@link #ATTEMPTS} times.
    */
   static CompletableFuture<List<OpResult>> createIn(Coordinator coordinator, long session, String dir,
                                                     byte[] dirData, Op.Create child) {
     return ensure(coordinator, session, dir, dirData, false)
-        .thenCompose(v -> Async.submit(coordinator, session, child))
-        .handle((r, t) -> {
-          if (t == null) {
-            return CompletableFuture.completedFuture(r);
-          }
-          if (!Async.is(t, ErrorCode.NO_NODE)) {
-            return Async.<List<OpResult>>failed(Async.cause(t));
-          }
-          return ensure(coordinator, session, dir, dirData, true)
-              .thenCompose(v -> Async.submit(coordinator, session, child));
-        })
-        .thenCompose(f -> f);
+        .thenCompose(v -> createOrRetry(coordinator, session, dir, dirData, child, 1));
+  }
+
+  private static CompletableFuture<List<OpResult>> createOrRetry(Coordinator coordinator, long session, String dir,
+                                                                 byte[] dirData, Op.Create child, int attempt) {
+    return Async.submit(coordinator, session, child).exceptionallyCompose(t -> {
+      if (!Async.is(t, ErrorCode.NO_NODE) || attempt >= ATTEMPTS) {
+        return Async.failed(Async.cause(t));
+      }
+      return ensure(coordinator, session, dir, dirData, true)
+          .thenCompose(v -> createOrRetry(coordinator, session, dir, dirData, child, attempt + 1));
+    });
   }
 }

@@ -49,11 +49,11 @@ final class Members {
 
   CompletableFuture<Void> leave(long session, String dir, String id) {
     Member m = find(dir, id);
+    String notHeld = "session 0x" + Long.toHexString(session) + " has no member '" + id + "' in " + dir;
     if (m == null || m.session() != session) {
-      return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, "session 0x" + Long.toHexString(session)
-          + " has no member '" + id + "' in " + dir));
+      return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, notHeld));
     }
-    return Async.submit(coordinator, session, new Op.Delete(m.path(), -1)).thenApply(r -> null);
+    return Async.release(coordinator, session, m.path(), notHeld).thenApply(r -> null);
   }
 
   /** Replaces fields of the session's own member document. */
