@@ -40,6 +40,19 @@ final class Async {
     return f;
   }
 
+  /** Completes once this node has applied everything committed before the call (a {@code sync}). */
+  static CompletableFuture<String> synced(Coordinator c, long session, String path) {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    c.sync(session, path, (p, e) -> {
+      if (e != null) {
+        f.completeExceptionally(e);
+      } else {
+        f.complete(p);
+      }
+    });
+    return f;
+  }
+
   /** The BatonException behind a future's failure. */
   static BatonException cause(Throwable t) {
     Throwable c = t;

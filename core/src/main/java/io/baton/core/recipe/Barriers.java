@@ -4,6 +4,7 @@ import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
 import io.baton.core.tree.CreateMode;
+import io.baton.core.tree.Stat;
 import io.baton.core.txn.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,13 +18,25 @@ import java.util.function.IntPredicate;
  * it is removed. A double barrier keeps one ephemeral node per participant under
  * {@code /baton/dbarriers/<name>} (whose data holds the party size): {@code enter} returns when the
  * party is complete, {@code leave} when every participant has left.
+ *
+ * <p>A release is also written down, so that an {@code enter} retried after its reply was lost (the
+ * participant's node is already there, and others may have started to leave) is answered as well:
+ * once a node sees the party complete it records in the directory's data {@code released}, the
+ * highest creation zxid of the participants then present. A participant whose node was created at or
+ * before that zxid belongs to a released party; a later party (the directory reused) creates newer
+ * nodes, so an old mark never releases it.
  */
 final class Barriers {
   private final Coordinator coordinator;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
 
-  private record Waiter(long session, IntPredicate released, long deadline, CompletableFuture<Integer> future) {
+  /** {@code markAt}: the party size, for an {@code enter} whose release is written down; 0 for other waits. */
+  private record Waiter(long session, IntPredicate released, int markAt, long deadline,
+                        CompletableFuture<Integer> future) {
   }
+
+  /** How many times a release mark is rewritten after losing a race with another node's. */
+  private static final int MARK_ATTEMPTS = 3;
 
   Barriers(Coordinator coordinator) {
     this.coordinator = coordinator;
@@ -76,10 +89,14 @@ final class Barriers {
     } catch (BatonException e) {
       return Async.failed(e);
     }
-    return wait(session, p, n -> coordinator.exists(0, p, false) == null, timeoutMs);
+    return wait(session, p, n -> coordinator.exists(0, p, false) == null, 0, timeoutMs);
   }
 
-  /** Joins the party; completes with the party size once {@code size} participants are in. */
+  /**
+   * Joins the party; completes with the party size once {@code size} participants are in. Entering
+   * again as a participant this session already is (a retry after a lost reply) waits for the same
+   * release; a participant name held by another session is NodeExists.
+   */
   CompletableFuture<Integer> enter(long session, String name, String participant, int size, long timeoutMs) {
     if (session == 0) {
       return Async.failed(BatonException.badArguments("a double barrier needs a session"));
@@ -95,16 +112,63 @@ final class Barriers {
     } catch (BatonException e) {
       return Async.failed(e);
     }
-    if (coordinator.exists(0, dir, false) != null) {
-      int existing = Documents.parse(coordinator.getData(0, dir, false).data()).path("size").asInt(size);
-      if (existing != size) {
-        return Async.failed(BatonException.badArguments("double barrier '" + name + "' has party size " + existing));
+    return Async.synced(coordinator, session, dir).thenCompose(p -> {
+      Stat dirStat = coordinator.exists(0, dir, false);
+      if (dirStat != null) {
+        int existing = Documents.parse(coordinator.getData(0, dir, false).data()).path("size").asInt(size);
+        if (existing != size) {
+          return Async.failed(BatonException.badArguments("double barrier '" + name + "' has party size " + existing));
+        }
       }
+      IntPredicate released = n -> n >= size || releasedEarlier(dir, path);
+      Stat own = coordinator.exists(0, path, false);
+      if (own != null) {
+        return own.ephemeralOwner() == session ? wait(session, dir, released, size, timeoutMs)
+            : Async.failed(new BatonException(ErrorCode.NODE_EXISTS, "participant '" + participant + "' of '" + name
+            + "' is another session's"));
+      }
+      byte[] dirData = Documents.bytes(Documents.object().put("size", size));
+      Op.Create create = new Op.Create(path, new byte[0], CreateMode.EPHEMERAL, 0, false);
+      return Containers.createIn(coordinator, session, dir, dirData, create)
+          .thenCompose(r -> wait(session, dir, released, size, timeoutMs));
+    });
+  }
+
+  /** Whether the participant at {@code path} was present when a release of {@code dir} was written down. */
+  private boolean releasedEarlier(String dir, String path) {
+    Stat own = coordinator.exists(0, path, false);
+    return own != null && own.czxid() <= releaseMark(dir);
+  }
+
+  private long releaseMark(String dir) {
+    return coordinator.exists(0, dir, false) == null ? 0
+        : Documents.parse(coordinator.getData(0, dir, false).data()).path("released").asLong(0);
+  }
+
+  /**
+   * Writes down that the participants now in {@code dir} were released (the party is complete), unless
+   * an equal or later mark is there. A concurrent mark from another node wins the version race; the
+   * mark is then read again and rewritten only if it is still lower.
+   */
+  private void markReleased(long session, String dir, int size, int attempt) {
+    Stat dirStat = coordinator.exists(0, dir, false);
+    if (dirStat == null) {
+      return;
     }
-    byte[] dirData = Documents.bytes(Documents.object().put("size", size));
-    Op.Create create = new Op.Create(path, new byte[0], CreateMode.EPHEMERAL, 0, false);
-    return Containers.createIn(coordinator, session, dir, dirData, create)
-        .thenCompose(r -> wait(session, dir, n -> n >= size, timeoutMs));
+    long newest = 0;
+    for (String child : coordinator.getChildren(0, dir, false).names()) {
+      Stat c = coordinator.exists(0, dir + "/" + child, false);
+      newest = c == null ? newest : Math.max(newest, c.czxid());
+    }
+    if (newest <= releaseMark(dir)) {
+      return;
+    }
+    byte[] data = Documents.bytes(Documents.object().put("size", size).put("released", newest));
+    Async.submit(coordinator, session, new Op.SetData(dir, data, dirStat.version())).whenComplete((r, t) -> {
+      if (t != null && Async.is(t, ErrorCode.BAD_VERSION) && attempt < MARK_ATTEMPTS) {
+        markReleased(session, dir, size, attempt + 1);
+      }
+    });
   }
 
   /** Leaves the party; completes once every participant has left. */
@@ -122,18 +186,22 @@ final class Barriers {
       return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, notHeld));
     }
     return Async.release(coordinator, session, path, notHeld)
-        .thenCompose(r -> wait(session, dir, n -> n == 0, timeoutMs));
+        .thenCompose(r -> wait(session, dir, n -> n == 0, 0, timeoutMs));
   }
 
-  private CompletableFuture<Integer> wait(long session, String dir, IntPredicate released, long timeoutMs) {
+  private CompletableFuture<Integer> wait(long session, String dir, IntPredicate released, int markAt,
+                                          long timeoutMs) {
     CompletableFuture<Integer> f = new CompletableFuture<>();
     int count = count(dir);
     if (released.test(count)) {
+      if (markAt > 0 && count >= markAt) {
+        markReleased(session, dir, markAt, 1);
+      }
       f.complete(count);
       return f;
     }
     long deadline = timeoutMs < 0 ? Long.MAX_VALUE : coordinator.now() + timeoutMs;
-    waiters.computeIfAbsent(dir, k -> new ArrayList<>()).add(new Waiter(session, released, deadline, f));
+    waiters.computeIfAbsent(dir, k -> new ArrayList<>()).add(new Waiter(session, released, markAt, deadline, f));
     return f;
   }
 
@@ -149,11 +217,16 @@ final class Barriers {
         continue;
       }
       int count = count(dir);
+      Waiter marker = null;
       for (Waiter w : List.copyOf(ws)) {
         if (w.released().test(count)) {
           ws.remove(w);
           w.future().complete(count);
+          marker = w.markAt() > 0 && count >= w.markAt() ? w : marker;
         }
+      }
+      if (marker != null) {
+        markReleased(marker.session(), dir, marker.markAt(), 1);
       }
       if (ws.isEmpty()) {
         waiters.remove(dir);

@@ -270,15 +270,7 @@ final class Contention {
     } catch (BatonException e) {
       return Async.failed(e);
     }
-    CompletableFuture<String> synced = new CompletableFuture<>();
-    coordinator.sync(session, dir, (p, e) -> {
-      if (e != null) {
-        synced.completeExceptionally(e);
-      } else {
-        synced.complete(p);
-      }
-    });
-    return synced.thenCompose(p -> withdrawAll(session, kind, dir, name, owner));
+    return Async.synced(coordinator, session, dir).thenCompose(p -> withdrawAll(session, kind, dir, name, owner));
   }
 
   private CompletableFuture<Boolean> withdrawAll(long session, LockKind kind, String dir, String name, String owner) {

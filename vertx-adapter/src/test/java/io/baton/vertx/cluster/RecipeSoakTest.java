@@ -10,6 +10,7 @@ import io.baton.vertx.client.ClientOptions;
 import io.baton.vertx.client.ConnectionState;
 import io.baton.vertx.client.CoordinationClient;
 import io.baton.vertx.client.recipes.DistributedQueue;
+import io.baton.vertx.client.recipes.DoubleBarrier;
 import io.baton.vertx.client.recipes.Election;
 import io.baton.vertx.client.recipes.Lock;
 import io.baton.vertx.client.recipes.LockGrant;
@@ -31,6 +32,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,7 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       an unknown outcome at most once), nothing else is delivered, a consumer acking at once is never
  *       told its lease ran out, and the queue ends empty;</li>
  *   <li>election: the leaders recorded in the log have strictly increasing tokens, each token belongs
- *       to one session.</li>
+ *       to one session;</li>
+ *   <li>double barrier: a party of {@value #PARTY} enters and leaves round after round; no {@code enter}
+ *       returns before every participant began to enter, no {@code leave} before every participant began
+ *       to leave, and while every participant lives each round is released.</li>
  * </ul>
  * The default run injects a few faults; {@code -Dbaton.soak=true} runs seeded random faults for
  * {@code baton.soak.seconds} (600) on {@code baton.soak.nodes} (3).
@@ -61,6 +66,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RecipeSoakTest {
   private static final ClientOptions OPTIONS = new ClientOptions(ClientOptions.defaults().address(), 20_000, 10_000);
   private static final Duration LEASE = Duration.ofSeconds(15);
+  private static final int PARTY = 3;
+  private static final Duration BARRIER_WAIT = Duration.ofSeconds(20);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
@@ -84,6 +91,17 @@ class RecipeSoakTest {
   private final List<ChangeEvent> electionRecords = new CopyOnWriteArrayList<>();
   private final List<Long> writeAcks = new CopyOnWriteArrayList<>();
   private final Map<String, List<Long>> gapsByFault = new ConcurrentHashMap<>();
+  private final Map<Integer, BarrierRound> rounds = new ConcurrentHashMap<>();
+  private volatile boolean barriersStopped;
+  private final CyclicBarrier roundGate = new CyclicBarrier(PARTY, () -> barriersStopped = stopping);
+
+  /** What the participants of one double-barrier round saw: when each began and ended entering and leaving. */
+  private record BarrierRound(Map<String, Long> enterStarts, Map<String, Long> entered, Map<String, Long> leaveStarts,
+                              Map<String, Long> left) {
+    BarrierRound() {
+      this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+  }
 
   /** A lock hold as its client saw it: grant received at {@code got}, release sent at {@code releasing}. */
   private record Hold(String client, long session, long token, long got, long releasing) {
@@ -182,6 +200,9 @@ class RecipeSoakTest {
     }
     for (int i = 0; i < 2 * nodes; i++) {
       worker("writer-" + i, seed, this::writer);
+    }
+    for (int i = 0; i < PARTY; i++) {
+      worker("participant-" + i, seed, this::barrierWorker);
     }
     worker("producer", seed, this::producer);
     worker("consumer-0", seed, this::consumer);
@@ -390,6 +411,73 @@ class RecipeSoakTest {
     }
   }
 
+  /**
+   * One participant of the double-barrier party. The participants agree on a local gate between rounds,
+   * so that they all stop after the same round; each round uses a fresh barrier (a reused one would wait
+   * for the slowest leaver before anyone could enter again).
+   */
+  private void barrierWorker(CoordinationClient c, String name, Random rnd) throws Exception {
+    for (int r = 0; ; r++) {
+      try {
+        roundGate.await(2 * BARRIER_WAIT.toSeconds(), TimeUnit.SECONDS);
+      } catch (java.util.concurrent.BrokenBarrierException | TimeoutException e) {
+        return; // another participant's session expired
+      }
+      if (barriersStopped) {
+        return;
+      }
+      BarrierRound round = rounds.computeIfAbsent(r, k -> new BarrierRound());
+      DoubleBarrier barrier = Recipes.of(c).doubleBarrier("round-" + r, PARTY);
+      Thread.sleep(rnd.nextInt(50));
+      round.enterStarts().put(name, System.nanoTime());
+      if (!barrierStep(c, name, r, () -> barrier.enter(name, BARRIER_WAIT), false)) {
+        return;
+      }
+      round.entered().put(name, System.nanoTime());
+      Thread.sleep(rnd.nextInt(50));
+      round.leaveStarts().put(name, System.nanoTime());
+      if (!barrierStep(c, name, r, () -> barrier.leave(name, BARRIER_WAIT), true)) {
+        return;
+      }
+      round.left().put(name, System.nanoTime());
+      completed.incrementAndGet();
+    }
+  }
+
+  /**
+   * Enters or leaves, retrying while the outcome is unknown (an enter is retried as the same participant;
+   * a leave retried after it went through is NotHolder). False when the party broke up: a session expired.
+   */
+  private boolean barrierStep(CoordinationClient c, String name, int round,
+                              java.util.function.Supplier<Future<Void>> step, boolean leaving) throws Exception {
+    boolean unknown = false;
+    while (true) {
+      try {
+        call(step.get());
+        return true;
+      } catch (Unknown e) {
+        unknown = true;
+        Thread.sleep(100);
+      } catch (BatonException e) {
+        if (e.code() == ErrorCode.SESSION_EXPIRED || e.code() == ErrorCode.OPERATION_TIMEOUT
+            && !expiredSessions.isEmpty()) {
+          roundGate.reset();
+          return false;
+        }
+        if (leaving && unknown && e.code() == ErrorCode.NOT_HOLDER) {
+          return true;
+        }
+        if (e.code() == ErrorCode.OPERATION_TIMEOUT) {
+          violations.add(name + " was not " + (leaving ? "let out" : "let in") + " in round " + round + " within "
+              + BARRIER_WAIT.toSeconds() + " s, every participant live");
+          roundGate.reset();
+          return false;
+        }
+        throw e;
+      }
+    }
+  }
+
   /** Leaves the election as {@code name} until the outcome is known (NotHolder: not a candidate any more). */
   private void resign(CoordinationClient c, String name) throws Exception {
     while (true) {
@@ -418,9 +506,11 @@ class RecipeSoakTest {
     checkLocks(checker);
     checkQueue();
     checkElection();
+    checkBarriers();
     System.out.printf("recipe run: %d operations, %d lock holds, %d puts acked (%d unknown), %d acks, %d election"
-            + " records, %d sessions expired; violations: %s%n", completed.get(), holds.size(), ackedPuts.size(),
-        unknownPuts.size(), knownAcks.size(), electionRecords.size(), expiredSessions.size(), violations);
+            + " records, %d barrier rounds, %d sessions expired; violations: %s%n", completed.get(), holds.size(),
+        ackedPuts.size(), unknownPuts.size(), knownAcks.size(), electionRecords.size(), rounds.size(),
+        expiredSessions.size(), violations);
     gapsByFault.forEach((fault, gaps) -> System.out.printf("longest gap without an acknowledged write, %s: max %d ms"
         + " over %d faults %s%n", fault, gaps.stream().mapToLong(Long::longValue).max().orElse(0), gaps.size(), gaps));
     assertThat(violations).isEmpty();
@@ -508,6 +598,23 @@ class RecipeSoakTest {
       }
       lastToken = Math.max(lastToken, token);
     }
+  }
+
+  private void checkBarriers() {
+    rounds.forEach((r, round) -> {
+      long allEntering = round.enterStarts().values().stream().mapToLong(Long::longValue).max().orElse(0);
+      long allLeaving = round.leaveStarts().values().stream().mapToLong(Long::longValue).max().orElse(0);
+      round.entered().forEach((who, t) -> {
+        if (round.enterStarts().size() < PARTY || t < allEntering) {
+          violations.add(who + " entered round " + r + " before all " + PARTY + " participants began to enter");
+        }
+      });
+      round.left().forEach((who, t) -> {
+        if (round.leaveStarts().size() < PARTY || t < allLeaving) {
+          violations.add(who + " left round " + r + " before all " + PARTY + " participants began to leave");
+        }
+      });
+    });
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -111,6 +111,27 @@ class BarrierQueueTest {
   }
 
   @Test
+  void doubleBarrierEnterRetriedAfterALostReplyIsReleasedWithItsPartyAndAnOldReleaseFreesNoNewParty()
+      throws Exception {
+    DoubleBarrier da = Recipes.of(a).doubleBarrier("retried", 2);
+    DoubleBarrier db = Recipes.of(b).doubleBarrier("retried", 2);
+    Future<Void> ea = da.enter("a", LONG);
+    await(db.enter("b", LONG), 3_000);
+    await(ea, 3_000);
+    Future<Void> lb = db.leave("b", LONG); // b is leaving: the party is no longer complete...
+    pending(lb, 200);
+    await(da.enter("a", LONG), 3_000); // ...yet a retry of a's enter (its reply lost) belongs to the released party
+    batonFailure(Recipes.of(c).doubleBarrier("retried", 2).enter("a", LONG), ErrorCode.NODE_EXISTS); // a is a's
+    await(da.leave("a", LONG), 3_000);
+    await(lb, 3_000);
+    // the directory is reused by a new party: the earlier release must not let it through
+    Future<Void> again = da.enter("a", LONG);
+    pending(again, 300);
+    await(db.enter("b", LONG), 3_000);
+    await(again, 3_000);
+  }
+
+  @Test
   void doubleBarrierCanBeUsedRoundAfterRound() throws Exception {
     // each round empties the (container) directory, which is then reaped: entering again must work
     Vertx fsyncing = Vertx.vertx();
