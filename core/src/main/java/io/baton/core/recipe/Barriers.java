@@ -35,8 +35,10 @@ final class Barriers {
                         CompletableFuture<Integer> future) {
   }
 
-  /** How many times a release mark is rewritten after losing a race with another node's. */
+  /** How many times a release mark is rewritten at once after losing a race with another node's. */
   private static final int MARK_ATTEMPTS = 3;
+  /** Releases whose mark could not be written (no leader for a while): directory → party size, retried each tick. */
+  private final Map<String, Integer> unmarked = new HashMap<>();
 
   Barriers(Coordinator coordinator) {
     this.coordinator = coordinator;
@@ -148,9 +150,10 @@ final class Barriers {
   /**
    * Writes down that the participants now in {@code dir} were released (the party is complete), unless
    * an equal or later mark is there. A concurrent mark from another node wins the version race; the
-   * mark is then read again and rewritten only if it is still lower.
+   * mark is then read again and rewritten only if it is still lower. A mark that could not be written
+   * (the cluster was between leaders) is tried again on each tick until it is.
    */
-  private void markReleased(long session, String dir, int size, int attempt) {
+  private void markReleased(String dir, int size, int attempt) {
     Stat dirStat = coordinator.exists(0, dir, false);
     if (dirStat == null) {
       return;
@@ -164,9 +167,16 @@ final class Barriers {
       return;
     }
     byte[] data = Documents.bytes(Documents.object().put("size", size).put("released", newest));
-    Async.submit(coordinator, session, new Op.SetData(dir, data, dirStat.version())).whenComplete((r, t) -> {
-      if (t != null && Async.is(t, ErrorCode.BAD_VERSION) && attempt < MARK_ATTEMPTS) {
-        markReleased(session, dir, size, attempt + 1);
+    Async.submit(coordinator, 0, new Op.SetData(dir, data, dirStat.version())).whenComplete((r, t) -> {
+      if (t == null) {
+        return;
+      }
+      ErrorCode code = Async.cause(t).code();
+      if (code == ErrorCode.BAD_VERSION && attempt < MARK_ATTEMPTS) {
+        markReleased(dir, size, attempt + 1);
+      } else if (code == ErrorCode.BAD_VERSION || code == ErrorCode.CONNECTION_LOSS || code == ErrorCode.NOT_READY
+          || code == ErrorCode.THROTTLED || code == ErrorCode.OPERATION_TIMEOUT) {
+        unmarked.put(dir, size);
       }
     });
   }
@@ -195,7 +205,7 @@ final class Barriers {
     int count = count(dir);
     if (released.test(count)) {
       if (markAt > 0 && count >= markAt) {
-        markReleased(session, dir, markAt, 1);
+        markReleased(dir, markAt, 1);
       }
       f.complete(count);
       return f;
@@ -226,7 +236,7 @@ final class Barriers {
         }
       }
       if (marker != null) {
-        markReleased(marker.session(), dir, marker.markAt(), 1);
+        markReleased(dir, marker.markAt(), 1);
       }
       if (ws.isEmpty()) {
         waiters.remove(dir);
@@ -235,6 +245,11 @@ final class Barriers {
   }
 
   void tick(long now) {
+    if (!unmarked.isEmpty()) {
+      Map<String, Integer> retry = new HashMap<>(unmarked);
+      unmarked.clear();
+      retry.forEach((dir, size) -> markReleased(dir, size, 1));
+    }
     for (List<Waiter> ws : waiters.values()) {
       for (Waiter w : List.copyOf(ws)) {
         if (w.deadline() <= now) {

@@ -239,6 +239,11 @@ public final class RecipeService implements CoordinatorListener {
     return configs.rollback(session, name, toVersion, expectedVersion);
   }
 
+  /** The zxid this node has applied: what its recipe answers rest on. */
+  public long appliedZxid() {
+    return coordinator.lastApplied();
+  }
+
   public long counter(String name) {
     return counters.get(name);
   }

@@ -191,10 +191,16 @@ public final class RecipeHandler {
     return j;
   }
 
-  private static <T> void reply(Message<Object> m, CompletableFuture<T> f, Function<T, JsonObject> encode) {
+  /**
+   * Replies with the encoded result and the node's applied {@code zxid}, which covers what the answer
+   * rests on (a grant, a take): a client that moves to another node resumes there only once that node
+   * has applied as much, so it never finds its lock not yet granted or its item not yet taken.
+   */
+  private <T> void reply(Message<Object> m, CompletableFuture<T> f, Function<T, JsonObject> encode) {
     f.whenComplete((r, t) -> {
       if (t == null) {
-        m.reply(encode.apply(r));
+        JsonObject body = encode.apply(r);
+        m.reply(body.put("zxid", Math.max(body.getLong("zxid", 0L), recipes.appliedZxid())));
         return;
       }
       Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;

@@ -148,6 +148,23 @@ class LockRecipeTest {
   }
 
   @Test
+  void aGrantedReplyCarriesAZxidThatCoversTheGrant() throws Exception {
+    // a client that fails over resumes only on a node that has applied its last reply's zxid: for a
+    // grant that came when the previous holder left, that zxid must cover the leaving, or a release
+    // on the next node finds the lock not yet granted (NotHolder) and the lock stays held
+    session().mutex("covered").acquire(LONG).toCompletionStage().toCompletableFuture().get();
+    CoordinationClient waiter = RecipeSupport.client(vertx);
+    clients.add(waiter);
+    io.vertx.core.Future<io.vertx.core.json.JsonObject> granted = waiter.request(new io.vertx.core.json.JsonObject()
+        .put("op", "lock.acquire").put("name", "covered").put("timeoutMs", 10_000), 20_000);
+    pending(granted, 200);
+    clients.get(0).close(); // the holder leaves: the waiter is granted by that close's entry
+    io.vertx.core.json.JsonObject reply = await(granted);
+    long closedAt = await(waiter.exists("/baton/locks/covered", false)).pzxid();
+    assertThat(reply.getLong("zxid")).isGreaterThanOrEqualTo(closedAt);
+  }
+
+  @Test
   void mutexIsReentrantPerOwner() throws Exception {
     Recipes a = session();
     Lock mine = a.mutex("re");
