@@ -212,9 +212,10 @@ class KafkaBridgeTest {
     LockGrant leaderA = await(ca.leadership());
     Election.Candidacy cb = await(rb.election("sched").join("b", null));
     // d: a raw session that never heartbeats, so the node expires it
-    String doomed = await(node.vertx.eventBus().<JsonObject>request("baton",
-        new JsonObject().put("op", "openSession").put("timeoutMs", 1500))).body().getString("session");
-    await(node.vertx.eventBus().request("baton", new JsonObject().put("op", "election.join").put("session", doomed)
+    JsonObject doomed = await(node.vertx.eventBus().<JsonObject>request("baton",
+        new JsonObject().put("op", "openSession").put("timeoutMs", 1500))).body();
+    await(node.vertx.eventBus().request("baton", new JsonObject().put("op", "election.join")
+        .put("session", doomed.getString("session")).put("secret", doomed.getString("secret"))
         .put("name", "sched").put("candidate", "d")));
     await(ca.resign());
     LockGrant leaderB = await(cb.leadership());

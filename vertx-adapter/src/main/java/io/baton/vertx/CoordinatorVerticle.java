@@ -1,5 +1,8 @@
 package io.baton.vertx;
 
+import io.baton.core.auth.AuthConfig;
+import io.baton.core.auth.DigestCredentials;
+import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
@@ -85,7 +88,23 @@ public class CoordinatorVerticle extends VerticleBase {
         c.getInteger("minSessionTimeoutMs", d.minSessionTimeoutMs()),
         c.getInteger("maxSessionTimeoutMs", d.maxSessionTimeoutMs()), c.getInteger("tickMs", d.tickMs()),
         c.getLong("snapshotEveryEntries", d.snapshotEveryEntries()),
-        c.getInteger("snapshotsRetained", d.snapshotsRetained()), log);
+        c.getInteger("snapshotsRetained", d.snapshotsRetained()), log, auth(c));
+  }
+
+  /**
+   * Authentication settings: {@code enforceAuth} (boolean), {@code superDigest} (ZooKeeper's
+   * {@code super:<base64 sha1>}, the digest of the super user) and {@code superUsers} (identities as
+   * {@code scheme:id}, e.g. {@code x509:CN=admin,O=ops}).
+   */
+  static AuthConfig auth(JsonObject c) {
+    java.util.Set<Identity> supers = new java.util.HashSet<>();
+    if (c.getValue("superDigest") instanceof String digest) {
+      supers.add(new Identity(DigestCredentials.SCHEME, digest));
+    }
+    for (Object o : c.getJsonArray("superUsers", new io.vertx.core.json.JsonArray())) {
+      supers.add(Identity.parse(String.valueOf(o)));
+    }
+    return new AuthConfig(c.getBoolean("enforceAuth", false), supers);
   }
 
   /** The {@link Limits} given by the configuration's keys of the same names over {@code defaults}. */

@@ -5,6 +5,7 @@ import static io.baton.vertx.TestSupport.replyFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.core.error.ErrorCode;
+import io.baton.core.session.SessionSecrets;
 import io.baton.vertx.api.Protocol;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -38,13 +39,18 @@ class BadInputTest {
 
   private Vertx vertx;
   private String session;
+  private SessionSecrets secrets;
 
   @BeforeAll
   void start() throws Exception {
     vertx = Vertx.vertx();
     TestSupport.deploy(vertx, TestSupport.config(dataDir, "none").put("maxDataBytes", 1024));
-    session = request(new JsonObject().put("op", "openSession").put("timeoutMs", 30_000)).getString("session");
-    request(new JsonObject().put("op", "create").put("session", session).put("path", "/a").put("data", HELLO));
+    JsonObject opened = request(new JsonObject().put("op", "openSession").put("timeoutMs", 30_000));
+    session = opened.getString("session");
+    secrets = SessionSecrets.load(dataDir);
+    assertThat(opened.getString("secret")).isEqualTo(secret(session));
+    request(new JsonObject().put("op", "create").put("session", session).put("secret", secret(session))
+        .put("path", "/a").put("data", HELLO));
   }
 
   @AfterAll
@@ -53,7 +59,19 @@ class BadInputTest {
   }
 
   private JsonObject request(Object body) throws Exception {
+    if (body instanceof JsonObject j && j.getValue("session") instanceof String id && !j.containsKey("secret")) {
+      body = j.copy().put("secret", secret(id));
+    }
     return await(vertx.eventBus().<JsonObject>request(ADDRESS, body)).body();
+  }
+
+  /** The secret of {@code session}; for a session that is not hex, any (the id is refused first). */
+  private String secret(String session) {
+    try {
+      return java.util.HexFormat.of().formatHex(secrets.secret(Protocol.parseHex(session)));
+    } catch (NumberFormatException e) {
+      return "00";
+    }
   }
 
   private JsonObject digest() throws Exception {
@@ -134,6 +152,18 @@ class BadInputTest {
             ErrorCode.SESSION_EXPIRED),
         Arguments.of("unknown session close", json().put("op", "closeSession").put("session", "0xdeadbeef"),
             ErrorCode.SESSION_EXPIRED),
+        Arguments.of("no session secret", json().put("op", "getData").put("session", "0xdeadbeef")
+            .put("secret", (String) null).put("path", "/a"), ErrorCode.AUTH_FAILED),
+        Arguments.of("wrong session secret", json().put("op", "create").put("session", "0xdeadbeef")
+            .put("secret", "00".repeat(16)).put("path", "/b").put("mode", "ephemeral"), ErrorCode.AUTH_FAILED),
+        Arguments.of("another session's secret", json().put("op", "closeSession").put("session", "0xdeadbeef")
+            .put("secret", "OTHER"), ErrorCode.AUTH_FAILED),
+        Arguments.of("short session secret", json().put("op", "heartbeat").put("session", "0xdeadbeef")
+            .put("secret", "00"), ErrorCode.AUTH_FAILED),
+        Arguments.of("session secret not hex", json().put("op", "heartbeat").put("session", "0xdeadbeef")
+            .put("secret", "zz"), ErrorCode.AUTH_FAILED),
+        Arguments.of("session secret a number", json().put("op", "heartbeat").put("session", "0xdeadbeef")
+            .put("secret", 7), ErrorCode.BAD_ARGUMENTS),
         Arguments.of("session not hex", json().put("op", "getData").put("session", "nothex").put("path", "/a"),
             ErrorCode.BAD_ARGUMENTS),
         Arguments.of("session is an object", json().put("op", "getData").put("session", json()).put("path", "/a"),
@@ -182,6 +212,13 @@ class BadInputTest {
     if (body instanceof JsonObject j && !j.containsKey("session") && needsSession(j)) {
       body = j.copy().put("session", session);
     }
+    if (body instanceof JsonObject j && j.getValue("session") instanceof String id) {
+      if (!j.containsKey("secret")) { // the right secret: what is refused is something else
+        body = j.copy().put("secret", secret(id));
+      } else if ("OTHER".equals(j.getValue("secret"))) {
+        body = j.copy().put("secret", secret(session));
+      }
+    }
     JsonObject before = digest();
     ReplyException e = replyFailure(vertx.eventBus().request(ADDRESS, body), expected.value());
     assertThat(e.getMessage()).startsWith(expected.displayName() + ": ");
@@ -201,7 +238,7 @@ class BadInputTest {
   void failedMultiReportsFailedIndexAndPerOpResults() throws Exception {
     JsonObject before = digest();
     ReplyException e = replyFailure(vertx.eventBus().request(ADDRESS, json().put("op", "multi")
-        .put("session", session).put("ops", new JsonArray()
+        .put("session", session).put("secret", secret(session)).put("ops", new JsonArray()
             .add(json().put("op", "check").put("path", "/a").put("version", 0))
             .add(json().put("op", "create").put("path", "/a/x"))
             .add(json().put("op", "delete").put("path", "/nope")))), ErrorCode.NO_NODE.value());

@@ -257,11 +257,13 @@ class EventBusApiTest {
         new JsonObject().put("op", "openSession").put("timeoutMs", 100))).body();
     assertThat(opened.getInteger("timeoutMs")).isEqualTo(500); // clamped to minSessionTimeoutMs
     String session = opened.getString("session");
+    String secret = opened.getString("secret");
     List<JsonObject> notices = new CopyOnWriteArrayList<>();
     await(vertx.eventBus().<JsonObject>consumer(Protocol.DEFAULT_ADDRESS + ".session." + session,
         (Message<JsonObject> m) -> notices.add(m.body())).completion());
     await(vertx.eventBus().request(Protocol.DEFAULT_ADDRESS, new JsonObject().put("op", "create")
-        .put("session", session).put("path", "/lease").put("mode", "ephemeral").put("text", "mine")));
+        .put("session", session).put("secret", secret).put("path", "/lease").put("mode", "ephemeral")
+        .put("text", "mine")));
     Stat lease = await(other.exists("/lease", true));
     assertThat(Protocol.hex(lease.ephemeralOwner())).isEqualTo(session);
     List<WatchEvent> events = new CopyOnWriteArrayList<>();
@@ -280,7 +282,7 @@ class EventBusApiTest {
         new JsonObject().put("op", "getData").put("path", "/"),
         new JsonObject().put("op", "create").put("path", "/again").put("mode", "ephemeral"),
         new JsonObject().put("op", "closeSession"))) {
-      replyFailure(vertx.eventBus().request(Protocol.DEFAULT_ADDRESS, req.put("session", session)),
+      replyFailure(vertx.eventBus().request(Protocol.DEFAULT_ADDRESS, req.put("session", session).put("secret", secret)),
           ErrorCode.SESSION_EXPIRED.value());
     }
     assertThat(await(other.exists("/again", false))).isNull();

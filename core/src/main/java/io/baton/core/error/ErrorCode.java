@@ -17,14 +17,18 @@ public enum ErrorCode {
   OPERATION_TIMEOUT(-7),
   BAD_ARGUMENTS(-8),
   NO_NODE(-101),
-  /** Not permitted (admin operations switched off); ZooKeeper's NoAuth. */
+  /** Not permitted: an ACL, the recipe tree, an admin operation without a super identity; ZooKeeper's NoAuth. */
   NO_AUTH(-102),
   BAD_VERSION(-103),
   NO_CHILDREN_FOR_EPHEMERALS(-108),
   NODE_EXISTS(-110),
   NOT_EMPTY(-111),
   SESSION_EXPIRED(-112),
+  /** Credentials were refused: a wrong or missing session secret, an unknown user or password. */
+  AUTH_FAILED(-115),
   NO_WATCHER(-121),
+  /** The node enforces authentication and the client has not authenticated; ZooKeeper's SessionClosedRequireSaslAuth. */
+  SESSION_CLOSED_REQUIRE_AUTH(-124),
   /** A per-session quota (watches) is used up; ZooKeeper's QuotaExceeded. */
   QUOTA_EXCEEDED(-125),
   THROTTLED(-127),

@@ -58,6 +58,22 @@ public final class ClusterSecret {
     }
   }
 
+  /**
+   * A key for another use of the shared secret ({@code purpose} names it), so that every member derives
+   * the same key without it being configured twice, and no proof for one use serves another.
+   */
+  public byte[] derive(String purpose) {
+    try {
+      Mac mac = Mac.getInstance(ALGORITHM);
+      mac.init(key);
+      mac.update("baton-derive-v1|".getBytes(StandardCharsets.US_ASCII));
+      mac.update(purpose.getBytes(StandardCharsets.UTF_8));
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
+    }
+  }
+
   /** Whether {@code proof} is {@link #prove}'s for these inputs; compared in constant time. */
   public boolean verifies(byte[] proof, byte[] nonce, long dialer, long acceptor) {
     return MessageDigest.isEqual(prove(nonce, dialer, acceptor), proof);

@@ -11,6 +11,7 @@ import io.baton.core.txn.EntryValidator;
 import io.baton.schemas.log.LogEntry;
 import io.baton.core.log.DurableFiles;
 import io.baton.core.server.CoordinatorListener;
+import io.baton.core.session.SessionSecrets;
 import io.baton.core.snapshot.SnapshotStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +133,7 @@ public final class RaftReplication implements Replication {
         state.entries(), applied);
     this.appliedTerm = Math.max(0, node.termAt(applied));
     this.observedTerm = node.term();
-    coordinator.replicate(this);
+    coordinator.replicate(this, SessionSecrets.of(cluster.secret().derive("session-secrets")));
     coordinator.addListener(new CoordinatorListener() {
       @Override
       public void snapshotCaptured(long zxid) {

@@ -1,8 +1,11 @@
 package io.baton.core.server;
 
+import io.baton.core.auth.Caller;
+import io.baton.core.auth.ClientAuth;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.log.ChronicleTxnLog;
+import io.baton.core.session.SessionSecrets;
 import io.baton.core.session.SessionTable;
 import io.baton.core.session.SessionTracker;
 import io.baton.core.snapshot.SnapshotStore;
@@ -79,6 +82,7 @@ public final class Coordinator implements AutoCloseable {
   private final Forwards forwards;
   private final ChronicleTxnLog log;
   private final DataDirLock dirLock;
+  private final ClientAuth auth;
   private final List<CoordinatorListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
   private final List<AutoCloseable> timers = new ArrayList<>();
@@ -97,6 +101,7 @@ public final class Coordinator implements AutoCloseable {
                       DataDirLock dirLock) throws IOException {
     this.config = config;
     this.dirLock = dirLock;
+    this.auth = new ClientAuth(config.auth(), SessionSecrets.load(config.dataDir()));
     this.scheduler = scheduler;
     this.tree = recovered.tree();
     this.sessions = recovered.sessions();
@@ -142,11 +147,31 @@ public final class Coordinator implements AutoCloseable {
 
   /**
    * Makes this node one member of a cluster: writes are committed by {@code replication} instead of
-   * this node's durability policy. Call before {@link #start()}.
+   * this node's durability policy, and session secrets are the cluster's ({@code secrets}, the same on
+   * every member, so that a session resumes anywhere). Call before {@link #start()}.
    */
-  public void replicate(Replication replication) {
+  public void replicate(Replication replication, SessionSecrets secrets) {
     this.replication = replication;
+    auth.sessionSecrets(secrets);
   }
+
+  /** Session secrets, identities and access rules of this node's clients. */
+  public ClientAuth auth() {
+    return auth;
+  }
+
+  /** {@link #submit(long, Command, Completion)} for a client: refused first if {@code caller} may not write so. */
+  public void submit(Caller caller, long sessionId, Command command, Completion<List<OpResult>> reply) {
+    try {
+      auth.access().checkWrite(caller, command);
+    } catch (BatonException e) {
+      reply.complete(null, e);
+      return;
+    }
+    submit(sessionId, command, reply);
+  }
+
+
 
   /** Starts the timers: session expiry, container/TTL cleanup and group commit. Owner thread. */
   public void start() {
@@ -658,6 +683,7 @@ public final class Coordinator implements AutoCloseable {
       if (!sessions.isOpen(session)) {
         tracker.untrack(session);
         watches.removeSession(session);
+        auth.sessionEnded(session);
         for (CoordinatorListener l : listeners) {
           l.sessionEnded(session, true);
         }
@@ -791,6 +817,7 @@ public final class Coordinator implements AutoCloseable {
         case SESSION_OPENED -> tracker.track(ev.sessionId(), ev.version(), scheduler.now());
         case SESSION_CLOSED -> {
           watches.removeSession(ev.sessionId());
+          auth.sessionEnded(ev.sessionId());
           tracker.untrack(ev.sessionId());
         }
       }

@@ -1,5 +1,6 @@
 package io.baton.core.server;
 
+import io.baton.core.auth.AuthConfig;
 import io.baton.core.limit.Limits;
 import io.baton.core.log.LogOptions;
 import java.nio.file.Path;
@@ -19,30 +20,32 @@ import java.nio.file.Path;
  * @param snapshotEveryEntries  entries applied between automatic snapshots (0 = only on demand)
  * @param snapshotsRetained     snapshots kept; log cycles older than the oldest kept one are purged
  * @param log                   Chronicle Queue layout
+ * @param auth                  authentication: enforcement and super identities
  */
 public record CoordinatorConfig(Path dataDir, int nodeId, Durability durability, int groupCommitMs,
                                 Limits limits, int minSessionTimeoutMs, int maxSessionTimeoutMs, int tickMs,
-                                long snapshotEveryEntries, int snapshotsRetained, LogOptions log) {
+                                long snapshotEveryEntries, int snapshotsRetained, LogOptions log,
+                                AuthConfig auth) {
 
   /** Defaults: GROUP durability with back-to-back fsyncs, 1 MiB data, sessions 2 s..60 s, snapshot every 100,000 entries. */
   public static CoordinatorConfig defaults(Path dataDir) {
     return new CoordinatorConfig(dataDir, 1, Durability.GROUP, 0, Limits.defaults(), 2_000, 60_000, 100, 100_000, 3,
-        LogOptions.defaults());
+        LogOptions.defaults(), AuthConfig.open());
   }
 
   public CoordinatorConfig withDurability(Durability d) {
     return new CoordinatorConfig(dataDir, nodeId, d, groupCommitMs, limits, minSessionTimeoutMs,
-        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log);
+        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log, auth);
   }
 
   public CoordinatorConfig withSessionTimeouts(int min, int max) {
     return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, min, max, tickMs,
-        snapshotEveryEntries, snapshotsRetained, log);
+        snapshotEveryEntries, snapshotsRetained, log, auth);
   }
 
   public CoordinatorConfig withSnapshots(long everyEntries, int retained) {
     return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, minSessionTimeoutMs,
-        maxSessionTimeoutMs, tickMs, everyEntries, retained, log);
+        maxSessionTimeoutMs, tickMs, everyEntries, retained, log, auth);
   }
 
   public CoordinatorConfig withMaxDataBytes(int max) {
@@ -51,7 +54,7 @@ public record CoordinatorConfig(Path dataDir, int nodeId, Durability durability,
 
   public CoordinatorConfig withLimits(Limits l) {
     return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, l, minSessionTimeoutMs,
-        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log);
+        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log, auth);
   }
 
   /** Largest node data accepted. */
@@ -61,11 +64,16 @@ public record CoordinatorConfig(Path dataDir, int nodeId, Durability durability,
 
   public CoordinatorConfig withLog(LogOptions options) {
     return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, minSessionTimeoutMs,
-        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, options);
+        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, options, auth);
+  }
+
+  public CoordinatorConfig withAuth(AuthConfig a) {
+    return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, minSessionTimeoutMs,
+        maxSessionTimeoutMs, tickMs, snapshotEveryEntries, snapshotsRetained, log, a);
   }
 
   public CoordinatorConfig withTickMs(int tick) {
     return new CoordinatorConfig(dataDir, nodeId, durability, groupCommitMs, limits, minSessionTimeoutMs,
-        maxSessionTimeoutMs, tick, snapshotEveryEntries, snapshotsRetained, log);
+        maxSessionTimeoutMs, tick, snapshotEveryEntries, snapshotsRetained, log, auth);
   }
 }

@@ -58,7 +58,7 @@ final class LocalCluster implements AutoCloseable {
         .withDurability(durability).withSessionTimeouts(200, 60_000);
     cfg = new CoordinatorConfig(cfg.dataDir(), (int) id, cfg.durability(), cfg.groupCommitMs(), cfg.limits(),
         cfg.minSessionTimeoutMs(), cfg.maxSessionTimeoutMs(), cfg.tickMs(), cfg.snapshotEveryEntries(),
-        cfg.snapshotsRetained(), cfg.log());
+        cfg.snapshotsRetained(), cfg.log(), cfg.auth());
     Member[] holder = new Member[1];
     Path raftDir = cfg.dataDir().resolve("raft");
     TestNode node = new TestNode(cfg, 0, n -> {

@@ -38,7 +38,7 @@ class PipelineTest {
     CoordinatorConfig c = TestNode.config(dir).withDurability(Durability.GROUP);
     c = new CoordinatorConfig(c.dataDir(), c.nodeId(), c.durability(), 50, c.limits(),
         c.minSessionTimeoutMs(), c.maxSessionTimeoutMs(), c.tickMs(), c.snapshotEveryEntries(),
-        c.snapshotsRetained(), c.log());
+        c.snapshotsRetained(), c.log(), c.auth());
     node = new TestNode(c);
   }
 

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka ingress: reads protocol-v1 JSON commands (docs/protocol.md) from the commands topic, sends
- * each to Baton as is (a command runs in the session it names, or sessionless), and writes the
+ * each to Baton as is (a command runs in the session it names and proves with its {@code secret}, or sessionless), and writes the
  * answer to the reply topic (the request's {@code replyTo} header, else the configured one) with
  * the request's key and {@code correlationId} header:
  * <pre>

@@ -123,6 +123,22 @@ public final class Fields {
     throw wrongType("session", "a hex string", v);
   }
 
+  /** The session secret in {@code "secret"} (hex, as openSession returned it); null when absent. */
+  public byte[] secret() {
+    Object v = json.getValue("secret");
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw wrongType("secret", "a hex string", v);
+    }
+    try {
+      return java.util.HexFormat.of().parseHex(s);
+    } catch (IllegalArgumentException e) {
+      throw new BatonException(io.baton.core.error.ErrorCode.AUTH_FAILED, "field 'secret' is not hex");
+    }
+  }
+
   /** Node data: {@code "data"} as base64, or {@code "text"} as UTF-8; empty when both are absent. */
   public byte[] data() {
     Object text = json.getValue("text");

@@ -1,5 +1,6 @@
 package io.baton.vertx.bridge;
 
+import io.baton.core.auth.Identity;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
 import io.baton.vertx.api.Protocol;
@@ -31,6 +32,7 @@ final class BridgeConnection {
   private final Vertx vertx;
   private final NetSocket socket;
   private final String host;
+  private final Set<Identity> identities;
   private final Limits limits;
   private final FrameReader reader;
   private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
@@ -47,6 +49,7 @@ final class BridgeConnection {
     this.vertx = vertx;
     this.socket = socket;
     this.host = host;
+    this.identities = Set.of(new Identity("ip", host));
     this.limits = limits;
     this.reader = new FrameReader(limits.maxFrameBytes(), new FrameReader.Frames() {
       @Override
@@ -69,6 +72,11 @@ final class BridgeConnection {
 
   String host() {
     return host;
+  }
+
+  /** What this connection proves about its client: its address ({@code ip}). */
+  Set<Identity> identities() {
+    return identities;
   }
 
   Set<String> addresses() {
@@ -126,7 +134,7 @@ final class BridgeConnection {
           request(frame.address(), reply, frame.body());
         }
       }
-      case "register" -> register(frame.address());
+      case "register" -> register(frame.address(), frame.headers());
       case "unregister" -> unregister(frame.address());
       default -> throw new IllegalStateException("unchecked frame type " + frame.type());
     }
@@ -177,9 +185,10 @@ final class BridgeConnection {
     updateReading();
   }
 
-  private void register(String address) {
-    if (!server.mayRegister(address)) {
-      refuse("access_denied: only '" + server.address() + ".session.<session>' may be registered", null, address);
+  private void register(String address, JsonObject headers) {
+    String refusal = server.registrationRefusal(address, headers);
+    if (refusal != null) {
+      refuse(refusal, null, address);
       return;
     }
     if (consumers.containsKey(address)) {
@@ -197,7 +206,7 @@ final class BridgeConnection {
   }
 
   private void unregister(String address) {
-    if (!server.mayRegister(address)) {
+    if (!server.isSessionAddress(address)) {
       refuse("access_denied: only '" + server.address() + ".session.<session>' may be unregistered", null, address);
       return;
     }

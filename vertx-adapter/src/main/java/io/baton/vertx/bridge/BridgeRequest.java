@@ -1,9 +1,12 @@
 package io.baton.vertx.bridge;
 
+import io.baton.core.auth.Identity;
+import io.baton.vertx.impl.ConnectionIdentities;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import java.util.Set;
 
 /**
  * A request read from a bridge connection, handed to the command handler as the event-bus message
@@ -11,7 +14,7 @@ import io.vertx.core.eventbus.Message;
  * event loop when the handler answers at once, so a connection's replies are bounded as they are
  * produced. A second reply is ignored.
  */
-final class BridgeRequest implements Message<Object> {
+final class BridgeRequest implements Message<Object>, ConnectionIdentities {
   private final BridgeConnection connection;
   private final String address;
   private final String replyAddress;
@@ -26,6 +29,11 @@ final class BridgeRequest implements Message<Object> {
     this.replyAddress = replyAddress;
     this.body = body;
     this.opensSession = opensSession;
+  }
+
+  @Override
+  public Set<Identity> connectionIdentities() {
+    return connection.identities();
   }
 
   /** Whether this request is an {@code openSession} (its reply names a session of the connection). */

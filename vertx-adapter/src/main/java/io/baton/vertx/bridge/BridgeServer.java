@@ -1,6 +1,8 @@
 package io.baton.vertx.bridge;
 
 import io.baton.core.limit.Limits;
+import io.baton.core.server.Coordinator;
+import io.baton.vertx.api.Protocol;
 import io.baton.vertx.impl.CommandHandler;
 import io.baton.vertx.impl.ConsumerPacing;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,25 +44,22 @@ public final class BridgeServer implements ConsumerPacing {
   private final String sessionPrefix;
   private final Limits limits;
   private final CommandHandler commands;
-  private final LongPredicate sessionOpen;
+  private final Coordinator coordinator;
   private final NetServer server;
   private final Set<BridgeConnection> connections = new HashSet<>();
   private final Map<String, Integer> perHost = new HashMap<>();
   private final Map<String, Set<BridgeConnection>> consumers = new HashMap<>();
   private final Map<String, List<Runnable>> waiting = new HashMap<>();
 
-  /**
-   * A bridge for the node at {@code address}; call on the coordinator's context.
-   *
-   * @param sessionOpen whether a session is still open (counts a connection's sessions)
-   */
-  public BridgeServer(Vertx vertx, String address, Limits limits, CommandHandler commands, LongPredicate sessionOpen) {
+  /** A bridge for {@code coordinator}'s node at {@code address}, serving requests with {@code commands}; call on the
+   * coordinator's context. */
+  public BridgeServer(Vertx vertx, String address, Coordinator coordinator, CommandHandler commands) {
     this.vertx = vertx;
     this.address = address;
     this.sessionPrefix = address + ".session.";
-    this.limits = limits;
+    this.limits = coordinator.config().limits();
     this.commands = commands;
-    this.sessionOpen = sessionOpen;
+    this.coordinator = coordinator;
     this.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
     server.connectHandler(this::accepted);
   }
@@ -80,13 +78,40 @@ public final class BridgeServer implements ConsumerPacing {
     return address.equals(target);
   }
 
-  /** Whether a client may register {@code target}: a session's notification address. */
-  boolean mayRegister(String target) {
+  /** Whether {@code target} is a session's notification address, the only kind a client may register. */
+  boolean isSessionAddress(String target) {
     return target.length() > sessionPrefix.length() && target.startsWith(sessionPrefix);
   }
 
+  /**
+   * Why {@code target} may not be registered with {@code headers}, or null if it may: it must be a
+   * session's notification address, and the headers must carry that session's {@code secret}.
+   */
+  String registrationRefusal(String target, io.vertx.core.json.JsonObject headers) {
+    if (!isSessionAddress(target)) {
+      return "access_denied: only '" + sessionPrefix + "<session>' may be registered";
+    }
+    long session;
+    try {
+      session = Protocol.parseHex(target.substring(sessionPrefix.length()));
+    } catch (NumberFormatException e) {
+      return "access_denied: '" + target + "' does not name a session";
+    }
+    Object secret = headers == null ? null : headers.getValue("secret");
+    byte[] bytes = null;
+    if (secret instanceof String hex) {
+      try {
+        bytes = java.util.HexFormat.of().parseHex(hex);
+      } catch (IllegalArgumentException e) {
+        bytes = null;
+      }
+    }
+    return coordinator.auth().provesSession(session, bytes) ? null : "access_denied: registering for the notifications of"
+        + " session " + Protocol.hex(session) + " needs its secret in header 'secret'";
+  }
+
   boolean sessionOpen(long session) {
-    return sessionOpen.test(session);
+    return coordinator.isSessionOpen(session);
   }
 
   void serve(BridgeRequest request) {

@@ -15,8 +15,10 @@ import java.util.Map;
  *
  * @param replyAddress where a {@code send} wants its reply, or null
  * @param body         the {@code body} value as sent (a request is normally a JSON object), or null
+ * @param headers      the {@code headers} as sent, or null ({@code register} of a session's address carries
+ *                     the session's {@code secret} there)
  */
-record InboundFrame(String type, String address, String replyAddress, Object body) {
+record InboundFrame(String type, String address, String replyAddress, Object body, JsonObject headers) {
 
   /** A frame that cannot be served; {@code replyAddress} is where its sender waits for an answer, if known. */
   static final class Malformed extends Exception {
@@ -64,7 +66,7 @@ record InboundFrame(String type, String address, String replyAddress, Object bod
           + describe(type), replyAddress, target);
     }
     if (t.equals("ping")) {
-      return new InboundFrame(t, null, null, null);
+      return new InboundFrame(t, null, null, null, null);
     }
     if (address == null) {
       throw new Malformed("missing_address: a '" + t + "' frame needs an 'address'", replyAddress, null);
@@ -87,7 +89,7 @@ record InboundFrame(String type, String address, String replyAddress, Object bod
         }
       }
     }
-    return new InboundFrame(t, target, replyAddress, frame.getValue("body"));
+    return new InboundFrame(t, target, replyAddress, frame.getValue("body"), (JsonObject) headers);
   }
 
   private static boolean isKnown(String type) {

@@ -100,6 +100,12 @@ public interface CoordinationClient {
   /** Atomic multi-op transaction; fails with a {@code MultiException} holding per-op results. */
   Future<List<OpResult>> multi(List<Op> ops);
 
+  /**
+   * Authenticates this session ({@code digest} with {@code user:password}, ZooKeeper's addAuthInfo);
+   * the client authenticates again on each node it fails over to. Fails with AuthFailed (-115).
+   */
+  Future<Void> addAuth(String scheme, String credentials);
+
   /** Completes once every write ordered before it is applied. */
   Future<Void> sync(String path);
 

@@ -1,5 +1,7 @@
 package io.baton.vertx.impl;
 
+import io.baton.core.auth.Caller;
+import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.replication.RaftReplication;
@@ -30,8 +32,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandHandler {
   private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
+  /** What a client that has not authenticated may still do when authentication is enforced. */
+  private static final Set<String> UNAUTHENTICATED_OPS = Set.of("openSession", "auth", "heartbeat", "closeSession");
   /** How long a request may wait for the node to reach its {@code minZxid} before NotReady. */
   static final long MIN_ZXID_WAIT_MS = 5_000;
 
@@ -174,6 +180,14 @@ public final class CommandHandler {
     }
     String op = f.string("op");
     long session = f.session();
+    if (session != 0 && !op.equals("openSession")) {
+      coordinator.auth().checkSessionSecret(session, f.secret());
+    }
+    Caller caller = coordinator.auth().caller(session, m instanceof ConnectionIdentities c
+        ? c.connectionIdentities() : Set.of());
+    if (!UNAUTHENTICATED_OPS.contains(op)) {
+      coordinator.auth().access().checkAuthenticated(caller, op);
+    }
     if (RecipeHandler.handles(op)) {
       if (session != 0 && !coordinator.isSessionOpen(session)) {
         throw new BatonException(ErrorCode.SESSION_EXPIRED, "session " + Protocol.hex(session)
@@ -184,12 +198,20 @@ public final class CommandHandler {
     }
     switch (op) {
       case "openSession" -> coordinator.openSession(f.optInt("timeoutMs", 10_000), reply(m,
-          r -> new JsonObject().put("session", Protocol.hex(r.sessionId())).put("timeoutMs", r.timeoutMs())));
+          r -> new JsonObject().put("session", Protocol.hex(r.sessionId())).put("timeoutMs", r.timeoutMs())
+              .put("secret", HexFormat.of().formatHex(coordinator.auth().sessionSecret(r.sessionId())))));
       case "closeSession" -> coordinator.closeSession(session, reply(m, r -> new JsonObject()));
       case "heartbeat" -> coordinator.heartbeat(session, reply(m, t -> new JsonObject().put("timeoutMs", t)));
+      case "auth" -> {
+        if (session == 0) {
+          throw BatonException.badArguments("auth needs a session: identities belong to the session");
+        }
+        Identity id = coordinator.auth().authenticate(session, f.string("scheme"), f.string("credentials"));
+        m.reply(new JsonObject().put("identity", id.toString()).put("zxid", coordinator.lastApplied()));
+      }
       case "create", "delete", "setData", "check" -> {
         Op write = Protocol.op(req);
-        coordinator.submit(session, write, reply(m, results -> shapeSingle(write, results)));
+        coordinator.submit(caller, session, write, reply(m, results -> shapeSingle(write, results)));
       }
       case "multi" -> {
         JsonArray ops = f.array("ops");
@@ -201,7 +223,7 @@ public final class CommandHandler {
           }
           parsed.add(Protocol.op(j));
         }
-        coordinator.submit(session, new Command.Multi(parsed),
+        coordinator.submit(caller, session, new Command.Multi(parsed),
             reply(m, results -> new JsonObject().put("results", Protocol.results(results))));
       }
       case "exists" -> {
@@ -260,8 +282,12 @@ public final class CommandHandler {
         s.close();
         m.reply(new JsonObject().put("stream", id).put("zxid", coordinator.lastApplied()));
       }
-      case "snapshot" -> coordinator.requestSnapshot(reply(m, z -> new JsonObject().put("zxid", z)));
+      case "snapshot" -> {
+        coordinator.auth().access().checkAdmin(caller, op);
+        coordinator.requestSnapshot(reply(m, z -> new JsonObject().put("zxid", z)));
+      }
       case "digest" -> {
+        coordinator.auth().access().checkAdmin(caller, op);
         StateDigest d = coordinator.digest();
         m.reply(new JsonObject().put("zxid", d.zxid()).put("digest", Long.toHexString(d.treeDigest()))
             .put("nodes", d.nodeCount()).put("sessions", d.sessions().size()));

@@ -96,8 +96,7 @@ public final class Main {
         .compose(id -> {
           Promise<Integer> listening = Promise.promise();
           node.ownerContext().runOnContext(v -> {
-            BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator().config().limits(),
-                node.commands(), node.coordinator()::isSessionOpen);
+            BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator(), node.commands());
             node.commands().pacing(bridge);
             bridge.listen(port, host).onComplete(listening);
           });

@@ -133,6 +133,11 @@ class BridgeAttackTest {
     plain.put("{\"type\":\"publish\",\"address\":\"elsewhere\",\"body\":{}}", "access_denied");
     plain.put("{\"type\":\"register\",\"address\":\"baton\"}", "access_denied");
     plain.put("{\"type\":\"register\",\"address\":\"other.session.0x1\"}", "access_denied");
+    plain.put("{\"type\":\"register\",\"address\":\"baton.session.0x1\"}", "access_denied: registering for the"
+        + " notifications of session 0x1 needs its secret");
+    plain.put("{\"type\":\"register\",\"address\":\"baton.session.0x1\",\"headers\":{\"secret\":\""
+        + "00".repeat(16) + "\"}}", "access_denied: registering");
+    plain.put("{\"type\":\"register\",\"address\":\"baton.session.nothex\"}", "does not name a session");
     plain.put("{\"type\":\"unregister\",\"address\":\"baton.session.0x99\"}", "unknown_address");
     plain.put("{\"type\":\"send\",\"address\":\"baton\",\"headers\":[1]}", "invalid_headers");
     try (RawBridge c = RawBridge.connect(port)) {
@@ -189,9 +194,12 @@ class BridgeAttackTest {
         for (int k = 0; k < 3; k++) {
           RawBridge s = RawBridge.connect(port);
           streams.add(s);
-          String session = s.ok(op("openSession").put("timeoutMs", 60_000)).getString("session");
-          s.frame(new JsonObject().put("type", "register").put("address", "baton.session." + session));
-          s.ok(op("openStream").put("session", session).put("fromZxid", 0).put("stream", "k" + k));
+          JsonObject opened = s.ok(op("openSession").put("timeoutMs", 60_000));
+          String session = opened.getString("session");
+          s.frame(new JsonObject().put("type", "register").put("address", "baton.session." + session)
+              .put("headers", new JsonObject().put("secret", opened.getString("secret"))));
+          s.ok(op("openStream").put("session", session).put("secret", opened.getString("secret")).put("fromZxid", 0)
+              .put("stream", "k" + k));
         }
         Thread.sleep(1_000);
         // more changes while they are paused than a paused stream holds: it must go back to the log
@@ -273,7 +281,7 @@ class BridgeAttackTest {
           .onComplete(connected));
       Transport transport = connected.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       // a refused register names no request: the request sent after it is still answered
-      transport.subscribe("elsewhere", body -> { });
+      transport.subscribe("elsewhere", null, body -> { });
       JsonObject data = transport.request(op("getData").put("path", "/small")).toCompletionStage()
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(data.getString("data")).isEqualTo("aGVsbG8=");

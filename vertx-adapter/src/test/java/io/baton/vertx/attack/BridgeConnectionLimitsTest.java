@@ -85,15 +85,16 @@ class BridgeConnectionLimitsTest {
   @Test
   void sessionsPerConnectionAreLimited() throws Exception {
     try (RawBridge c = RawBridge.connect(port)) {
-      List<String> sessions = new ArrayList<>();
+      List<JsonObject> sessions = new ArrayList<>();
       for (int i = 0; i < SESSIONS; i++) {
-        sessions.add(c.ok(new JsonObject().put("op", "openSession")).getString("session"));
+        sessions.add(c.ok(new JsonObject().put("op", "openSession")));
       }
       JsonObject refused = c.call(new JsonObject().put("op", "openSession"));
       assertThat(refused.getString("type")).isEqualTo("err");
       assertThat(refused.getInteger("failureCode")).isEqualTo(-127);
       assertThat(refused.getString("message")).startsWith("Throttled").contains("maxSessionsPerConnection");
-      c.ok(new JsonObject().put("op", "closeSession").put("session", sessions.get(0)));
+      c.ok(new JsonObject().put("op", "closeSession").put("session", sessions.get(0).getString("session"))
+          .put("secret", sessions.get(0).getString("secret")));
       assertThat(c.ok(new JsonObject().put("op", "openSession")).getString("session")).startsWith("0x");
     }
   }
@@ -125,10 +126,12 @@ class BridgeConnectionLimitsTest {
   @Test
   void aConnectionThatDoesNotReadItsNotificationsIsClosed() throws Exception {
     try (RawBridge deaf = RawBridge.connect(port); RawBridge writer = RawBridge.connect(port)) {
-      String session = deaf.ok(new JsonObject().put("op", "openSession").put("timeoutMs", 60_000))
-          .getString("session");
-      deaf.frame(new JsonObject().put("type", "register").put("address", "baton.session." + session));
-      deaf.ok(new JsonObject().put("op", "addWatch").put("session", session).put("path", "/")
+      JsonObject opened = deaf.ok(new JsonObject().put("op", "openSession").put("timeoutMs", 60_000));
+      String session = opened.getString("session");
+      String secret = opened.getString("secret");
+      deaf.frame(new JsonObject().put("type", "register").put("address", "baton.session." + session)
+          .put("headers", new JsonObject().put("secret", secret)));
+      deaf.ok(new JsonObject().put("op", "addWatch").put("session", session).put("secret", secret).put("path", "/")
           .put("mode", "persistent_recursive"));
       // 1,000 NodeCreated notifications (~500 kB) per multi, for a client that reads none of them
       String longName = "n".repeat(300);

@@ -98,8 +98,8 @@ final class RecipeSupport {
     }
 
     @Override
-    public Future<Void> subscribe(String address, Handler<JsonObject> handler) {
-      return delegate.subscribe(address, handler);
+    public Future<Void> subscribe(String address, String secret, Handler<JsonObject> handler) {
+      return delegate.subscribe(address, secret, handler);
     }
 
     @Override

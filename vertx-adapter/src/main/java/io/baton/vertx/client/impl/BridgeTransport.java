@@ -123,14 +123,18 @@ public final class BridgeTransport implements Transport {
   }
 
   @Override
-  public Future<Void> subscribe(String target, Handler<JsonObject> handler) {
+  public Future<Void> subscribe(String target, String secret, Handler<JsonObject> handler) {
     if (Vertx.currentContext() != context) {
       Promise<Void> p = Promise.promise();
-      context.runOnContext(v -> subscribe(target, handler).onComplete(p));
+      context.runOnContext(v -> subscribe(target, secret, handler).onComplete(p));
       return p.future();
     }
     subscriptions.put(target, handler);
-    write(new JsonObject().put("type", "register").put("address", target));
+    JsonObject frame = new JsonObject().put("type", "register").put("address", target);
+    if (secret != null) {
+      frame.put("headers", new JsonObject().put("secret", secret));
+    }
+    write(frame);
     return Future.succeededFuture();
   }
 

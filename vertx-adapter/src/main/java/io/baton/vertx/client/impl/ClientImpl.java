@@ -63,6 +63,7 @@ public final class ClientImpl implements CoordinationClient {
   private final Connector connector;
   private final String sessionAddress;
   private final long sessionId;
+  private final String secret;
   private final int timeoutMs;
   private final long requestTimeoutMs;
   private volatile Transport transport;
@@ -84,15 +85,17 @@ public final class ClientImpl implements CoordinationClient {
   private volatile long lastHeartbeat = System.nanoTime();
   private final long heartbeatTimer;
   private final AtomicLong streamCounter = new AtomicLong();
+  private final List<JsonObject> authentications = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private ClientImpl(Vertx vertx, Transport transport, Connector connector, ClientOptions options, long sessionId,
-                     int timeoutMs) {
+                     String secret, int timeoutMs) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.transport = transport;
     this.connector = connector;
     this.sessionAddress = Protocol.sessionAddress(options.address(), sessionId);
     this.sessionId = sessionId;
+    this.secret = secret;
     this.timeoutMs = timeoutMs;
     this.requestTimeoutMs = options.requestTimeoutMs();
     if (connector != null) {
@@ -133,9 +136,10 @@ public final class ClientImpl implements CoordinationClient {
     return transport.request(req).recover(t -> transport.close().transform(x -> Future.failedFuture(t)))
         .compose(r -> {
           long id = Protocol.parseHex(r.getString("session"));
-          ClientImpl c = new ClientImpl(vertx, transport, connector, options, id, r.getInteger("timeoutMs"));
+          ClientImpl c = new ClientImpl(vertx, transport, connector, options, id, r.getString("secret"),
+              r.getInteger("timeoutMs"));
           c.seen(r);
-          return transport.subscribe(c.sessionAddress, c::onNotification)
+          return transport.subscribe(c.sessionAddress, c.secret, c::onNotification)
               .compose(v -> c.request(new JsonObject().put("op", "heartbeat")))
               .map(v -> (CoordinationClient) c)
               .recover(t -> c.close().transform(ignored -> Future.failedFuture(t)));
@@ -161,7 +165,8 @@ public final class ClientImpl implements CoordinationClient {
   }
 
   private JsonObject heartbeatRequest() {
-    return new JsonObject().put("v", Protocol.VERSION).put("op", "heartbeat").put("session", Protocol.hex(sessionId));
+    return new JsonObject().put("v", Protocol.VERSION).put("op", "heartbeat").put("session", Protocol.hex(sessionId))
+        .put("secret", secret);
   }
 
   private void heartbeat() {
@@ -236,8 +241,9 @@ public final class ClientImpl implements CoordinationClient {
   /** Takes the session over to {@code t} if the node knows it and is at least at {@link #lastZxid}. */
   private Future<Void> resume(Transport t) {
     t.closeHandler(v -> connectionLost(t, "connection closed"));
-    return t.subscribe(sessionAddress, this::onNotification)
+    return t.subscribe(sessionAddress, secret, this::onNotification)
         .compose(v -> t.request(heartbeatRequest().put("minZxid", lastZxid.get()), resumeTimeoutMs()))
+        .compose(r -> reauthenticate(t).map(r))
         .compose(r -> {
           if (lost) {
             return Future.failedFuture(new BatonException(ErrorCode.SESSION_EXPIRED, "client closed"));
@@ -253,6 +259,15 @@ public final class ClientImpl implements CoordinationClient {
           });
           return Future.succeededFuture();
         });
+  }
+
+  /** Authenticates the session again on a node it moves to (identities are per node, like ZooKeeper's). */
+  private Future<Void> reauthenticate(Transport t) {
+    Future<?> done = Future.succeededFuture();
+    for (JsonObject auth : authentications) {
+      done = done.compose(x -> t.request(sessionRequest(auth), resumeTimeoutMs()));
+    }
+    return done.mapEmpty();
   }
 
   private void sessionLost(String state) {
@@ -417,7 +432,7 @@ public final class ClientImpl implements CoordinationClient {
   // ---------------------------------------------------------------- requests
 
   private JsonObject sessionRequest(JsonObject request) {
-    return request.copy().put("v", Protocol.VERSION).put("session", Protocol.hex(sessionId));
+    return request.copy().put("v", Protocol.VERSION).put("session", Protocol.hex(sessionId)).put("secret", secret);
   }
 
   /** Sends on the current connection; fails with ConnectionLoss while there is none or if it is lost. */
@@ -450,6 +465,12 @@ public final class ClientImpl implements CoordinationClient {
   @Override
   public Future<JsonObject> request(JsonObject request) {
     return request(request, requestTimeoutMs);
+  }
+
+  @Override
+  public Future<Void> addAuth(String scheme, String credentials) {
+    JsonObject auth = new JsonObject().put("op", "auth").put("scheme", scheme).put("credentials", credentials);
+    return send(sessionRequest(auth), requestTimeoutMs).onSuccess(r -> authentications.add(auth)).mapEmpty();
   }
 
   @Override

@@ -59,7 +59,7 @@ public final class EventBusTransport implements Transport {
   }
 
   @Override
-  public Future<Void> subscribe(String address, Handler<JsonObject> handler) {
+  public Future<Void> subscribe(String address, String secret, Handler<JsonObject> handler) {
     MessageConsumer<JsonObject> c = vertx.eventBus().consumer(address, m -> handler.handle(m.body()));
     consumers.add(c);
     return c.completion();

@@ -12,8 +12,11 @@ public interface Transport {
   /** As {@link #request(JsonObject)} with its own reply timeout (for commands that wait). */
   Future<JsonObject> request(JsonObject body, long timeoutMs);
 
-  /** Receives messages published to {@code address}. */
-  Future<Void> subscribe(String address, Handler<JsonObject> handler);
+  /**
+   * Receives messages published to {@code address}, a session's notification address; {@code secret}
+   * (hex) proves the session to a node that asks (the client bridge), or is null.
+   */
+  Future<Void> subscribe(String address, String secret, Handler<JsonObject> handler);
 
   Future<Void> close();
 

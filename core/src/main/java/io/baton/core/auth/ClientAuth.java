@@ -1,0 +1,59 @@
+package io.baton.core.auth;
+
+import io.baton.core.session.SessionSecrets;
+import java.util.Set;
+
+/**
+ * Everything a face asks core about who a client is: whether it proves the session it names
+ * ({@link SessionSecrets}), what identities it authenticated as ({@link SessionIdentities}) and what
+ * it may do beyond ACLs ({@link AccessPolicy}). One per node; every face uses the same.
+ */
+public final class ClientAuth {
+  private final AccessPolicy access;
+  private final SessionIdentities identities = new SessionIdentities();
+  private volatile SessionSecrets secrets;
+
+  public ClientAuth(AuthConfig config, SessionSecrets secrets) {
+    this.access = new AccessPolicy(config);
+    this.secrets = secrets;
+  }
+
+  /** Replaces the session key (a cluster member uses the cluster's, so that sessions resume on any member). */
+  public void sessionSecrets(SessionSecrets s) {
+    this.secrets = s;
+  }
+
+  /** The secret of session {@code sessionId}, which its client proves on every request. */
+  public byte[] sessionSecret(long sessionId) {
+    return secrets.secret(sessionId);
+  }
+
+  /** Whether {@code secret} is session {@code sessionId}'s. */
+  public boolean provesSession(long sessionId, byte[] secret) {
+    return secrets.proves(sessionId, secret);
+  }
+
+  /** Fails with AuthFailed unless {@code secret} is session {@code sessionId}'s. */
+  public void checkSessionSecret(long sessionId, byte[] secret) {
+    secrets.check(sessionId, secret);
+  }
+
+  public AccessPolicy access() {
+    return access;
+  }
+
+  /** Authenticates {@code session} (0: only checks) with {@code credentials} of {@code scheme}; owner thread. */
+  public Identity authenticate(long session, String scheme, String credentials) {
+    return identities.authenticate(session, scheme, credentials);
+  }
+
+  /** Who sends a request in {@code session} over a connection that proved {@code connection}; owner thread. */
+  public Caller caller(long session, Set<Identity> connection) {
+    return identities.caller(session, connection);
+  }
+
+  /** Forgets an ended session's identities; owner thread. */
+  public void sessionEnded(long session) {
+    identities.remove(session);
+  }
+}
