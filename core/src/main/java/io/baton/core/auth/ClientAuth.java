@@ -49,7 +49,8 @@ public final class ClientAuth {
 
   /** Who sends a request in {@code session} over a connection that proved {@code connection}; owner thread. */
   public Caller caller(long session, Set<Identity> connection) {
-    return identities.caller(session, connection);
+    Caller c = identities.caller(session, connection);
+    return access.isSuper(c) ? c.asSuper() : c;
   }
 
   /** Forgets an ended session's identities; owner thread. */

@@ -24,6 +24,8 @@ public enum ErrorCode {
   NODE_EXISTS(-110),
   NOT_EMPTY(-111),
   SESSION_EXPIRED(-112),
+  /** An ACL that cannot be stored: empty, an unknown scheme, a malformed id, {@code auth} without identities. */
+  INVALID_ACL(-114),
   /** Credentials were refused: a wrong or missing session secret, an unknown user or password. */
   AUTH_FAILED(-115),
   NO_WATCHER(-121),

@@ -9,10 +9,23 @@ import java.nio.ByteBuffer;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 
-/** Avro single-object encoding of log entries (schema fingerprint + binary body). */
+/**
+ * Avro single-object encoding of log entries (schema fingerprint + binary body). Entries written
+ * under an earlier schema ({@code LogEntry-v1.avsc}: before ACLs) are read by Avro's schema
+ * resolution, their new fields taking their defaults.
+ */
 public final class LogCodec {
+  private static final String[] EARLIER_SCHEMAS = {"/io/baton/schemas/log/LogEntry-v1.avsc"};
+
   static {
     Schemas.trust();
+    for (String resource : EARLIER_SCHEMAS) {
+      try (java.io.InputStream in = LogCodec.class.getResourceAsStream(resource)) {
+        LogEntry.getDecoder().addSchema(new org.apache.avro.Schema.Parser().parse(in));
+      } catch (IOException | RuntimeException e) {
+        throw new ExceptionInInitializerError("cannot load the earlier log schema " + resource + ": " + e);
+      }
+    }
   }
 
   private final BinaryMessageEncoder<LogEntry> encoder = LogEntry.getEncoder();

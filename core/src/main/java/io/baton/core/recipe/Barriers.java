@@ -123,17 +123,29 @@ final class Barriers {
         }
       }
       IntPredicate released = n -> n >= size || releasedEarlier(dir, path);
-      Stat own = coordinator.exists(0, path, false);
-      if (own != null) {
-        return own.ephemeralOwner() == session ? wait(session, dir, released, size, timeoutMs)
-            : Async.failed(new BatonException(ErrorCode.NODE_EXISTS, "participant '" + participant + "' of '" + name
-            + "' is another session's"));
+      if (coordinator.exists(0, path, false) != null) {
+        return rejoin(session, name, participant, dir, path, released, size, timeoutMs);
       }
       byte[] dirData = Documents.bytes(Documents.object().put("size", size));
       Op.Create create = new Op.Create(path, new byte[0], CreateMode.EPHEMERAL, 0, false);
       return Containers.createIn(coordinator, session, dir, dirData, create)
-          .thenCompose(r -> wait(session, dir, released, size, timeoutMs));
+          .thenCompose(r -> wait(session, dir, released, size, timeoutMs))
+          .exceptionallyCompose(t -> !Async.is(t, ErrorCode.NODE_EXISTS) ? Async.failed(Async.cause(t))
+              // the earlier attempt's create was still on its way when this one looked: look again once applied
+              : Async.synced(coordinator, session, dir)
+                  .thenCompose(p2 -> rejoin(session, name, participant, dir, path, released, size, timeoutMs)));
     });
+  }
+
+  /** An enter whose participant node is there: this session's (a retry) waits with it, another's is NodeExists. */
+  private CompletableFuture<Integer> rejoin(long session, String name, String participant, String dir, String path,
+                                            IntPredicate released, int size, long timeoutMs) {
+    Stat own = coordinator.exists(0, path, false);
+    if (own != null && own.ephemeralOwner() == session) {
+      return wait(session, dir, released, size, timeoutMs);
+    }
+    return Async.failed(new BatonException(ErrorCode.NODE_EXISTS, "participant '" + participant + "' of '" + name
+        + "' is another session's"));
   }
 
   /** Whether the participant at {@code path} was present when a release of {@code dir} was written down. */

@@ -1,5 +1,8 @@
 package io.baton.core.replication;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.auth.Caller;
+import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
@@ -74,8 +77,12 @@ public final class PeerCodec {
   public record Raft(RaftMessage message) implements Frame {
   }
 
-  /** A client's write a follower hands to the leader under {@code tag} (the follower's id in its high byte). */
-  public record Forward(long tag, long sessionId, Command command) implements Frame {
+  /**
+   * A client's write a follower hands to the leader under {@code tag} (the follower's id in its high
+   * byte), with who sent it ({@code caller}: the leader checks ACLs for it; a peer is trusted once it
+   * proved the cluster secret).
+   */
+  public record Forward(long tag, long sessionId, Command command, Caller caller) implements Frame {
   }
 
   /** The leader refused the forwarded write {@code tag}. */
@@ -102,6 +109,7 @@ public final class PeerCodec {
         out.writeLong(f.tag());
         out.writeLong(f.sessionId());
         writeCommand(out, f.command());
+        writeCaller(out, f.caller());
       } else if (frame instanceof Reject r) {
         out.writeByte(REJECT);
         out.writeLong(r.tag());
@@ -136,7 +144,7 @@ public final class PeerCodec {
     try {
       decoded = switch (frame[0]) {
         case RAFT -> new Raft(RaftCodec.decode(in.slice()));
-        case FORWARD -> new Forward(in.getLong(), in.getLong(), readCommand(in));
+        case FORWARD -> new Forward(in.getLong(), in.getLong(), readCommand(in), readCaller(in));
         case REJECT -> new Reject(in.getLong(), readError(in));
         case TOUCH -> {
           int n = count(in, 8);
@@ -174,6 +182,9 @@ public final class PeerCodec {
   private static final byte OPEN_SESSION = 6;
   private static final byte CLOSE_SESSION = 7;
   private static final byte REAP = 8;
+  private static final byte SET_ACL = 9;
+  /** Most identities a forwarded caller may carry, and most entries of an ACL. */
+  private static final int MAX_IDENTITIES = 1024;
 
   private static void writeCommand(DataOutputStream out, Command c) throws IOException {
     if (c instanceof Op.Create op) {
@@ -183,6 +194,7 @@ public final class PeerCodec {
       out.writeByte(op.mode().ordinal());
       out.writeLong(op.ttl());
       out.writeBoolean(op.createParents());
+      writeAcl(out, op.acl());
     } else if (c instanceof Op.Delete op) {
       out.writeByte(DELETE);
       writeString(out, op.path());
@@ -209,6 +221,11 @@ public final class PeerCodec {
       out.writeByte(CLOSE_SESSION);
       out.writeLong(cs.sessionId());
       out.writeByte(cs.reason().ordinal());
+    } else if (c instanceof Command.SetAcl s) {
+      out.writeByte(SET_ACL);
+      writeString(out, s.path());
+      writeAcl(out, s.acl());
+      out.writeInt(s.version());
     } else {
       Command.Reap r = (Command.Reap) c;
       out.writeByte(REAP);
@@ -221,7 +238,8 @@ public final class PeerCodec {
     byte kind = in.get();
     return switch (kind) {
       case CREATE -> new Op.Create(readString(in), readBytes(in), enumAt(CreateMode.values(), in.get()), in.getLong(),
-          readBoolean(in));
+          readBoolean(in), readAcl(in));
+      case SET_ACL -> new Command.SetAcl(readString(in), readAcl(in), in.getInt());
       case DELETE -> new Op.Delete(readString(in), in.getInt());
       case SET_DATA -> new Op.SetData(readString(in), readBytes(in), in.getInt());
       case CHECK -> new Op.Check(readString(in), in.getInt());
@@ -241,6 +259,58 @@ public final class PeerCodec {
       case REAP -> new Command.Reap(readString(in), enumAt(DeleteCause.values(), in.get()));
       default -> throw new MalformedMessageException("unknown command kind " + kind);
     };
+  }
+
+  private static void writeAcl(DataOutputStream out, List<Acl> acl) throws IOException {
+    out.writeInt(acl.size());
+    for (Acl a : acl) {
+      out.writeInt(a.perms());
+      writeString(out, a.id().scheme());
+      writeString(out, a.id().id());
+    }
+  }
+
+  private static List<Acl> readAcl(ByteBuffer in) throws MalformedMessageException {
+    int n = in.getInt();
+    if (n < 0 || n > MAX_IDENTITIES) {
+      throw new MalformedMessageException("an ACL of " + n + " entries");
+    }
+    List<Acl> acl = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int perms = in.getInt();
+      acl.add(new Acl(perms, identity(readString(in), readString(in))));
+    }
+    return acl;
+  }
+
+  private static void writeCaller(DataOutputStream out, Caller caller) throws IOException {
+    out.writeBoolean(caller.superUser());
+    out.writeInt(caller.identities().size());
+    for (Identity i : caller.identities()) {
+      writeString(out, i.scheme());
+      writeString(out, i.id());
+    }
+  }
+
+  private static Caller readCaller(ByteBuffer in) throws MalformedMessageException {
+    boolean superUser = readBoolean(in);
+    int n = in.getInt();
+    if (n < 0 || n > MAX_IDENTITIES) {
+      throw new MalformedMessageException("a caller with " + n + " identities");
+    }
+    java.util.Set<Identity> ids = new java.util.HashSet<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(identity(readString(in), readString(in)));
+    }
+    return new Caller(ids, superUser);
+  }
+
+  private static Identity identity(String scheme, String id) throws MalformedMessageException {
+    try {
+      return new Identity(scheme, id);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("an identity without a scheme");
+    }
   }
 
   // ------------------------------------------------------------------ errors

@@ -1,5 +1,6 @@
 package io.baton.core.replication;
 
+import io.baton.core.auth.Caller;
 import io.baton.core.error.BatonException;
 import io.baton.core.log.LogCodec;
 import io.baton.core.replication.RaftCodec.MalformedMessageException;
@@ -237,7 +238,7 @@ public final class RaftReplication implements Replication {
             Long.toHexString(f.tag()));
         return;
       }
-      coordinator.submitForwarded(f.tag(), f.sessionId(), f.command());
+      coordinator.submitForwarded(f.tag(), f.sessionId(), f.command(), f.caller());
       process();
     } else if (frame instanceof PeerCodec.Reject r) {
       if (r.tag() >>> 56 != id) {
@@ -310,8 +311,8 @@ public final class RaftReplication implements Replication {
   }
 
   @Override
-  public void forward(long tag, long sessionId, Command command) {
-    PeerCodec.Forward f = new PeerCodec.Forward(tag, sessionId, command);
+  public void forward(long tag, long sessionId, Command command, Caller caller) {
+    PeerCodec.Forward f = new PeerCodec.Forward(tag, sessionId, command, caller);
     long leader = node.leader();
     if (leader == 0 || leader == id) {
       parked.add(f);
@@ -569,7 +570,7 @@ public final class RaftReplication implements Replication {
       List<PeerCodec.Forward> own = new ArrayList<>(parked);
       parked.clear();
       for (PeerCodec.Forward f : own) {
-        coordinator.submitForwarded(f.tag(), f.sessionId(), f.command());
+        coordinator.submitForwarded(f.tag(), f.sessionId(), f.command(), f.caller());
       }
     }
   }

@@ -1,5 +1,8 @@
 package io.baton.core.server;
 
+import io.baton.core.acl.NodeAcl;
+import io.baton.core.acl.AclCheck;
+import io.baton.core.acl.Perms;
 import io.baton.core.auth.Caller;
 import io.baton.core.auth.ClientAuth;
 import io.baton.core.error.BatonException;
@@ -160,7 +163,11 @@ public final class Coordinator implements AutoCloseable {
     return auth;
   }
 
-  /** {@link #submit(long, Command, Completion)} for a client: refused first if {@code caller} may not write so. */
+  /**
+   * {@link #submit(long, Command, Completion)} for a client: refused first if {@code caller} may not
+   * write so (the recipe tree), then checked against the nodes' ACLs for {@code caller} where the
+   * write is ordered.
+   */
   public void submit(Caller caller, long sessionId, Command command, Completion<List<OpResult>> reply) {
     try {
       auth.access().checkWrite(caller, command);
@@ -168,7 +175,7 @@ public final class Coordinator implements AutoCloseable {
       reply.complete(null, e);
       return;
     }
-    submit(sessionId, command, reply);
+    submitAs(caller, sessionId, command, reply);
   }
 
 
@@ -275,8 +282,12 @@ public final class Coordinator implements AutoCloseable {
 
   // ---------------------------------------------------------------- writes
 
-  /** Orders a state-changing command; {@code sessionId} 0 means no session. */
+  /** Orders a state-changing command of Baton's own (no ACL applies); {@code sessionId} 0 means no session. */
   public void submit(long sessionId, Command command, Completion<List<OpResult>> reply) {
+    submitAs(Caller.SYSTEM, sessionId, command, reply);
+  }
+
+  private void submitAs(Caller caller, long sessionId, Command command, Completion<List<OpResult>> reply) {
     Completion<List<OpResult>> done = command instanceof Command.Multi multi
         ? (r, e) -> reply.complete(e == null ? perOp(multi.ops(), r) : null, e)
         : reply;
@@ -288,12 +299,12 @@ public final class Coordinator implements AutoCloseable {
       touch(sessionId);
     }
     if (replication != null && !leading) {
-      forward(sessionId, command, replies.reserve(sessionId, done));
+      forward(sessionId, command, caller, replies.reserve(sessionId, done));
       return;
     }
     LogEntry entry;
     try {
-      entry = prepare(sessionId, command);
+      entry = prepare(sessionId, command, caller);
     } catch (BatonException e) {
       refuse(replies.reserve(sessionId, done), e);
       return;
@@ -340,10 +351,10 @@ public final class Coordinator implements AutoCloseable {
   }
 
   /** Resolves a command into the next entry; the leader (or the lone node) only. */
-  private LogEntry prepare(long sessionId, Command command) {
+  private LogEntry prepare(long sessionId, Command command, Caller caller) {
     LogEntry entry;
     try {
-      entry = preparer.prepare(sessionId, command, nextZxid, scheduler.now());
+      entry = preparer.prepare(sessionId, command, caller, nextZxid, scheduler.now());
     } catch (BatonException e) {
       if (e.code() == ErrorCode.TOO_LARGE || e.code() == ErrorCode.THROTTLED) {
         LOG.info("refused a write of session 0x{}: {}", Long.toHexString(sessionId), e.getMessage());
@@ -473,6 +484,28 @@ public final class Coordinator implements AutoCloseable {
   /** Data and stat of a node; with {@code watch}, a one-shot data watch (only if it exists). */
   public NodeData getData(long sessionId, String path, boolean watch) {
     return reads.getData(sessionId, path, watch);
+  }
+
+  /**
+   * NoAuth unless the ACL of the node at {@code path} grants one of {@code perms} to {@code caller}
+   * (a missing node passes: the read itself answers NoNode). Faces call it before a client's read;
+   * owner thread.
+   */
+  public void checkPermission(Caller caller, String path, int perms) {
+    io.baton.core.tree.Znode node = tree.get(io.baton.core.tree.PathValidator.validate(path));
+    if (node != null && !caller.superUser() && !AclCheck.permits(tree.acl(node), perms, caller)) {
+      throw new BatonException(ErrorCode.NO_AUTH, "the ACL of " + path + " does not grant " + Perms.format(perms)
+          + " to " + (caller.identities().isEmpty() ? "an anonymous client" : caller.identities()));
+    }
+  }
+
+  /** The ACL of the node at {@code path} and its stat (for its {@code aversion}); NoNode if missing. */
+  public NodeAcl getAcl(String path) {
+    io.baton.core.tree.Znode node = tree.get(io.baton.core.tree.PathValidator.validate(path));
+    if (node == null) {
+      throw BatonException.noNode(path);
+    }
+    return new NodeAcl(tree.acl(node), node.stat());
   }
 
   /** Stat of a node or null; with {@code watch}, a one-shot data watch whether or not it exists. */
@@ -628,7 +661,7 @@ public final class Coordinator implements AutoCloseable {
    * through {@link Replication#reject}. Also used for this node's own requests that waited for a
    * leader while there was none.
    */
-  public void submitForwarded(long tag, long sessionId, Command command) {
+  public void submitForwarded(long tag, long sessionId, Command command, Caller caller) {
     Completion<List<OpResult>> own = forwards.remove(tag);
     Completion<List<OpResult>> done = own != null ? own : (r, e) -> {
       if (e != null) {
@@ -644,7 +677,7 @@ public final class Coordinator implements AutoCloseable {
     }
     LogEntry entry;
     try {
-      entry = prepare(sessionId, command);
+      entry = prepare(sessionId, command, caller);
     } catch (BatonException e) {
       refuse(done, e);
       return;
@@ -720,8 +753,8 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
-  private void forward(long sessionId, Command command, Completion<List<OpResult>> done) {
-    replication.forward(forwards.add(done, scheduler.now()), sessionId, command);
+  private void forward(long sessionId, Command command, Caller caller, Completion<List<OpResult>> done) {
+    replication.forward(forwards.add(done, scheduler.now()), sessionId, command, caller);
   }
 
   static BatonException connectionLoss(String why) {

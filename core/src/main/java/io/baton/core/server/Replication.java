@@ -1,5 +1,6 @@
 package io.baton.core.server;
 
+import io.baton.core.auth.Caller;
 import io.baton.core.error.BatonException;
 import io.baton.core.txn.Command;
 import io.baton.schemas.log.LogEntry;
@@ -21,9 +22,10 @@ public interface Replication {
   /**
    * Sends a local client's command to the leader. The outcome comes back as a committed entry
    * carrying {@code tag} or as {@link Coordinator#forwardRejected}; if leadership changes first the
-   * coordinator gives up on it ({@code ConnectionLoss}).
+   * coordinator gives up on it ({@code ConnectionLoss}). {@code caller} travels with it: the leader
+   * checks ACLs for it.
    */
-  void forward(long tag, long sessionId, Command command);
+  void forward(long tag, long sessionId, Command command, Caller caller);
 
   /** Tells the follower that forwarded {@code tag} that the leader refused it. */
   void reject(long tag, BatonException error);

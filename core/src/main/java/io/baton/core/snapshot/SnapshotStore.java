@@ -1,5 +1,7 @@
 package io.baton.core.snapshot;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.auth.Identity;
 import io.baton.core.log.DurableFiles;
 import io.baton.core.session.SessionTable;
 import io.baton.core.tree.DataTree;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
   private static final long MAGIC = 0x4241544f4e534e50L; // "BATONSNP"
-  private static final int FORMAT = 1;
+  /** 2: each node's ACL follows its stat; 1 (read only): nodes without ACLs (open to all). */
+  private static final int FORMAT = 2;
   private static final String PREFIX = "snapshot.";
 
   private final Path dir;
@@ -82,6 +85,19 @@ public final class SnapshotStore {
       out.putInt(st.cversion());
       out.putInt(st.aversion());
       out.putLong(st.ephemeralOwner());
+      List<Acl> acl = tree.acl(node);
+      boolean openToAll = acl.size() == 1 && acl.get(0).equals(Acl.OPEN);
+      out.putInt(openToAll ? 0 : acl.size());
+      for (int i = 0; !openToAll && i < acl.size(); i++) {
+        Acl a = acl.get(i);
+        out.putInt(a.perms());
+        byte[] scheme = a.id().scheme().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] id = a.id().id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.putInt(scheme.length);
+        out.put(scheme, scheme.length);
+        out.putInt(id.length);
+        out.put(id, id.length);
+      }
     });
     return new Image(zxid, out.array(), out.length());
   }
@@ -214,7 +230,7 @@ public final class SnapshotStore {
         throw new IOException("not a Baton snapshot");
       }
       int format = in.readInt();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != 1) {
         throw new IOException("unsupported snapshot format " + format);
       }
       long zxid = in.readLong();
@@ -239,8 +255,23 @@ public final class SnapshotStore {
         int cversion = in.readInt();
         int aversion = in.readInt();
         long owner = in.readLong();
+        List<Acl> acl = List.of();
+        if (format >= 2) {
+          int entries = in.readInt();
+          if (entries < 0 || entries > 1024) {
+            throw new IOException("damaged snapshot: an ACL of " + entries + " entries");
+          }
+          List<Acl> read = new ArrayList<>(entries);
+          for (int e = 0; e < entries; e++) {
+            int perms = in.readInt();
+            String scheme = new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
+            String id = new String(readBytes(in), java.nio.charset.StandardCharsets.UTF_8);
+            read.add(new Acl(perms, new Identity(scheme, id)));
+          }
+          acl = read;
+        }
         restorer.restore(path, data, new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, owner,
-            data.length, 0, pzxid));
+            data.length, 0, pzxid), acl);
       }
       return new Loaded(zxid, tree, sessions, file);
     } catch (EOFException e) {

@@ -47,7 +47,7 @@ public final class ChangeEvents {
       }
       out.add(new ChangeEvent(zxid, time, ChangeEvent.Kind.SESSION_CLOSED, null, s.getSessionId(), 0, null,
           s.getReason().name()));
-    } else if (!(txn instanceof CheckTxn)) {
+    } else if (!(txn instanceof CheckTxn) && !(txn instanceof io.baton.schemas.log.SetACLTxn)) {
       throw new IllegalArgumentException("unknown txn " + txn);
     }
   }

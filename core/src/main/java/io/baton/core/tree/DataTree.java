@@ -1,10 +1,13 @@
 package io.baton.core.tree;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.acl.AclTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
@@ -24,6 +27,7 @@ public final class DataTree {
   private final TreeSet<String> containers = new TreeSet<>();
   private final TreeSet<String> ttls = new TreeSet<>();
   private long nodeCount = 1;
+  private AclTable acls = new AclTable();
 
   /** The node at {@code path}, or null. */
   public Znode get(String path) {
@@ -72,14 +76,21 @@ public final class DataTree {
     ttls.clear();
     ttls.addAll(other.ttls);
     nodeCount = other.nodeCount;
+    acls = other.acls;
   }
 
   public long nodeCount() {
     return nodeCount;
   }
 
-  /** Creates a node; its parent must exist and the node must not. */
+  /** Creates a node open to all; its parent must exist and the node must not. */
   public Znode create(String path, byte[] data, long ephemeralOwner, int parentCVersion, long zxid, long time) {
+    return create(path, data, List.of(), ephemeralOwner, parentCVersion, zxid, time);
+  }
+
+  /** Creates a node with {@code acl} (empty: open to all); its parent must exist and the node must not. */
+  public Znode create(String path, byte[] data, List<Acl> acl, long ephemeralOwner, int parentCVersion, long zxid,
+                      long time) {
     byte[] p = path.getBytes(StandardCharsets.UTF_8);
     int slash = lastSlash(p);
     Znode parent = descend(p, slash);
@@ -90,6 +101,7 @@ public final class DataTree {
       throw new IllegalStateException("create " + path + ": exists");
     }
     Znode node = Znode.of(NodeKey.of(p, slash + 1, p.length - slash - 1, data), zxid, time, ephemeralOwner);
+    node.acl = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
     parent.childTable().add(node);
     parent.childrenChanged(parentCVersion, zxid);
     nodeCount++;
@@ -112,6 +124,7 @@ public final class DataTree {
     }
     nodeCount--;
     unindex(path, node.ephemeralOwner());
+    acls.release(node.acl);
     return node;
   }
 
@@ -126,6 +139,29 @@ public final class DataTree {
     node.mzxid = zxid;
     node.mtime = time;
     return node;
+  }
+
+  /** Replaces a node's ACL and sets its ACL version. */
+  public Znode setAcl(String path, List<Acl> acl, int aversion) {
+    Znode node = get(path);
+    if (node == null) {
+      throw new IllegalStateException("setACL " + path + ": missing");
+    }
+    int next = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
+    acls.release(node.acl);
+    node.acl = next;
+    node.aversion = aversion;
+    return node;
+  }
+
+  /** A node's ACL. */
+  public List<Acl> acl(Znode node) {
+    return acls.get(node.acl);
+  }
+
+  /** How many distinct ACLs the tree's nodes use. */
+  public int distinctAcls() {
+    return acls.size();
   }
 
   /** Sorted paths of the ephemeral nodes owned by a session. */
@@ -278,6 +314,11 @@ public final class DataTree {
     private Znode lastParent;
 
     public void restore(String path, byte[] data, Stat stat) {
+      restore(path, data, stat, List.of());
+    }
+
+    /** Restores one node with its ACL (empty: open to all). */
+    public void restore(String path, byte[] data, Stat stat, List<Acl> acl) {
       Znode node;
       if (path.equals("/")) {
         node = root;
@@ -299,6 +340,9 @@ public final class DataTree {
       node.ctime = stat.ctime();
       node.mtime = stat.mtime();
       node.version = stat.version();
+      acls.release(node.acl);
+      node.acl = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
+      node.aversion = stat.aversion();
       if (stat.cversion() != 0 || stat.pzxid() != stat.czxid()) {
         node.childrenChanged(stat.cversion(), stat.pzxid());
       }
@@ -326,6 +370,7 @@ public final class DataTree {
       h = h * 31 + s.version();
       h = h * 31 + s.cversion();
       h = h * 31 + s.aversion();
+      h = h * 31 + acls.get(node.acl).hashCode();
       h = h * 31 + s.ephemeralOwner();
       h = h * 31 + s.numChildren();
       acc[0] = acc[0] * 1_000_003L + h;

@@ -18,6 +18,9 @@ public class Znode {
   long ctime;
   long mtime;
   int version;
+  /** Index of the node's ACL in its tree's {@link io.baton.core.acl.AclTable} (0: open to all). */
+  int acl;
+  int aversion;
   ChildTable children;
 
   Znode(byte[] key, long zxid, long time) {
@@ -64,6 +67,10 @@ public class Znode {
     return mtime;
   }
 
+  public int aversion() {
+    return aversion;
+  }
+
   public long ephemeralOwner() {
     return 0;
   }
@@ -82,7 +89,7 @@ public class Znode {
   }
 
   public Stat stat() {
-    return new Stat(czxid, mzxid, ctime, mtime, version, cversion(), 0, ephemeralOwner(), dataLength(),
+    return new Stat(czxid, mzxid, ctime, mtime, version, cversion(), aversion, ephemeralOwner(), dataLength(),
         numChildren(), pzxid());
   }
 
@@ -126,6 +133,8 @@ public class Znode {
     ctime = other.ctime;
     mtime = other.mtime;
     version = other.version;
+    acl = other.acl;
+    aversion = other.aversion;
     children = other.children;
   }
 

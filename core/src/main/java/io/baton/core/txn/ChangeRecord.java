@@ -1,5 +1,8 @@
 package io.baton.core.txn;
 
+import io.baton.core.acl.Acl;
+import java.util.List;
+
 /**
  * The state a path will have once the entries already logged but not yet applied are applied
  * (ZooKeeper's {@code ChangeRecord}). {@code exists == false} records a pending delete.
@@ -13,9 +16,12 @@ final class ChangeRecord {
   final int numChildren;
   final long ephemeralOwner;
   final long mtime;
+  /** The node's ACL (empty: open to all) and ACL version. */
+  final List<Acl> acl;
+  final int aversion;
 
   ChangeRecord(String path, long zxid, boolean exists, int version, int cversion, int numChildren,
-               long ephemeralOwner, long mtime) {
+               long ephemeralOwner, long mtime, List<Acl> acl, int aversion) {
     this.path = path;
     this.zxid = zxid;
     this.exists = exists;
@@ -24,17 +30,25 @@ final class ChangeRecord {
     this.numChildren = numChildren;
     this.ephemeralOwner = ephemeralOwner;
     this.mtime = mtime;
+    this.acl = acl;
+    this.aversion = aversion;
   }
 
   static ChangeRecord deleted(String path, long zxid) {
-    return new ChangeRecord(path, zxid, false, 0, 0, 0, 0, 0);
+    return new ChangeRecord(path, zxid, false, 0, 0, 0, 0, 0, List.of(), 0);
   }
 
   ChangeRecord withVersion(long zxid, int newVersion, long time) {
-    return new ChangeRecord(path, zxid, true, newVersion, cversion, numChildren, ephemeralOwner, time);
+    return new ChangeRecord(path, zxid, true, newVersion, cversion, numChildren, ephemeralOwner, time, acl, aversion);
   }
 
   ChangeRecord withChildren(long zxid, int newCversion, int newNumChildren) {
-    return new ChangeRecord(path, zxid, true, version, newCversion, newNumChildren, ephemeralOwner, mtime);
+    return new ChangeRecord(path, zxid, true, version, newCversion, newNumChildren, ephemeralOwner, mtime, acl,
+        aversion);
+  }
+
+  ChangeRecord withAcl(long zxid, List<Acl> newAcl, int newAversion) {
+    return new ChangeRecord(path, zxid, true, version, cversion, numChildren, ephemeralOwner, mtime, newAcl,
+        newAversion);
   }
 }

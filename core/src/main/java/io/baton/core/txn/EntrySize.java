@@ -4,10 +4,13 @@ import io.baton.core.limit.Limits;
 import io.baton.core.tree.Paths;
 import io.baton.schemas.log.CheckTxn;
 import io.baton.schemas.log.CloseSessionTxn;
+import io.baton.schemas.log.AclEntry;
 import io.baton.schemas.log.CreateTxn;
 import io.baton.schemas.log.DeleteTxn;
 import io.baton.schemas.log.MultiTxn;
+import io.baton.schemas.log.SetACLTxn;
 import io.baton.schemas.log.SetDataTxn;
+import java.util.List;
 
 /**
  * An upper bound of the encoded size of a log entry, computed from its transactions before it is
@@ -29,7 +32,9 @@ public final class EntrySize {
   /** The bound for one transaction (a multi: all of its operations). */
   public static long of(Object txn) {
     if (txn instanceof CreateTxn c) {
-      return TXN + Paths.utf8Length(c.getPath()) + c.getData().remaining();
+      return TXN + Paths.utf8Length(c.getPath()) + c.getData().remaining() + acl(c.getAcl());
+    } else if (txn instanceof SetACLTxn s) {
+      return TXN + Paths.utf8Length(s.getPath()) + acl(s.getAcl());
     } else if (txn instanceof SetDataTxn s) {
       return TXN + Paths.utf8Length(s.getPath()) + s.getData().remaining();
     } else if (txn instanceof DeleteTxn d) {
@@ -50,6 +55,15 @@ public final class EntrySize {
       return n;
     }
     return TXN;
+  }
+
+  /** An ACL's encoded size: per entry perms and two length-prefixed strings. */
+  private static long acl(List<AclEntry> acl) {
+    long n = 5;
+    for (AclEntry a : acl) {
+      n += 15 + Paths.utf8Length(a.getScheme()) + Paths.utf8Length(a.getId());
+    }
+    return n;
   }
 
   /** The bound for a whole entry holding {@code txn}. */

@@ -11,6 +11,7 @@ import io.baton.schemas.log.CreateTxn;
 import io.baton.schemas.log.DeleteTxn;
 import io.baton.schemas.log.LogEntry;
 import io.baton.schemas.log.MultiTxn;
+import io.baton.schemas.log.SetACLTxn;
 import io.baton.schemas.log.SetDataTxn;
 
 /**
@@ -58,6 +59,8 @@ public final class EntryValidator {
       notRoot(d.getPath(), limits);
     } else if (txn instanceof CheckTxn c) {
       path(c.getPath(), limits);
+    } else if (txn instanceof SetACLTxn s) {
+      path(s.getPath(), limits);
     } else if (txn instanceof CloseSessionTxn c) {
       for (String p : c.getEphemerals()) {
         notRoot(p, limits);

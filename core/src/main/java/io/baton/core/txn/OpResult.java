@@ -15,6 +15,9 @@ public sealed interface OpResult {
   record DataSet(String path, Stat stat) implements OpResult {
   }
 
+  record AclSet(String path, Stat stat) implements OpResult {
+  }
+
   record Checked(String path) implements OpResult {
   }
 

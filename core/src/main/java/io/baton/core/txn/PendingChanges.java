@@ -35,7 +35,8 @@ final class PendingChanges {
     if (n == null) {
       return null;
     }
-    return new ChangeRecord(path, 0, true, n.version(), n.cversion(), n.numChildren(), n.ephemeralOwner(), n.mtime());
+    return new ChangeRecord(path, 0, true, n.version(), n.cversion(), n.numChildren(), n.ephemeralOwner(), n.mtime(),
+        tree.acl(n), n.aversion());
   }
 
   /** True if the path has a pending record (created, changed or deleted by an unapplied entry). */

@@ -1,5 +1,7 @@
 package io.baton.core.txn;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.auth.Identity;
 import io.baton.core.session.SessionTable;
 import io.baton.core.stream.ChangeEvents;
 import io.baton.core.tree.DataTree;
@@ -8,10 +10,12 @@ import io.baton.core.tree.Znode;
 import io.baton.schemas.log.CheckTxn;
 import io.baton.schemas.log.CloseSessionTxn;
 import io.baton.schemas.log.CreateSessionTxn;
+import io.baton.schemas.log.AclEntry;
 import io.baton.schemas.log.CreateTxn;
 import io.baton.schemas.log.DeleteTxn;
 import io.baton.schemas.log.LogEntry;
 import io.baton.schemas.log.MultiTxn;
+import io.baton.schemas.log.SetACLTxn;
 import io.baton.schemas.log.SetDataTxn;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,6 +85,15 @@ public final class TxnApplier {
       if (!o.exists(c.getPath())) {
         throw unapplicable(entry, "check " + c.getPath() + ": missing");
       }
+    } else if (txn instanceof SetACLTxn s) {
+      if (!o.exists(s.getPath())) {
+        throw unapplicable(entry, "setACL " + s.getPath() + ": missing");
+      }
+      for (AclEntry a : s.getAcl()) {
+        if (a.getScheme().isEmpty()) {
+          throw unapplicable(entry, "setACL " + s.getPath() + ": an ACL entry without a scheme");
+        }
+      }
     } else if (txn instanceof CreateSessionTxn s) {
       if (sessions.isOpen(s.getSessionId())) {
         throw unapplicable(entry, "session 0x" + Long.toHexString(s.getSessionId()) + " is already open");
@@ -107,13 +120,22 @@ public final class TxnApplier {
     o.deleted(path, Paths.parent(path));
   }
 
+  /** The tree's form of a logged ACL. */
+  private static List<Acl> acl(List<AclEntry> entries) {
+    List<Acl> acl = new java.util.ArrayList<>(entries.size());
+    for (AclEntry e : entries) {
+      acl.add(new Acl(e.getPerms(), new Identity(e.getScheme(), e.getId())));
+    }
+    return acl;
+  }
+
   private static UnapplicableEntryException unapplicable(LogEntry entry, String why) {
     return new UnapplicableEntryException(entry.getZxid(), why);
   }
 
   private void apply(long zxid, long time, Object txn, List<OpResult> results) {
     if (txn instanceof CreateTxn c) {
-      var node = tree.create(c.getPath(), ChangeEvents.bytes(c.getData()), c.getEphemeralOwner(),
+      var node = tree.create(c.getPath(), ChangeEvents.bytes(c.getData()), acl(c.getAcl()), c.getEphemeralOwner(),
           c.getParentCVersion(), zxid, time);
       results.add(new OpResult.Created(c.getPath(), node.stat()));
     } else if (txn instanceof SetDataTxn s) {
@@ -124,6 +146,9 @@ public final class TxnApplier {
       results.add(new OpResult.Deleted(d.getPath()));
     } else if (txn instanceof CheckTxn c) {
       results.add(new OpResult.Checked(c.getPath()));
+    } else if (txn instanceof SetACLTxn s) {
+      var node = tree.setAcl(s.getPath(), acl(s.getAcl()), s.getAversion());
+      results.add(new OpResult.AclSet(s.getPath(), node.stat()));
     } else if (txn instanceof MultiTxn m) {
       for (Object op : m.getOps()) {
         apply(zxid, time, op, results);

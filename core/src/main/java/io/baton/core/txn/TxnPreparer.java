@@ -1,5 +1,10 @@
 package io.baton.core.txn;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.acl.AclCheck;
+import io.baton.core.acl.AclLists;
+import io.baton.core.acl.Perms;
+import io.baton.core.auth.Caller;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
@@ -12,11 +17,13 @@ import io.baton.core.tree.Paths;
 import io.baton.schemas.log.CheckTxn;
 import io.baton.schemas.log.CloseSessionTxn;
 import io.baton.schemas.log.CreateSessionTxn;
+import io.baton.schemas.log.AclEntry;
 import io.baton.schemas.log.CreateTxn;
 import io.baton.schemas.log.DeleteCause;
 import io.baton.schemas.log.DeleteTxn;
 import io.baton.schemas.log.LogEntry;
 import io.baton.schemas.log.MultiTxn;
+import io.baton.schemas.log.SetACLTxn;
 import io.baton.schemas.log.SetDataTxn;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -89,9 +96,17 @@ public final class TxnPreparer {
     pendingEphemeralBytes.clear();
   }
 
-  /** Resolves {@code command} from {@code sessionId} (0 = no session) into the entry {@code zxid}. */
+  /** {@link #prepare(long, Command, Caller, long, long)} for Baton's own writes (no ACL applies). */
   public LogEntry prepare(long sessionId, Command command, long zxid, long time) {
-    Layer layer = new Layer(zxid, time);
+    return prepare(sessionId, command, Caller.SYSTEM, zxid, time);
+  }
+
+  /**
+   * Resolves {@code command} from {@code sessionId} (0 = no session) into the entry {@code zxid},
+   * checking each operation against the ACLs the nodes will have by then, for {@code caller}.
+   */
+  public LogEntry prepare(long sessionId, Command command, Caller caller, long zxid, long time) {
+    Layer layer = new Layer(zxid, time, caller);
     Object txn;
     if (command instanceof Op op) {
       requireSession(sessionId);
@@ -108,11 +123,25 @@ public final class TxnPreparer {
       txn = layer.openSession(open);
     } else if (command instanceof Command.CloseSession close) {
       txn = layer.closeSession(close);
+    } else if (command instanceof Command.SetAcl setAcl) {
+      requireSession(sessionId);
+      txn = layer.setAcl(setAcl);
     } else {
       txn = layer.reap((Command.Reap) command);
     }
     layer.commit();
     return new LogEntry(zxid, time, txn);
+  }
+
+  private static final List<Acl> OPEN = List.of(Acl.OPEN);
+
+  /** The log's form of an ACL. */
+  static List<AclEntry> entries(List<Acl> acl) {
+    List<AclEntry> out = new ArrayList<>(acl.size());
+    for (Acl a : acl) {
+      out.add(new AclEntry(a.perms(), a.id().scheme(), a.id().id()));
+    }
+    return out;
   }
 
   private void requireSession(long sessionId) {
@@ -134,10 +163,49 @@ public final class TxnPreparer {
     /** Path and data bytes of the command so far, and the estimated encoded size of its entry. */
     private long requestBytes;
     private long entryBytes = EntrySize.ENTRY;
+    private final Caller caller;
 
-    Layer(long zxid, long time) {
+    Layer(long zxid, long time, Caller caller) {
       this.zxid = zxid;
       this.time = time;
+      this.caller = caller;
+    }
+
+    /** NoAuth unless the ACL of {@code node} (at {@code path}) grants {@code perm} to the caller. */
+    private void require(ChangeRecord node, int perm, String path) {
+      if (!caller.superUser() && !AclCheck.permits(node.acl.isEmpty() ? OPEN : node.acl, perm, caller)) {
+        throw new BatonException(ErrorCode.NO_AUTH, "the ACL of " + path + " does not grant " + Perms.format(perm)
+            + " to " + (caller.identities().isEmpty() ? "an anonymous client" : caller.identities()));
+      }
+    }
+
+    /** The ACL to store for a node created or set with {@code given} (empty for open to all). */
+    private List<Acl> acl(List<Acl> given) {
+      if (given.isEmpty()) {
+        return List.of();
+      }
+      List<Acl> resolved = AclLists.resolve(given, caller);
+      return resolved.equals(OPEN) ? List.of() : resolved;
+    }
+
+    SetACLTxn setAcl(Command.SetAcl s) {
+      String path = path(s.path());
+      request(path, null);
+      ChangeRecord node = lookup(path);
+      if (node == null) {
+        throw BatonException.noNode(path);
+      }
+      require(node, Perms.ADMIN, path);
+      if (s.version() != -1 && node.aversion != s.version()) {
+        throw BatonException.badVersion(path, s.version(), node.aversion);
+      }
+      List<Acl> acl = s.acl().isEmpty() ? List.of(Acl.OPEN) : s.acl();
+      List<Acl> stored = acl(acl);
+      int aversion = node.aversion + 1;
+      put(node.withAcl(zxid, stored, aversion));
+      SetACLTxn txn = new SetACLTxn(path, entries(stored), aversion);
+      entryBytes += EntrySize.of(txn);
+      return txn;
     }
 
     ChangeRecord lookup(String path) {
@@ -249,6 +317,7 @@ public final class TxnPreparer {
       if (!mode.isTtl() && c.ttl() > 0) {
         throw BatonException.badArguments("ttl is only allowed with a TTL create mode");
       }
+      List<Acl> acl = acl(c.acl());
       List<Object> txns = new ArrayList<>();
       String parentPath = Paths.parent(path);
       ChangeRecord parent = lookup(parentPath);
@@ -256,12 +325,13 @@ public final class TxnPreparer {
         if (!c.createParents()) {
           throw BatonException.noNode(parentPath);
         }
-        createParents(parentPath, txns);
+        createParents(parentPath, acl, txns);
         parent = lookup(parentPath);
       }
       if (EphemeralOwner.isSession(parent.ephemeralOwner)) {
         throw new BatonException(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath + " is ephemeral");
       }
+      require(parent, Perms.CREATE, parentPath);
       String finalPath = mode.isSequential() ? path + String.format("%010d", parent.cversion) : path;
       if (lookup(finalPath) != null) {
         throw BatonException.nodeExists(finalPath);
@@ -269,7 +339,7 @@ public final class TxnPreparer {
       if (EphemeralOwner.isSession(owner)) {
         reserveEphemeral(owner, finalPath);
       }
-      txns.add(createNode(finalPath, data, owner, parent));
+      txns.add(createNode(finalPath, data, owner, parent, acl));
       return txns;
     }
 
@@ -278,7 +348,7 @@ public final class TxnPreparer {
      * Their estimated entry size is counted while walking up, so a very deep path is refused after a
      * bounded number of lookups.
      */
-    private void createParents(String path, List<Object> txns) {
+    private void createParents(String path, List<Acl> acl, List<Object> txns) {
       List<String> missing = new ArrayList<>();
       long bytes = entryBytes;
       String p = path;
@@ -301,7 +371,8 @@ public final class TxnPreparer {
         if (EphemeralOwner.isSession(parent.ephemeralOwner)) {
           throw new BatonException(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath + " is ephemeral");
         }
-        txns.add(createNode(made, new byte[0], 0, parent));
+        require(parent, Perms.CREATE, parentPath);
+        txns.add(createNode(made, new byte[0], 0, parent, acl));
       }
     }
 
@@ -325,11 +396,11 @@ public final class TxnPreparer {
       ephemeralsMade.add(new long[] {session, cost});
     }
 
-    private CreateTxn createNode(String path, byte[] data, long owner, ChangeRecord parent) {
+    private CreateTxn createNode(String path, byte[] data, long owner, ChangeRecord parent, List<Acl> acl) {
       int newCversion = parent.cversion + 1;
       put(parent.withChildren(zxid, newCversion, parent.numChildren + 1));
-      put(new ChangeRecord(path, zxid, true, 0, 0, 0, owner, time));
-      return new CreateTxn(path, ByteBuffer.wrap(data), owner, newCversion);
+      put(new ChangeRecord(path, zxid, true, 0, 0, 0, owner, time, acl, 0));
+      return new CreateTxn(path, ByteBuffer.wrap(data), owner, newCversion, entries(acl));
     }
 
     DeleteTxn delete(String rawPath, int version, DeleteCause cause) {
@@ -348,6 +419,8 @@ public final class TxnPreparer {
       if (node.numChildren > 0) {
         throw new BatonException(ErrorCode.NOT_EMPTY, path + " has " + node.numChildren + " children");
       }
+      String parentPath = Paths.parent(path);
+      require(lookup(parentPath), Perms.DELETE, parentPath);
       removeNode(path);
       return new DeleteTxn(path, cause);
     }
@@ -368,6 +441,7 @@ public final class TxnPreparer {
       if (node == null) {
         throw BatonException.noNode(path);
       }
+      require(node, Perms.WRITE, path);
       if (s.version() != -1 && node.version != s.version()) {
         throw BatonException.badVersion(path, s.version(), node.version);
       }
@@ -383,6 +457,7 @@ public final class TxnPreparer {
       if (node == null) {
         throw BatonException.noNode(path);
       }
+      require(node, Perms.READ, path);
       if (c.version() != -1 && node.version != c.version()) {
         throw BatonException.badVersion(path, c.version(), node.version);
       }

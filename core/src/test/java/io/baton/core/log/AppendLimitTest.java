@@ -18,7 +18,7 @@ class AppendLimitTest {
   Path dir;
 
   private static LogEntry create(long zxid, String path, int dataBytes) {
-    return new LogEntry(zxid, 1L, new CreateTxn(path, ByteBuffer.wrap(new byte[dataBytes]), 0L, 1));
+    return new LogEntry(zxid, 1L, new CreateTxn(path, ByteBuffer.wrap(new byte[dataBytes]), 0L, 1, java.util.List.of()));
   }
 
   @Test

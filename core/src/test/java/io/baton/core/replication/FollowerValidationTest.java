@@ -69,10 +69,10 @@ class FollowerValidationTest {
       LocalCluster.Member f = c.nodes.get(follower);
       long zxid = f.node.lastApplied() + 1;
       List<LogEntry> bad = List.of(
-          new LogEntry(zxid, 1L, new CreateTxn("no-slash", ByteBuffer.wrap(new byte[0]), 0L, 1)),
-          new LogEntry(zxid, 1L, new CreateTxn("/" + "p".repeat(5000), ByteBuffer.wrap(new byte[0]), 0L, 1)),
-          new LogEntry(zxid, 1L, new CreateTxn("/big", ByteBuffer.wrap(new byte[(1 << 20) + 1]), 0L, 1)),
-          new LogEntry(zxid, 1L, new CreateTxn("/", ByteBuffer.wrap(new byte[0]), 0L, 1)));
+          new LogEntry(zxid, 1L, new CreateTxn("no-slash", ByteBuffer.wrap(new byte[0]), 0L, 1, java.util.List.of())),
+          new LogEntry(zxid, 1L, new CreateTxn("/" + "p".repeat(5000), ByteBuffer.wrap(new byte[0]), 0L, 1, java.util.List.of())),
+          new LogEntry(zxid, 1L, new CreateTxn("/big", ByteBuffer.wrap(new byte[(1 << 20) + 1]), 0L, 1, java.util.List.of())),
+          new LogEntry(zxid, 1L, new CreateTxn("/", ByteBuffer.wrap(new byte[0]), 0L, 1, java.util.List.of())));
       for (LogEntry entry : bad) {
         byte[] frame = injectedAppend(c, leader, follower, entry);
         long[] after = f.node.call(() -> {
@@ -105,7 +105,7 @@ class FollowerValidationTest {
       });
       TestNode.Mark before = f.node.mark();
       LogEntry unapplicable = new LogEntry(before.lastApplied() + 1, 1L,
-          new CreateTxn("/missing/child", ByteBuffer.wrap(new byte[0]), 0L, 1));
+          new CreateTxn("/missing/child", ByteBuffer.wrap(new byte[0]), 0L, 1, java.util.List.of()));
       byte[] frame = injectedAppend(c, leader, follower, unapplicable);
       f.node.call(() -> {
         f.raft.receive(leader, frame);

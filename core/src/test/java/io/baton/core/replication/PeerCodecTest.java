@@ -32,12 +32,22 @@ class PeerCodecTest {
         new Command.Multi(List.of(new Op.Check("/c", 1), new Op.Delete("/d", -1))),
         new Command.Multi(List.of()),
         new Command.OpenSession(12_000), new Command.CloseSession(0x0100000000000abcL, CloseReason.EXPIRED),
-        new Command.Reap("/ttl", DeleteCause.TTL));
+        new Command.Reap("/ttl", DeleteCause.TTL),
+        new Op.Create("/acl", new byte[0], CreateMode.PERSISTENT, 0, false, List.of(new io.baton.core.acl.Acl(5,
+            new io.baton.core.auth.Identity("digest", "alice:x")), io.baton.core.acl.Acl.OPEN)),
+        new Command.SetAcl("/acl", List.of(new io.baton.core.acl.Acl(1,
+            new io.baton.core.auth.Identity("ip", "10.0.0.0/8"))), 3));
+    io.baton.core.auth.Caller caller = new io.baton.core.auth.Caller(java.util.Set.of(
+        new io.baton.core.auth.Identity("x509", "CN=a,O=b"), new io.baton.core.auth.Identity("ip", "127.0.0.1")));
     for (Command c : commands) {
-      PeerCodec.Forward back = (PeerCodec.Forward) roundTrip(new PeerCodec.Forward(42L, 7L, c));
-      assertThat(back.tag()).isEqualTo(42L);
-      assertThat(back.sessionId()).isEqualTo(7L);
-      assertThat(back.command()).usingRecursiveComparison().isEqualTo(c);
+      for (io.baton.core.auth.Caller who : List.of(caller, io.baton.core.auth.Caller.SYSTEM,
+          io.baton.core.auth.Caller.ANONYMOUS)) {
+        PeerCodec.Forward back = (PeerCodec.Forward) roundTrip(new PeerCodec.Forward(42L, 7L, c, who));
+        assertThat(back.tag()).isEqualTo(42L);
+        assertThat(back.sessionId()).isEqualTo(7L);
+        assertThat(back.command()).usingRecursiveComparison().isEqualTo(c);
+        assertThat(back.caller()).isEqualTo(who);
+      }
     }
   }
 
@@ -66,7 +76,8 @@ class PeerCodecTest {
   void malformedFramesAreRefusedNotThrownAsAnythingElse() {
     assertThatThrownBy(() -> PeerCodec.decode(new byte[0])).isInstanceOf(MalformedMessageException.class);
     assertThatThrownBy(() -> PeerCodec.decode(new byte[] {99})).isInstanceOf(MalformedMessageException.class);
-    byte[] good = PeerCodec.encode(new PeerCodec.Forward(1, 2, new Op.SetData("/a", new byte[10], 1)));
+    byte[] good = PeerCodec.encode(new PeerCodec.Forward(1, 2, new Op.SetData("/a", new byte[10], 1),
+        io.baton.core.auth.Caller.ANONYMOUS));
     Random random = new Random(5);
     for (int i = 0; i < 2_000; i++) {
       byte[] bad = good.clone();

@@ -41,7 +41,7 @@ class ApplySafetyTest {
   Path dir;
 
   private static CreateTxn create(String path) {
-    return new CreateTxn(path, ByteBuffer.wrap(new byte[0]), 0L, 1);
+    return new CreateTxn(path, ByteBuffer.wrap(new byte[0]), 0L, 1, java.util.List.of());
   }
 
   @Test
@@ -173,7 +173,7 @@ class ApplySafetyTest {
     SessionTable sessions = new SessionTable();
     sessions.open(5L, 10_000);
     TxnApplier applier = new TxnApplier(tree, sessions);
-    applier.apply(new LogEntry(1L, 1L, new CreateTxn("/e", ByteBuffer.wrap(new byte[0]), 5L, 1)));
+    applier.apply(new LogEntry(1L, 1L, new CreateTxn("/e", ByteBuffer.wrap(new byte[0]), 5L, 1, java.util.List.of())));
     assertThatThrownBy(() -> applier.apply(new LogEntry(2L, 1L,
         new CloseSessionTxn(5L, CloseReason.CLOSED, List.of("/e", "/gone")))))
         .isInstanceOf(UnapplicableEntryException.class);

@@ -35,7 +35,7 @@ class ChangeEventsTest {
 
   @Test
   void createTxn() {
-    List<ChangeEvent> events = of(new CreateTxn("/a/b", buf("hi"), 0L, 3));
+    List<ChangeEvent> events = of(new CreateTxn("/a/b", buf("hi"), 0L, 3, java.util.List.of()));
     assertThat(events).hasSize(1);
     ChangeEvent e = events.get(0);
     assertThat(e.zxid()).isEqualTo(Z);
@@ -50,13 +50,13 @@ class ChangeEventsTest {
 
   @Test
   void createTxnCarriesEphemeralOwner() {
-    assertThat(of(new CreateTxn("/e", buf(""), 0x0100_0000_0000_0042L, 1)).get(0).sessionId())
+    assertThat(of(new CreateTxn("/e", buf(""), 0x0100_0000_0000_0042L, 1, java.util.List.of())).get(0).sessionId())
         .isEqualTo(0x0100_0000_0000_0042L);
-    assertThat(of(new CreateTxn("/c", buf(""), EphemeralOwner.CONTAINER, 1)).get(0).sessionId())
+    assertThat(of(new CreateTxn("/c", buf(""), EphemeralOwner.CONTAINER, 1, java.util.List.of())).get(0).sessionId())
         .isEqualTo(Long.MIN_VALUE);
-    assertThat(of(new CreateTxn("/t", buf(""), EphemeralOwner.ttl(500), 1)).get(0).sessionId())
+    assertThat(of(new CreateTxn("/t", buf(""), EphemeralOwner.ttl(500), 1, java.util.List.of())).get(0).sessionId())
         .isEqualTo(EphemeralOwner.ttl(500));
-    assertThat(of(new CreateTxn("/empty", buf(""), 0L, 1)).get(0).data()).isEmpty();
+    assertThat(of(new CreateTxn("/empty", buf(""), 0L, 1, java.util.List.of())).get(0).data()).isEmpty();
   }
 
   @Test
@@ -96,7 +96,7 @@ class ChangeEventsTest {
   @Test
   void multiTxnFlattensInOrderWithOneZxid() {
     List<ChangeEvent> events = of(new MultiTxn(List.of(
-        new CreateTxn("/m", buf("1"), 0L, 1),
+        new CreateTxn("/m", buf("1"), 0L, 1, java.util.List.of()),
         new CheckTxn("/m", 0),
         new SetDataTxn("/m", buf("2"), 1),
         new DeleteTxn("/old", DeleteCause.CLIENT))));

@@ -1,5 +1,8 @@
 package io.baton.vertx.api;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.acl.Perms;
+import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.stream.ChangeEvent;
@@ -86,6 +89,9 @@ public final class Protocol {
       if (c.createParents()) {
         j.put("createParents", true);
       }
+      if (!c.acl().isEmpty()) {
+        j.put("acl", acl(c.acl()));
+      }
     } else if (op instanceof Op.Delete d) {
       j.put("op", "delete").put("version", d.version());
     } else if (op instanceof Op.SetData s) {
@@ -103,12 +109,48 @@ public final class Protocol {
     String path = f.string("path");
     return switch (kind) {
       case "create" -> new Op.Create(path, f.data(), CreateMode.parse(f.optString("mode", "persistent")),
-          f.optLong("ttl", 0), f.optBool("createParents", false));
+          f.optLong("ttl", 0), f.optBool("createParents", false), j.containsKey("acl") ? acl(f.array("acl")) : List.of());
       case "delete" -> new Op.Delete(path, f.optInt("version", -1));
       case "setData" -> new Op.SetData(path, f.data(), f.optInt("version", -1));
       case "check" -> new Op.Check(path, f.optInt("version", -1));
       default -> throw new BatonException(ErrorCode.UNIMPLEMENTED, "unknown multi op '" + kind + "'");
     };
+  }
+
+  /**
+   * An ACL from JSON: entries {@code {"perms": "cdrwa", "scheme": "digest", "id": "alice:…"}} ({@code perms}
+   * may also be ZooKeeper's bit mask as a number); InvalidACL for anything malformed or an empty list.
+   */
+  public static List<Acl> acl(JsonArray entries) {
+    if (entries.isEmpty()) {
+      throw new BatonException(ErrorCode.INVALID_ACL, "an ACL needs at least one entry (leave 'acl' out for one open"
+          + " to all)");
+    }
+    List<Acl> acl = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      if (!(entries.getValue(i) instanceof JsonObject e) || !(e.getValue("scheme") instanceof String scheme)
+          || !(e.getValue("id") instanceof String id) || scheme.isEmpty()) {
+        throw new BatonException(ErrorCode.INVALID_ACL, "acl[" + i + "] must be {\"perms\": \"cdrwa\", \"scheme\":"
+            + " \"...\", \"id\": \"...\"}");
+      }
+      Object perms = e.getValue("perms");
+      int bits = perms instanceof String letters ? Perms.parse(letters) : perms instanceof Integer n ? n : -1;
+      if (bits <= 0 || bits > Perms.ALL) {
+        throw new BatonException(ErrorCode.INVALID_ACL, "acl[" + i + "].perms must be letters of cdrwa or 1.."
+            + Perms.ALL);
+      }
+      acl.add(new Acl(bits, new Identity(scheme, id)));
+    }
+    return acl;
+  }
+
+  /** JSON of an ACL. */
+  public static JsonArray acl(List<Acl> acl) {
+    JsonArray a = new JsonArray();
+    for (Acl e : acl) {
+      a.add(new JsonObject().put("perms", Perms.format(e.perms())).put("scheme", e.id().scheme()).put("id", e.id().id()));
+    }
+    return a;
   }
 
   /** JSON of one operation result. */
@@ -121,6 +163,8 @@ public final class Protocol {
       return new JsonObject().put("op", "setData").put("path", s.path()).put("stat", stat(s.stat()));
     } else if (r instanceof OpResult.Checked c) {
       return new JsonObject().put("op", "check").put("path", c.path());
+    } else if (r instanceof OpResult.AclSet s) {
+      return new JsonObject().put("op", "setACL").put("path", s.path()).put("stat", stat(s.stat()));
     } else if (r instanceof OpResult.Error e) {
       return new JsonObject().put("op", "error").put("code", e.code().value()).put("message", e.message());
     }
@@ -133,6 +177,7 @@ public final class Protocol {
       case "delete" -> new OpResult.Deleted(j.getString("path"));
       case "setData" -> new OpResult.DataSet(j.getString("path"), stat(j.getJsonObject("stat")));
       case "check" -> new OpResult.Checked(j.getString("path"));
+      case "setACL" -> new OpResult.AclSet(j.getString("path"), stat(j.getJsonObject("stat")));
       default -> new OpResult.Error(ErrorCode.of(j.getInteger("code")), j.getString("message"));
     };
   }

@@ -1,5 +1,7 @@
 package io.baton.vertx.client;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.acl.NodeAcl;
 import io.baton.core.error.BatonException;
 import io.baton.core.stream.ChangeEvent;
 import io.baton.core.tree.Children;
@@ -105,6 +107,18 @@ public interface CoordinationClient {
    * the client authenticates again on each node it fails over to. Fails with AuthFailed (-115).
    */
   Future<Void> addAuth(String scheme, String credentials);
+
+  /**
+   * Creates a node with {@code acl} (ZooKeeper's semantics: an {@code auth} entry stands for this
+   * session's identities); fails with InvalidACL (-114) or, without CREATE on the parent, NoAuth (-102).
+   */
+  Future<String> create(String path, byte[] data, List<Acl> acl, CreateMode mode);
+
+  /** A node's ACL and stat; needs READ or ADMIN on it. */
+  Future<NodeAcl> getACL(String path);
+
+  /** Replaces a node's ACL if its ACL version is {@code aversion} (-1: any); needs ADMIN on it. */
+  Future<Stat> setACL(String path, List<Acl> acl, int aversion);
 
   /** Completes once every write ordered before it is applied. */
   Future<Void> sync(String path);

@@ -1,5 +1,6 @@
 package io.baton.vertx.impl;
 
+import io.baton.core.acl.Perms;
 import io.baton.core.auth.Caller;
 import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
@@ -235,16 +236,34 @@ public final class CommandHandler {
       case "getData" -> {
         String path = f.string("path");
         boolean watch = f.optBool("watch", false);
-        coordinator.read(session, () -> coordinator.getData(session, path, watch),
+        coordinator.read(session, () -> {
+          coordinator.checkPermission(caller, path, Perms.READ);
+          return coordinator.getData(session, path, watch);
+        },
             reply(m, (NodeData d) -> new JsonObject().put("data", Protocol.base64(d.data()))
                 .put("stat", Protocol.stat(d.stat()))));
       }
       case "getChildren" -> {
         String path = f.string("path");
         boolean watch = f.optBool("watch", false);
-        coordinator.read(session, () -> coordinator.getChildren(session, path, watch),
+        coordinator.read(session, () -> {
+          coordinator.checkPermission(caller, path, Perms.READ);
+          return coordinator.getChildren(session, path, watch);
+        },
             reply(m, (Children c) -> new JsonObject().put("children", new JsonArray(c.names()))
                 .put("stat", Protocol.stat(c.stat()))));
+      }
+      case "getACL" -> {
+        String path = f.string("path");
+        coordinator.read(session, () -> {
+          coordinator.checkPermission(caller, path, Perms.READ | Perms.ADMIN);
+          return coordinator.getAcl(path);
+        }, reply(m, (io.baton.core.acl.NodeAcl a) -> new JsonObject().put("acl", Protocol.acl(a.acl()))
+            .put("stat", Protocol.stat(a.stat()))));
+      }
+      case "setACL" -> {
+        Command.SetAcl set = new Command.SetAcl(f.string("path"), Protocol.acl(f.array("acl")), f.optInt("version", -1));
+        coordinator.submit(caller, session, set, reply(m, results -> shapeSingle(set, results)));
       }
       case "getEphemerals" -> {
         String prefix = f.optString("prefix", "/");
@@ -257,6 +276,7 @@ public final class CommandHandler {
         String path = f.string("path");
         AddWatchMode mode = AddWatchMode.parse(f.optString("mode", "persistent_recursive"));
         coordinator.read(session, () -> {
+          coordinator.checkPermission(caller, path, Perms.READ);
           coordinator.addWatch(session, path, mode);
           return path;
         }, reply(m, p -> new JsonObject().put("path", p)));
@@ -365,12 +385,15 @@ public final class CommandHandler {
     }, reply(m, id -> new JsonObject().put("stream", id).put("fromZxid", from)));
   }
 
-  private static JsonObject shapeSingle(Op op, List<OpResult> results) {
+  private static JsonObject shapeSingle(Command op, List<OpResult> results) {
     OpResult last = results.get(results.size() - 1);
     if (op instanceof Op.Create && last instanceof OpResult.Created c) {
       return new JsonObject().put("path", c.path()).put("stat", Protocol.stat(c.stat()));
     }
     if (last instanceof OpResult.DataSet s) {
+      return new JsonObject().put("stat", Protocol.stat(s.stat()));
+    }
+    if (last instanceof OpResult.AclSet s) {
       return new JsonObject().put("stat", Protocol.stat(s.stat()));
     }
     return new JsonObject();

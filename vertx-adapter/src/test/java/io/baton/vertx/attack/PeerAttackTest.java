@@ -100,9 +100,9 @@ class PeerAttackTest {
     long tag = (claimed << 56) | 1;
     List<byte[]> frames = new ArrayList<>();
     frames.add(PeerCodec.encode(new PeerCodec.Forward(tag, 0,
-        new Op.Create("/forged", new byte[] {1}, CreateMode.PERSISTENT, 0, false))));
+        new Op.Create("/forged", new byte[] {1}, CreateMode.PERSISTENT, 0, false), io.baton.core.auth.Caller.SYSTEM)));
     frames.add(PeerCodec.encode(new PeerCodec.Forward(tag + 1, 0,
-        new Command.CloseSession(victimSession, CloseReason.EXPIRED))));
+        new Command.CloseSession(victimSession, CloseReason.EXPIRED), io.baton.core.auth.Caller.SYSTEM)));
     frames.add(PeerCodec.encode(new PeerCodec.Touch(new long[] {victimSession})));
     RaftMessage append = new RaftMessage(RaftMessage.Type.APPEND, claimed, target, term + FORGED_TERM_STEP, 0, 0,
         List.of(new Entry(1, term + FORGED_TERM_STEP, new byte[8])), 1_000_000, false, 0);

@@ -57,7 +57,7 @@ class LogTruncateRecoveryTest {
       long bad;
       try (ChronicleTxnLog log = ChronicleTxnLog.open(data.resolve("log"), LogOptions.defaults())) {
         bad = log.lastZxid() + 1;
-        log.append(new LogEntry(bad, 1L, new CreateTxn("/missing/child", ByteBuffer.wrap(new byte[0]), 0L, 1)));
+        log.append(new LogEntry(bad, 1L, new CreateTxn("/missing/child", ByteBuffer.wrap(new byte[0]), 0L, 1, java.util.List.of())));
         log.sync();
       }
       String hex = "0x" + Long.toHexString(bad);

@@ -1,5 +1,7 @@
 package io.baton.vertx.client.impl;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.acl.NodeAcl;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.stream.ChangeEvent;
@@ -553,6 +555,23 @@ public final class ClientImpl implements CoordinationClient {
   public Future<String> create(String path, byte[] data, CreateMode mode, long ttlMs, boolean createParents) {
     return request(Protocol.op(new Op.Create(path, data, mode, ttlMs, createParents)))
         .map(r -> r.getString("path"));
+  }
+
+  @Override
+  public Future<String> create(String path, byte[] data, List<Acl> acl, CreateMode mode) {
+    return request(Protocol.op(new Op.Create(path, data, mode, 0, false, acl))).map(r -> r.getString("path"));
+  }
+
+  @Override
+  public Future<NodeAcl> getACL(String path) {
+    return request(new JsonObject().put("op", "getACL").put("path", path)).map(r -> new NodeAcl(
+        Protocol.acl(r.getJsonArray("acl")), Protocol.stat(r.getJsonObject("stat"))));
+  }
+
+  @Override
+  public Future<Stat> setACL(String path, List<Acl> acl, int aversion) {
+    return request(new JsonObject().put("op", "setACL").put("path", path).put("acl", Protocol.acl(acl))
+        .put("version", aversion)).map(r -> Protocol.stat(r.getJsonObject("stat")));
   }
 
   @Override
