@@ -11,10 +11,14 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,7 @@ final class BridgeConnection {
   private final Vertx vertx;
   private final NetSocket socket;
   private final String host;
+  private final String x509Subject;
   private final Limits limits;
   private final FrameReader reader;
   private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
@@ -47,6 +52,7 @@ final class BridgeConnection {
     this.vertx = vertx;
     this.socket = socket;
     this.host = host;
+    this.x509Subject = x509Subject(socket);
     this.limits = limits;
     this.reader = new FrameReader(limits.maxFrameBytes(), new FrameReader.Frames() {
       @Override
@@ -69,6 +75,29 @@ final class BridgeConnection {
 
   String host() {
     return host;
+  }
+
+  /**
+   * The subject of the certificate the client presented on a TLS connection, as an RFC 2253 string
+   * ({@code getSubjectX500Principal().getName()}, as ZooKeeper's X509AuthenticationProvider reads
+   * it, e.g. {@code CN=app-1,OU=Payments,O=Example}); null on a plaintext connection or when the
+   * client presented none. Read once, when the connection was accepted (after its handshake).
+   */
+  String x509Subject() {
+    return x509Subject;
+  }
+
+  private static String x509Subject(NetSocket socket) {
+    if (!socket.isSsl()) {
+      return null;
+    }
+    try {
+      List<Certificate> chain = socket.peerCertificates();
+      return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate cert
+          ? cert.getSubjectX500Principal().getName() : null;
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      return null;
+    }
   }
 
   Set<String> addresses() {
