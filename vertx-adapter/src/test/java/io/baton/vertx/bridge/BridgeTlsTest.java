@@ -171,6 +171,8 @@ class BridgeTlsTest {
     BatonException noCertificate = batonFailure(CoordinationClient.connectBridge(remote, "127.0.0.1", port,
         trusting()));
     assertThat(noCertificate.code()).isEqualTo(ErrorCode.SYSTEM_ERROR);
+    assertThat(noCertificate.getMessage()).as("the reason the client is told")
+        .startsWith("SystemError: connection to the Baton bridge closed: javax.net.ssl.SSLHandshakeException: ");
     // a certificate with the same subject from a CA the node does not trust: its issuer is not among
     // the CAs the node names, so a well-behaved client presents nothing; a hostile one presents it anyway
     batonFailure(CoordinationClient.connectBridge(remote, "127.0.0.1", port,
@@ -179,6 +181,7 @@ class BridgeTlsTest {
         ClientOptions.defaults().withTls(ClientTls.trusting(pki.caCert().toString())
             .withKeyCert(pki.rogueClientPresentingAnyway()))));
     assertThat(unknownCa.code()).isEqualTo(ErrorCode.SYSTEM_ERROR);
+    assertThat(unknownCa.getMessage()).contains("SSLHandshakeException");
     assertThat(node.subjects()).isEmpty();
 
     CoordinationClient good = connect(port, withCertificate(pki.clientCert(), pki.clientKey()));

@@ -67,8 +67,14 @@ public final class BridgeTransport implements Transport {
     socket.handler(parser);
     socket.exceptionHandler(t -> {
       // e.g. the node refused this client's certificate after the handshake (TLS 1.3): the reason
-      // given to the requests that fail when the connection closes
-      lastError = t.toString();
+      // given to the requests that fail when the connection closes, unless the bridge gave one
+      Throwable cause = t;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      if (lastError == null) {
+        lastError = cause.toString();
+      }
       LOG.debug("Baton bridge connection failed", t);
     });
     socket.closeHandler(v -> {
