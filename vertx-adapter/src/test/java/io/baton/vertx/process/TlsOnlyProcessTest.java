@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --config}, the port from {@code --bridge-tls-port}): nothing listens in plaintext, a
  * plaintext client on the TLS port is refused with one log line and the node serves on, and a TLS
  * client keeps its session across a restart of the node (the failover connector reconnects over TLS).
+ * A bad TLS configuration stops the launcher at once with one line naming the key and the file.
  */
 class TlsOnlyProcessTest {
   @TempDir
@@ -83,6 +84,23 @@ class TlsOnlyProcessTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> states.contains(ConnectionState.RECONNECTED));
     assertThat(new String(get(client.getData("/eph", false)).data(), StandardCharsets.UTF_8)).isEqualTo("mine");
     get(client.close());
+  }
+
+  @Test
+  void aMissingKeyFileStopsTheLauncherWithOneLineNamingKeyAndFile() throws Exception {
+    TestPki pki = TestPki.get();
+    Path missing = tmp.resolve("gone.key");
+    Path config = tmp.resolve("bad-tls.json");
+    Files.writeString(config, new JsonObject().put("bridgeTls", new JsonObject()
+        .put("certPath", pki.serverCert().toString()).put("keyPath", missing.toString())).encode());
+    server = new ServerProcess(tmp.resolve("data"), ServerProcess.freePort(), "--config", config.toString(),
+        "--bridge-tls-port", Integer.toString(ServerProcess.freePort()));
+    assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("server exited with 1:")
+        .hasMessageContaining("Baton failed to start: bridgeTls.keyPath: no such file " + missing);
+    assertThat(server.log()).doesNotContain("\tat ");
+    assertThat(Files.exists(tmp.resolve("data").resolve("baton.lock"))).as("the data directory was not opened")
+        .isFalse();
   }
 
   /**
