@@ -104,6 +104,26 @@ class AclEnforcementTest {
   }
 
   @Test
+  void aChangeStreamDeliversOnlyWhatItsReaderMayRead() throws Exception {
+    CoordinationClient alice = client("alice:a-pw");
+    CoordinationClient bob = client("bob:b-pw");
+    await(alice.create("/private", "p0".getBytes(), List.of(CREATOR_ALL), CreateMode.PERSISTENT));
+    await(alice.create("/private/inner", new byte[0], List.of(CREATOR_ALL), CreateMode.PERSISTENT));
+    await(alice.create("/public", "o0".getBytes(), CreateMode.PERSISTENT));
+    List<String> bobSees = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> aliceSees = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(bob.openChangeStream(0, e -> bobSees.add(e.kind() + " " + e.path())));
+    await(alice.openChangeStream(0, e -> aliceSees.add(e.kind() + " " + e.path())));
+    await(alice.setData("/private", "p1".getBytes(), -1));
+    await(alice.delete("/private/inner", -1)); // gone: judged by its nearest ancestor's ACL
+    await(alice.setData("/public", "o1".getBytes(), -1));
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> aliceSees.contains("NODE_DATA_CHANGED /public") && bobSees.contains("NODE_DATA_CHANGED /public"));
+    assertThat(aliceSees).contains("NODE_CREATED /private", "NODE_DATA_CHANGED /private", "NODE_DELETED /private/inner");
+    assertThat(bobSees).contains("NODE_CREATED /public").noneMatch(e -> e.contains("/private"));
+  }
+
+  @Test
   void badAclsAreInvalid() throws Exception {
     CoordinationClient anonymous = client(null);
     batonFailure(anonymous.create("/x", new byte[0], List.of(CREATOR_ALL), CreateMode.PERSISTENT),

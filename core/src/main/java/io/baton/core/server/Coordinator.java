@@ -499,6 +499,24 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code caller} may see a change of {@code path} in a change stream: READ on the node as it
+   * is now, or, for a node gone, on its nearest existing ancestor. ACLs are those of the moment of
+   * delivery, not of the change (a stream reading history applies today's ACLs). Owner thread.
+   */
+  public boolean mayRead(Caller caller, String path) {
+    if (caller.superUser()) {
+      return true;
+    }
+    String p = path;
+    io.baton.core.tree.Znode node = tree.get(p);
+    while (node == null && p.length() > 1) {
+      p = io.baton.core.tree.Paths.parent(p);
+      node = tree.get(p);
+    }
+    return node == null || AclCheck.permits(tree.acl(node), Perms.READ, caller);
+  }
+
   /** The ACL of the node at {@code path} and its stat (for its {@code aversion}); NoNode if missing. */
   public NodeAcl getAcl(String path) {
     io.baton.core.tree.Znode node = tree.get(io.baton.core.tree.PathValidator.validate(path));

@@ -12,10 +12,14 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,7 @@ final class BridgeConnection {
   private final Vertx vertx;
   private final NetSocket socket;
   private final String host;
+  private final String x509Subject;
   private final Set<Identity> identities;
   private final Limits limits;
   private final FrameReader reader;
@@ -49,7 +54,9 @@ final class BridgeConnection {
     this.vertx = vertx;
     this.socket = socket;
     this.host = host;
-    this.identities = Set.of(new Identity("ip", host));
+    this.x509Subject = x509Subject(socket);
+    this.identities = x509Subject == null ? Set.of(new Identity("ip", host))
+        : Set.of(new Identity("ip", host), new Identity("x509", x509Subject));
     this.limits = limits;
     this.reader = new FrameReader(limits.maxFrameBytes(), new FrameReader.Frames() {
       @Override
@@ -74,9 +81,32 @@ final class BridgeConnection {
     return host;
   }
 
-  /** What this connection proves about its client: its address ({@code ip}). */
+  /** What this connection proves about its client: its address ({@code ip}) and certificate subject ({@code x509}). */
   Set<Identity> identities() {
     return identities;
+  }
+
+  /**
+   * The subject of the certificate the client presented on a TLS connection, as an RFC 2253 string
+   * ({@code getSubjectX500Principal().getName()}, as ZooKeeper's X509AuthenticationProvider reads
+   * it, e.g. {@code CN=app-1,OU=Payments,O=Example}); null on a plaintext connection or when the
+   * client presented none. Read once, when the connection was accepted (after its handshake).
+   */
+  String x509Subject() {
+    return x509Subject;
+  }
+
+  private static String x509Subject(NetSocket socket) {
+    if (!socket.isSsl()) {
+      return null;
+    }
+    try {
+      List<Certificate> chain = socket.peerCertificates();
+      return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate cert
+          ? cert.getSubjectX500Principal().getName() : null;
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      return null;
+    }
   }
 
   Set<String> addresses() {

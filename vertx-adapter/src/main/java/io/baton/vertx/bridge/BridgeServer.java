@@ -8,6 +8,7 @@ import io.baton.vertx.impl.ConsumerPacing;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -15,6 +16,8 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,7 +48,6 @@ public final class BridgeServer implements ConsumerPacing {
   private final Limits limits;
   private final CommandHandler commands;
   private final Coordinator coordinator;
-  private final NetServer server;
   private final Set<BridgeConnection> connections = new HashSet<>();
   private final Map<String, Integer> perHost = new HashMap<>();
   private final Map<String, Set<BridgeConnection>> consumers = new HashMap<>();
@@ -60,17 +62,45 @@ public final class BridgeServer implements ConsumerPacing {
     this.limits = coordinator.config().limits();
     this.commands = commands;
     this.coordinator = coordinator;
-    this.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
-    server.connectHandler(this::accepted);
   }
 
-  /** Listens; completes with the port. */
-  public Future<Integer> listen(int port, String host) {
+  /**
+   * Listens on {@code host:port} with {@code options} (TLS among them: see {@link BridgeListeners});
+   * completes with the port. Call on the coordinator's context. A TLS handshake that fails (a
+   * plaintext client, an unknown or missing client certificate) is logged as one WARN line; the
+   * connection never reaches the bridge.
+   */
+  public Future<Integer> listen(NetServerOptions options, int port, String host) {
+    NetServer server = vertx.createNetServer(new NetServerOptions(options).setTcpNoDelay(true));
+    server.connectHandler(this::accepted);
+    if (options.isSsl()) {
+      server.exceptionHandler(t -> LOG.warn("refused a TLS bridge connection on port {}: {}", server.actualPort(),
+          handshakeFailure(t)));
+    }
     return server.listen(port, host).map(NetServer::actualPort);
+  }
+
+  /** Why a TLS handshake failed, in a few words (never the bytes a plaintext client sent). */
+  private static String handshakeFailure(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root instanceof NotSslRecordException) {
+      return "not a TLS handshake (a plaintext client?)";
+    }
+    String message = String.valueOf(root.getMessage());
+    return "TLS handshake failed: " + root.getClass().getSimpleName() + ": "
+        + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
   }
 
   String address() {
     return address;
+  }
+
+  /** The open client connections, plaintext and TLS. */
+  Collection<BridgeConnection> connections() {
+    return Collections.unmodifiableSet(connections);
   }
 
   /** Whether a client may send requests to {@code target}: the node's address only. */

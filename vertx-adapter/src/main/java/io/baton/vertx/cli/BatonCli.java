@@ -10,11 +10,13 @@ import io.baton.core.watch.AddWatchMode;
 import io.baton.core.watch.WatchEvent;
 import io.baton.vertx.api.Protocol;
 import io.baton.vertx.client.ClientOptions;
+import io.baton.vertx.client.ClientTls;
 import io.baton.vertx.client.CoordinationClient;
 import io.baton.vertx.launcher.Main;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  * bridge, runs one command, prints its result and exits 0 on success; on failure it prints
  * {@code Error <Name> (<code>): message} and exits 1 (2 for a usage error). Node data is UTF-8 text.
  * <pre>
- *   baton-cli [--server host:port] [--count N] &lt;command&gt; [args]
+ *   baton-cli [--server host:port] [--count N] [--tls-ca ca.crt [--tls-cert c.crt --tls-key c.key]]
+ *             &lt;command&gt; [args]
  *     ls [-s] path                 children (and the stat)
  *     get [-s] path                data (and the stat)
  *     set path data [-v version]   replace the data
@@ -46,6 +49,9 @@ import java.util.concurrent.TimeoutException;
  *                                  or until --count events arrived
  *     info                         node information
  * </pre>
+ * {@code --tls-ca} connects over TLS, trusting that PEM CA file (without it, a {@code --tls-cert}
+ * connection trusts the JVM's default CAs); {@code --tls-cert} and {@code --tls-key} present a
+ * client certificate (PEM). The node's certificate must name the host of {@code --server}.
  */
 public final class BatonCli {
   private static final long TIMEOUT_S = 30;
@@ -98,8 +104,12 @@ public final class BatonCli {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     String server = "127.0.0.1:" + Main.DEFAULT_BRIDGE_PORT;
     long count = Long.MAX_VALUE;
+    String tlsCa = null;
+    String tlsCert = null;
+    String tlsKey = null;
     List<String> rest = new ArrayList<>();
     Command cmd;
+    ClientOptions options;
     String host;
     int port;
     try {
@@ -107,6 +117,9 @@ public final class BatonCli {
         switch (args[i]) {
           case "--server" -> server = value(args, ++i, "--server");
           case "--count" -> count = number(value(args, ++i, "--count"), "--count");
+          case "--tls-ca" -> tlsCa = value(args, ++i, "--tls-ca");
+          case "--tls-cert" -> tlsCert = value(args, ++i, "--tls-cert");
+          case "--tls-key" -> tlsKey = value(args, ++i, "--tls-key");
           case "-h", "--help" -> {
             out.println(usage());
             return 0;
@@ -118,6 +131,7 @@ public final class BatonCli {
         throw new UsageException("no command given");
       }
       cmd = Command.parse(rest);
+      options = options(tlsCa, tlsCert, tlsKey);
       int colon = server.lastIndexOf(':');
       if (colon <= 0) {
         throw new UsageException("--server must be host:port, was '" + server + "'");
@@ -133,7 +147,7 @@ public final class BatonCli {
     Vertx vertx = Vertx.vertx();
     CoordinationClient client = null;
     try {
-      client = await(CoordinationClient.connectBridge(vertx, host, port, ClientOptions.defaults()));
+      client = await(CoordinationClient.connectBridge(vertx, host, port, options));
       cmd.execute(client, out, count);
       return 0;
     } catch (BatonException e) {
@@ -160,6 +174,18 @@ public final class BatonCli {
     }
   }
 
+  /** Plaintext options, or TLS ones when any TLS flag was given. */
+  private static ClientOptions options(String ca, String cert, String key) {
+    if ((cert == null) != (key == null)) {
+      throw new UsageException("--tls-cert and --tls-key go together");
+    }
+    if (ca == null && cert == null) {
+      return ClientOptions.defaults();
+    }
+    ClientTls tls = new ClientTls(ca == null ? null : new PemTrustOptions().addCertPath(ca), null, true);
+    return ClientOptions.defaults().withTls(cert == null ? tls : tls.withClientCertificate(cert, key));
+  }
+
   /** {@code Error <Name> (<code>): message}. */
   static String describe(BatonException e) {
     String prefix = e.code().displayName() + ": ";
@@ -170,7 +196,8 @@ public final class BatonCli {
 
   static String usage() {
     return String.join(System.lineSeparator(),
-        "usage: baton-cli [--server host:port] [--count N] <command> [args]",
+        "usage: baton-cli [--server host:port] [--count N]",
+        "                 [--tls-ca ca.crt [--tls-cert client.crt --tls-key client.key]] <command> [args]",
         "  ls [-s] <path>",
         "  get [-s] <path>",
         "  set <path> <data> [-v version]",

@@ -291,7 +291,7 @@ public final class CommandHandler {
               return new JsonObject().put("removed", a);
             }));
       }
-      case "openStream" -> openStream(m, f, session);
+      case "openStream" -> openStream(m, f, session, caller);
       case "closeStream" -> {
         String id = f.string("stream");
         Map<String, ChangeStreams.Subscription> subs = sessionStreams.get(session);
@@ -342,7 +342,7 @@ public final class CommandHandler {
         .put("appliedIndex", replication.appliedIndex());
   }
 
-  private void openStream(Message<Object> m, Fields f, long session) {
+  private void openStream(Message<Object> m, Fields f, long session, Caller caller) {
     if (session == 0) {
       throw BatonException.badArguments("openStream needs a session to deliver to");
     }
@@ -356,7 +356,8 @@ public final class CommandHandler {
       String target = Protocol.sessionAddress(address, session);
       ChangeStreams.Subscription sub = streams.open(from, new ChangeStreams.Sink() {
         @Override
-        public void events(List<ChangeEvent> events) {
+        public void events(List<ChangeEvent> all) {
+          List<ChangeEvent> events = caller.superUser() ? all : readable(all, caller);
           for (int i = 0; i < events.size(); i++) {
             ChangeEvent e = events.get(i);
             boolean endOfEntry = i + 1 == events.size() || events.get(i + 1).zxid() != e.zxid();
@@ -383,6 +384,17 @@ public final class CommandHandler {
       sessionStreams.computeIfAbsent(session, k -> new HashMap<>()).put(id, sub);
       return id;
     }, reply(m, id -> new JsonObject().put("stream", id).put("fromZxid", from)));
+  }
+
+  /** The events of {@code all} whose node {@code caller} may read now (see {@link Coordinator#mayRead}). */
+  private List<ChangeEvent> readable(List<ChangeEvent> all, Caller caller) {
+    List<ChangeEvent> out = new ArrayList<>(all.size());
+    for (ChangeEvent e : all) {
+      if (e.path() == null || coordinator.mayRead(caller, e.path())) {
+        out.add(e);
+      }
+    }
+    return out;
   }
 
   private static JsonObject shapeSingle(Command op, List<OpResult> results) {

@@ -3,7 +3,9 @@ package io.baton.vertx.launcher;
 import io.baton.core.replication.ClusterConfig;
 import io.baton.vertx.CoordinatorVerticle;
 import io.baton.vertx.api.Protocol;
+import io.baton.vertx.bridge.BridgeListeners;
 import io.baton.vertx.bridge.BridgeServer;
+import io.baton.vertx.bridge.BridgeTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,12 +22,16 @@ import org.slf4j.LoggerFactory;
  * ({@link BridgeServer}, the TCP event-bus bridge protocol) so other processes can send commands. Usage:
  * <pre>
  *   java -jar baton-server.jar [--config baton.json] [--data-dir data] [--bridge-port 7181]
- *                              [--bridge-host 127.0.0.1] [--durability group|none|always]
+ *                              [--bridge-host 127.0.0.1] [--bridge-tls-port 7443]
+ *                              [--durability group|none|always]
  *                              [--cluster cluster.cfg --node-id N]
  * </pre>
  * {@code java -jar baton-server.jar log truncate ...} runs the offline {@link io.baton.vertx.cli.LogTool}.
  * With {@code --cluster}, the node is member N of that cluster: its bridge listens on the client
  * address the file gives it and its data lives in {@code data-N} unless told otherwise.
+ * {@code --bridge-tls-port} sets {@code bridgeTls.port}; the rest of the TLS listener (certificate,
+ * trust store, client authentication) is the {@code bridgeTls} object of {@code --config}
+ * ({@link BridgeTls}, docs/security.md).
  * The jar's manifest carries the JVM flags Chronicle Queue needs; Chronicle's analytics are off.
  */
 public final class Main {
@@ -60,11 +66,15 @@ public final class Main {
       System.err.flush();
       Runtime.getRuntime().halt(EXIT_FATAL);
     });
-    start(vertx, config, node).onSuccess(port -> System.out.println("Baton ready: bridge on "
-        + config.getString("bridgeHost") + ":" + port + ", address '" + config.getString("address") + "', data in "
+    start(vertx, config, node).onSuccess(ports -> System.out.println("Baton ready: " + ports.describe()
+        + ", address '" + config.getString("address") + "', data in "
         + Path.of(config.getString("dataDir")).toAbsolutePath()))
         .onFailure(t -> {
-          log.error("Baton failed to start", t);
+          if (t instanceof IllegalArgumentException badConfig) {
+            log.error("Baton failed to start: {}", badConfig.getMessage());
+          } else {
+            log.error("Baton failed to start", t);
+          }
           vertx.close().onComplete(v -> System.exit(1));
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -79,26 +89,33 @@ public final class Main {
   }
 
   /**
-   * Deploys the node and its bridge; completes with the bridge port. The bridge listens from the
+   * Deploys the node and its bridge; completes with the bridge port (the TLS bridge's when only TLS
+   * listens: {@code bridgePlain} false; see {@link BridgeListeners}). A bad bridge configuration
+   * ({@code bridgeTls}: a missing file, a wrong password) fails it with an
+   * {@link IllegalArgumentException} before the node starts. The bridge listens from the
    * coordinator's context, so its connections live on the coordinator's event loop: a request is
    * parsed, applied and answered on one thread, with no hand-over between threads on the way in or
    * out (measured: 1.3-1.4x the requests per second of a bridge on its own event loop).
    */
   public static Future<Integer> start(Vertx vertx, JsonObject config) {
-    return start(vertx, config, new CoordinatorVerticle());
+    return start(vertx, config, new CoordinatorVerticle()).map(BridgeListeners.Ports::first);
   }
 
-  private static Future<Integer> start(Vertx vertx, JsonObject config, CoordinatorVerticle node) {
+  private static Future<BridgeListeners.Ports> start(Vertx vertx, JsonObject config, CoordinatorVerticle node) {
     String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
-    int port = config.getInteger("bridgePort", DEFAULT_BRIDGE_PORT);
-    String host = config.getString("bridgeHost", "127.0.0.1");
+    BridgeListeners listeners;
+    try {
+      listeners = BridgeListeners.from(config, "127.0.0.1", DEFAULT_BRIDGE_PORT);
+    } catch (IllegalArgumentException badConfig) {
+      return Future.failedFuture(badConfig);
+    }
     return vertx.deployVerticle(node, new DeploymentOptions().setConfig(config))
         .compose(id -> {
-          Promise<Integer> listening = Promise.promise();
+          Promise<BridgeListeners.Ports> listening = Promise.promise();
           node.ownerContext().runOnContext(v -> {
             BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator(), node.commands());
             node.commands().pacing(bridge);
-            bridge.listen(port, host).onComplete(listening);
+            listeners.listen(bridge).onComplete(listening);
           });
           return listening.future();
         });
@@ -135,6 +152,7 @@ public final class Main {
 
   static JsonObject parse(String[] args) throws Exception {
     JsonObject config = new JsonObject();
+    Integer tlsPort = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -143,19 +161,23 @@ public final class Main {
         case "--data-dir" -> config.put("dataDir", require(a, value));
         case "--bridge-port" -> config.put("bridgePort", Integer.parseInt(require(a, value)));
         case "--bridge-host" -> config.put("bridgeHost", require(a, value));
+        case "--bridge-tls-port" -> tlsPort = Integer.parseInt(require(a, value));
         case "--durability" -> config.put("durability", require(a, value));
         case "--address" -> config.put("address", require(a, value));
         case "--cluster" -> config.put("cluster", require(a, value));
         case "--node-id" -> config.put("nodeId", Integer.parseInt(require(a, value)));
         case "-h", "--help" -> {
           System.out.println("usage: baton [--config file.json] [--data-dir data] [--bridge-port 7181] "
-              + "[--bridge-host 127.0.0.1] [--durability group|none|always] [--address baton] "
+              + "[--bridge-host 127.0.0.1] [--bridge-tls-port 7443] [--durability group|none|always] [--address baton] "
               + "[--cluster cluster.cfg --node-id N]");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
       i++;
+    }
+    if (tlsPort != null) {
+      config.put(BridgeTls.KEY, config.getJsonObject(BridgeTls.KEY, new JsonObject()).copy().put("port", tlsPort));
     }
     if (config.containsKey("cluster")) {
       if (!config.containsKey("nodeId")) {

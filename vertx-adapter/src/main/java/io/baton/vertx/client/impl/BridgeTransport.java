@@ -3,6 +3,7 @@ package io.baton.vertx.client.impl;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.vertx.client.ClientOptions;
+import io.baton.vertx.client.ClientTls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -64,6 +65,18 @@ public final class BridgeTransport implements Transport {
       }
     });
     socket.handler(parser);
+    socket.exceptionHandler(t -> {
+      // e.g. the node refused this client's certificate after the handshake (TLS 1.3): the reason
+      // given to the requests that fail when the connection closes, unless the bridge gave one
+      Throwable cause = t;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      if (lastError == null) {
+        lastError = cause.toString();
+      }
+      LOG.debug("Baton bridge connection failed", t);
+    });
     socket.closeHandler(v -> {
       boolean unexpected = !closed;
       closed = true;
@@ -83,14 +96,29 @@ public final class BridgeTransport implements Transport {
   /** As {@link #connect(Vertx, String, int, ClientOptions)} giving up on the TCP connect after {@code connectTimeoutMs}. */
   public static Future<Transport> connect(Vertx vertx, String host, int port, ClientOptions options,
                                           int connectTimeoutMs) {
-    NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-        .setConnectTimeout(connectTimeoutMs));
+    NetClient client = vertx.createNetClient(tls(new NetClientOptions().setTcpNoDelay(true)
+        .setConnectTimeout(connectTimeoutMs), options.tls()));
     return client.connect(port, host).map(s -> (Transport) new BridgeTransport(vertx, client, s, options))
         .recover(t -> {
           client.close();
           return Future.failedFuture(new BatonException(ErrorCode.SYSTEM_ERROR,
               "cannot reach Baton bridge at " + host + ":" + port + ": " + t.getMessage()));
         });
+  }
+
+  /** {@code options} with TLS as {@code tls} says (unchanged when it is null). */
+  private static NetClientOptions tls(NetClientOptions options, ClientTls tls) {
+    if (tls == null) {
+      return options;
+    }
+    options.setSsl(true).setHostnameVerificationAlgorithm(tls.verifyHostname() ? "HTTPS" : "");
+    if (tls.trust() != null) {
+      options.setTrustOptions(tls.trust().copy());
+    }
+    if (tls.keyCert() != null) {
+      options.setKeyCertOptions(tls.keyCert().copy());
+    }
+    return options;
   }
 
   @Override
