@@ -50,7 +50,7 @@ public record BatonAuth(String scheme, String credentials) {
   /** Authenticates {@code client}'s session; on failure closes it and fails with the refusal. */
   public Future<CoordinationClient> authenticate(CoordinationClient client) {
     return client.addAuth(scheme, credentials).map(client)
-        .recover(e -> client.close().transform(x -> Future.failedFuture(e)));
+        .recover(e -> client.close().transform(x -> Future.<CoordinationClient>failedFuture(e)));
   }
 
   @Override

@@ -49,12 +49,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code baton.auth} the ingress keeps a session of its own, authenticated as that identity
  * after every connect, and runs the commands that name no session in it (so they pass
- * {@code enforceAuth}); commands that name a session run in that session, with its identities.
+ * {@code enforceAuth}), except the session ops ({@code openSession}, {@code closeSession},
+ * {@code heartbeat}, {@code auth}), which go as they are; commands that name a session run in that
+ * session, with its identities.
  */
 public final class CommandIngress {
   private static final Logger LOG = LoggerFactory.getLogger(CommandIngress.class);
   public static final String CORRELATION_HEADER = "correlationId";
   public static final String REPLY_TO_HEADER = "replyTo";
+  /** Ops about a session itself: never run in the ingress's own session (they would close or re-identify it). */
+  private static final java.util.Set<String> SESSION_OPS = java.util.Set.of("openSession", "closeSession", "heartbeat",
+      "auth");
 
   private final BridgeConfig config;
   private final Context context;
@@ -205,7 +210,8 @@ public final class CommandIngress {
             "command is not a JSON object: " + e.getMessage())));
         continue;
       }
-      if (sessions != null && !command.containsKey("session")) {
+      if (sessions != null && !command.containsKey("session")
+          && !(command.getValue("op") instanceof String op && SESSION_OPS.contains(op))) {
         inOwnSession.set(in.size() - 1, true);
         answers.add(ownSession().request(command, config.commandTimeoutMs()));
       } else {
