@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -58,8 +59,7 @@ public final class CommandIngress {
   public static final String CORRELATION_HEADER = "correlationId";
   public static final String REPLY_TO_HEADER = "replyTo";
   /** Ops about a session itself: never run in the ingress's own session (they would close or re-identify it). */
-  private static final java.util.Set<String> SESSION_OPS = java.util.Set.of("openSession", "closeSession", "heartbeat",
-      "auth");
+  private static final Set<String> SESSION_OPS = Set.of("openSession", "closeSession", "heartbeat", "auth");
 
   private final BridgeConfig config;
   private final Context context;
