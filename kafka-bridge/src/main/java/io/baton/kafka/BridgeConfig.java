@@ -28,6 +28,7 @@ public final class BridgeConfig {
   private final String address;
   private final String batonHost;
   private final int batonPort;
+  private final BatonAuth batonAuth;
   private final int sessionTimeoutMs;
   private final String eventsTopic;
   private final String membershipTopic;
@@ -63,6 +64,7 @@ public final class BridgeConfig {
     JsonObject baton = c.getJsonObject("baton", new JsonObject());
     this.batonHost = baton.getString("host");
     this.batonPort = baton.getInteger("port", 7181);
+    this.batonAuth = BatonAuth.parse(baton.getJsonObject("auth"));
     this.sessionTimeoutMs = c.getInteger("sessionTimeoutMs", 10_000);
     JsonObject topics = c.getJsonObject("topics", new JsonObject());
     this.eventsTopic = topics.getString("events", "baton.events");
@@ -160,6 +162,11 @@ public final class BridgeConfig {
 
   public int batonPort() {
     return batonPort;
+  }
+
+  /** The identity the bridge's Baton session authenticates as after every connect, or null for none. */
+  public BatonAuth batonAuth() {
+    return batonAuth;
   }
 
   public int sessionTimeoutMs() {
@@ -266,12 +273,17 @@ public final class BridgeConfig {
     return String.valueOf(producer.getOrDefault("transactional.id", "baton-bridge-" + bridgeId));
   }
 
-  /** Connection settings shared by producers, consumers and the admin client. */
+  /**
+   * Connection settings of {@code producer} that every client (producers, consumers, the admin
+   * client) also gets: the bootstrap servers, security ({@code security.*}, {@code sasl.*},
+   * {@code ssl.*}) and Kafka's config providers (so {@code ${file:...}} values resolve everywhere).
+   */
   public Map<String, Object> connection() {
     Map<String, Object> m = new LinkedHashMap<>();
     producer.forEach((k, v) -> {
       if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.")
-          || k.startsWith("ssl.") || k.equals("client.dns.lookup") || k.equals("metadata.recovery.strategy")) {
+          || k.startsWith("ssl.") || k.startsWith("config.providers") || k.equals("client.dns.lookup")
+          || k.equals("metadata.recovery.strategy")) {
         m.put(k, v);
       }
     });

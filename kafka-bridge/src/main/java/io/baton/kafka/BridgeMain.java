@@ -31,7 +31,8 @@ public final class BridgeMain {
     CountDownLatch stopped = new CountDownLatch(1);
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
         .onSuccess(id -> System.out.println("Kafka bridge ready: id '" + config.getString("bridgeId", "baton-bridge")
-            + "', Baton " + config.getJsonObject("baton").encode()))
+            + "', Baton " + config.getJsonObject("baton").getString("host") + ":"
+            + config.getJsonObject("baton").getInteger("port")))
         .onFailure(t -> {
           log.error("Kafka bridge failed to start", t);
           vertx.close().onComplete(v -> System.exit(1));

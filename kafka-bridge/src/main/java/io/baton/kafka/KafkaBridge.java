@@ -57,6 +57,10 @@ public final class KafkaBridge {
   /** What the bridge is doing. */
   public enum State {
     STARTING, CONNECTING, RUNNING, RESYNCING, KAFKA_UNAVAILABLE, BATON_UNAVAILABLE,
+    /** Baton refused the bridge's session: no credentials under {@code enforceAuth}, or bad ones; retried. */
+    BATON_AUTH_FAILED,
+    /** Kafka refused the bridge's SASL or TLS authentication; retried (credentials may be added meanwhile). */
+    KAFKA_AUTH_FAILED,
     /** An unexpected error (not Kafka's, not Baton's); retried with back-off like an outage. */
     ERROR, FENCED, STOPPED
   }
@@ -112,6 +116,7 @@ public final class KafkaBridge {
   private volatile long batonZxid = -1;
   private volatile long unavailableSince;
   private long lastUnavailableLog;
+  private State lastLoggedOutage;
   private volatile String lastError;
   private volatile long lastCommitMillis;
   private volatile long records;
@@ -258,8 +263,10 @@ public final class KafkaBridge {
         pump();
       } catch (TxnPublisher.FatalKafkaException e) {
         lastError = e.getMessage();
-        LOG.error("bridge {}: Kafka refused the bridge for good ({}); stopping. Another instance with the same "
-            + "bridge id probably took over.", config.bridgeId(), e.getMessage());
+        LOG.error("bridge {}: Kafka refused the bridge for good ({}); stopping. {}", config.bridgeId(), e.getMessage(),
+            e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException
+                ? "Kafka's ACLs do not allow its principal to use its topics or transactional id."
+                : "Another instance with the same bridge id probably took over.");
         setState(State.FENCED);
         running = false;
       } catch (InterruptedException e) {
@@ -271,7 +278,13 @@ public final class KafkaBridge {
         closeStream();
         if (clientBroken) {
           closeClient();
-          markUnavailable(State.BATON_UNAVAILABLE, e);
+          String refused = batonRefusal(e);
+          if (refused != null) {
+            lastError = refused;
+            markUnavailable(State.BATON_AUTH_FAILED, refused);
+          } else {
+            markUnavailable(State.BATON_UNAVAILABLE, e.toString());
+          }
           backoff = sleep(backoff);
         } else {
           LOG.info("bridge {}: reopening the change stream ({})", config.bridgeId(), e.getMessage());
@@ -284,7 +297,14 @@ public final class KafkaBridge {
         if (!(e instanceof org.apache.kafka.common.KafkaException) && state != State.ERROR) {
           LOG.error("bridge {}: unexpected failure; starting over from the checkpoint", config.bridgeId(), e);
         }
-        markUnavailable(e instanceof org.apache.kafka.common.KafkaException ? State.KAFKA_UNAVAILABLE : State.ERROR, e);
+        if (kafkaRefused(e)) {
+          lastError = "Kafka refused the bridge's authentication (check security.protocol, sasl.mechanism and"
+              + " sasl.jaas.config or the ssl.* settings in producer): " + e;
+          markUnavailable(State.KAFKA_AUTH_FAILED, lastError);
+        } else {
+          markUnavailable(e instanceof org.apache.kafka.common.KafkaException ? State.KAFKA_UNAVAILABLE : State.ERROR,
+              e.toString());
+        }
         backoff = sleep(backoff);
       }
     }
@@ -303,20 +323,62 @@ public final class KafkaBridge {
     }
   }
 
-  private void markUnavailable(State s, Throwable e) {
+  /**
+   * Logs an outage once when it begins or changes kind and then every 30 s (refused authentication
+   * at ERROR, the rest at WARN), the retries in between at DEBUG.
+   */
+  private void markUnavailable(State s, String reason) {
     long now = System.currentTimeMillis();
     boolean first = unavailableSince == 0;
     if (first) {
       unavailableSince = now;
     }
     setState(s);
-    if (first || now - lastUnavailableLog >= 30_000) {
+    if (first || s != lastLoggedOutage || now - lastUnavailableLog >= 30_000) {
       lastUnavailableLog = now;
-      LOG.warn("bridge {}: {} for {} s ({}); lag {} entries; retrying with back-off", config.bridgeId(), s,
-          (now - unavailableSince) / 1000, e.toString(), status().getValue("lagEntries", "unknown"));
+      lastLoggedOutage = s;
+      boolean refused = s == State.BATON_AUTH_FAILED || s == State.KAFKA_AUTH_FAILED;
+      String line = "bridge {}: {} for {} s ({}); lag {} entries; retrying with back-off";
+      Object[] args = {config.bridgeId(), s, (now - unavailableSince) / 1000, reason,
+          status().getValue("lagEntries", "unknown")};
+      if (refused) {
+        LOG.error(line, args);
+      } else {
+        LOG.warn(line, args);
+      }
     } else {
-      LOG.debug("bridge {}: still {}: {}", config.bridgeId(), s, e.toString());
+      LOG.debug("bridge {}: still {}: {}", config.bridgeId(), s, reason);
     }
+  }
+
+  /** Why Baton refused the bridge's session, for an authentication refusal; null for anything else. */
+  private String batonRefusal(RuntimeException e) {
+    if (!(e instanceof BatonException be)) {
+      return null;
+    }
+    BatonAuth auth = config.batonAuth();
+    if (be.code() == ErrorCode.SESSION_CLOSED_REQUIRE_AUTH) {
+      return auth == null
+          ? "Baton enforces authentication (enforceAuth) and the bridge has no credentials: set baton.auth ("
+              + be.getMessage() + ")"
+          : "Baton enforces authentication (enforceAuth) and refused the bridge's session authenticated as "
+              + auth.user() + " (" + be.getMessage() + ")";
+    }
+    if (be.code() == ErrorCode.AUTH_FAILED) {
+      return "Baton refused the bridge's credentials (baton.auth, " + (auth == null ? "none" : auth.user()) + "): "
+          + be.getMessage();
+    }
+    return null;
+  }
+
+  /** Whether Kafka refused the bridge's SASL or TLS authentication (anywhere in the cause chain). */
+  private static boolean kafkaRefused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private long sleep(long backoff) {

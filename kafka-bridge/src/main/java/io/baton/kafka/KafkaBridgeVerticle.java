@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The Kafka bridge as a verticle. Deployed next to the {@code CoordinatorVerticle} (same Vert.x,
  * no {@code baton.host} in the config) it follows the node over the local event bus; with
  * {@code baton: {host, port}} it connects to a standalone node through its TCP bridge (what
- * {@link BridgeMain} does). Its status (state, committed zxid, lag) answers requests at
+ * {@link BridgeMain} does). With {@code baton.auth} every session it opens authenticates before it
+ * is used. Its status (state, committed zxid, lag) answers requests at
  * {@code statusAddress} (default {@code baton.kafka.status}). See {@link BridgeConfig} for the keys.
  */
 public class KafkaBridgeVerticle extends VerticleBase {
@@ -37,25 +38,28 @@ public class KafkaBridgeVerticle extends VerticleBase {
     }
     ClientOptions options = ClientOptions.defaults().withAddress(cfg.address())
         .withSessionTimeout(cfg.sessionTimeoutMs());
-    KafkaBridge.Connector connector;
+    KafkaBridge.Connector sessions;
     java.util.function.Supplier<Future<Transport>> transports;
     if (cfg.batonHost() == null) {
-      connector = () -> CoordinationClient.connect(vertx, options);
+      sessions = () -> CoordinationClient.connect(vertx, options);
       transports = () -> Future.succeededFuture(new EventBusTransport(vertx, options));
     } else {
-      connector = () -> CoordinationClient.connectBridge(vertx, cfg.batonHost(), cfg.batonPort(), options);
+      sessions = () -> CoordinationClient.connectBridge(vertx, cfg.batonHost(), cfg.batonPort(), options);
       transports = () -> BridgeTransport.connect(vertx, cfg.batonHost(), cfg.batonPort(), options);
     }
+    BatonAuth auth = cfg.batonAuth();
+    KafkaBridge.Connector connector = auth == null ? sessions : () -> sessions.connect().compose(auth::authenticate);
     bridge = new KafkaBridge(context, cfg, connector);
     bridge.start();
     if (cfg.ingressEnabled()) {
-      ingress = new CommandIngress(cfg, context, transports);
+      ingress = new CommandIngress(cfg, context, transports, auth == null ? null : connector);
       ingress.start();
     }
     status = vertx.eventBus().consumer(cfg.statusAddress(), m -> m.reply(bridge.status()));
-    LOG.info("Kafka bridge '{}' started: Baton {}, Kafka {}", cfg.bridgeId(),
+    LOG.info("Kafka bridge '{}' started: Baton {} ({}), Kafka {}", cfg.bridgeId(),
         cfg.batonHost() == null ? "on the local event bus at '" + cfg.address() + "'"
-            : cfg.batonHost() + ":" + cfg.batonPort(), cfg.producer().get("bootstrap.servers"));
+            : cfg.batonHost() + ":" + cfg.batonPort(), auth == null ? "unauthenticated" : "as " + auth.user(),
+        cfg.producer().get("bootstrap.servers"));
     return status.completion();
   }
 

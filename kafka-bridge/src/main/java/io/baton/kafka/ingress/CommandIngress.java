@@ -3,6 +3,8 @@ package io.baton.kafka.ingress;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.kafka.BridgeConfig;
+import io.baton.kafka.KafkaBridge;
+import io.baton.vertx.client.CoordinationClient;
 import io.baton.vertx.client.impl.Transport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -44,24 +47,41 @@ import org.slf4j.LoggerFactory;
  * A value that is not a JSON object gets MarshallingError (-5). Offsets are committed after the
  * replies are written: at-least-once, so a command may run twice after a crash (use versions or
  * {@code multi} checks to make writes idempotent). Commands of one poll are pipelined in order.
+ *
+ * <p>With {@code baton.auth} the ingress keeps a session of its own, authenticated as that identity
+ * after every connect, and runs the commands that name no session in it (so they pass
+ * {@code enforceAuth}), except the session ops ({@code openSession}, {@code closeSession},
+ * {@code heartbeat}, {@code auth}), which go as they are; commands that name a session run in that
+ * session, with its identities.
  */
 public final class CommandIngress {
   private static final Logger LOG = LoggerFactory.getLogger(CommandIngress.class);
   public static final String CORRELATION_HEADER = "correlationId";
   public static final String REPLY_TO_HEADER = "replyTo";
+  /** Ops about a session itself: never run in the ingress's own session (they would close or re-identify it). */
+  private static final Set<String> SESSION_OPS = Set.of("openSession", "closeSession", "heartbeat", "auth");
 
   private final BridgeConfig config;
   private final Context context;
   private final Supplier<Future<Transport>> transports;
+  private final KafkaBridge.Connector sessions;
   private volatile boolean running;
   private Thread worker;
   private Transport transport;
+  private CoordinationClient own;
   private volatile long handled;
 
-  public CommandIngress(BridgeConfig config, Context context, Supplier<Future<Transport>> transports) {
+  /**
+   * @param transports connections for commands as they are
+   * @param sessions   opens the ingress's own authenticated session for commands without one; null: none
+   *                   (they are sent sessionless)
+   */
+  public CommandIngress(BridgeConfig config, Context context, Supplier<Future<Transport>> transports,
+                        KafkaBridge.Connector sessions) {
     this.config = config;
     this.context = context;
     this.transports = transports;
+    this.sessions = sessions;
   }
 
   public long handled() {
@@ -153,9 +173,16 @@ public final class CommandIngress {
     closeTransport();
   }
 
-  /** Baton could not be reached: the command was not answered and must be tried again. */
-  private static boolean unreachable(Throwable t) {
+  /**
+   * Baton could not be reached, or the ingress's own session ({@code ownSession}: the command ran in
+   * it) was lost or refused: the command was not answered and must be tried again.
+   */
+  private static boolean unreachable(Throwable t, boolean ownSession) {
     if (!(t instanceof BatonException be)) {
+      return true;
+    }
+    if (ownSession && (be.code() == ErrorCode.SESSION_EXPIRED || be.code() == ErrorCode.CONNECTION_LOSS
+        || be.code() == ErrorCode.AUTH_FAILED || be.code() == ErrorCode.SESSION_CLOSED_REQUIRE_AUTH)) {
       return true;
     }
     if (be.code() != ErrorCode.SYSTEM_ERROR) {
@@ -171,8 +198,10 @@ public final class CommandIngress {
     Transport t = transport();
     List<ConsumerRecord<byte[], byte[]>> in = new ArrayList<>();
     List<Future<JsonObject>> answers = new ArrayList<>();
+    List<Boolean> inOwnSession = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : polled) {
       in.add(r);
+      inOwnSession.add(false);
       JsonObject command;
       try {
         command = new JsonObject(Buffer.buffer(r.value() == null ? new byte[0] : r.value()));
@@ -181,7 +210,13 @@ public final class CommandIngress {
             "command is not a JSON object: " + e.getMessage())));
         continue;
       }
-      answers.add(t.request(command, config.commandTimeoutMs()));
+      if (sessions != null && !command.containsKey("session")
+          && !(command.getValue("op") instanceof String op && SESSION_OPS.contains(op))) {
+        inOwnSession.set(in.size() - 1, true);
+        answers.add(ownSession().request(command, config.commandTimeoutMs()));
+      } else {
+        answers.add(t.request(command, config.commandTimeoutMs()));
+      }
     }
     for (int i = 0; i < in.size(); i++) {
       ConsumerRecord<byte[], byte[]> r = in.get(i);
@@ -193,7 +228,7 @@ public final class CommandIngress {
       } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : new BatonException(
             ErrorCode.OPERATION_TIMEOUT, "no reply from Baton");
-        if (unreachable(cause)) {
+        if (unreachable(cause, inOwnSession.get(i))) {
           // not answered: commit what was; the next consumer starts again at this command
           producer.flush();
           commitUpTo(consumer, in, i);
@@ -256,11 +291,32 @@ public final class CommandIngress {
     return transport;
   }
 
+  /** The ingress's own session, opened (and authenticated) on first use after a (re)connect. */
+  private CoordinationClient ownSession() throws InterruptedException {
+    if (own == null) {
+      Promise<CoordinationClient> p = Promise.promise();
+      context.runOnContext(v -> sessions.connect().onComplete(p));
+      try {
+        own = p.future().toCompletionStage().toCompletableFuture().get(config.sessionTimeoutMs() + 10_000L,
+            TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("cannot open the ingress's session on Baton: "
+            + (e instanceof ExecutionException ? e.getCause() : e));
+      }
+    }
+    return own;
+  }
+
   private void closeTransport() {
     Transport t = transport;
     transport = null;
     if (t != null) {
       t.close();
+    }
+    CoordinationClient c = own;
+    own = null;
+    if (c != null) {
+      c.close();
     }
   }
 }

@@ -20,16 +20,22 @@ import org.testcontainers.DockerClientFactory;
  * A real single-node Kafka (KRaft, broker and controller in one) for the tests, shared by every
  * test class of the JVM and stopped when it exits. Without Docker it is a child JVM started from
  * the Maven test classpath ({@code kafka_2.13}): storage formatted with {@code StorageTool}, then
- * {@code kafka.Kafka server.properties}, on loopback ports. With Docker (checked with
+ * {@code kafka.Kafka server.properties}, on loopback ports: a PLAINTEXT listener, and a
+ * SASL_PLAINTEXT listener taking SCRAM-SHA-256 for the user {@value #SCRAM_USER} (created at format
+ * time with {@code --add-scram}; no authorizer). With Docker (checked with
  * {@code DockerClientFactory.isDockerAvailable()}) it is a Testcontainers {@code KafkaContainer}
  * instead. {@code -Dbaton.kafka.fixture=process|docker} forces one.
  */
 public final class KafkaFixture {
+  /** The SCRAM-SHA-256 user of the SASL listener, and its password. */
+  public static final String SCRAM_USER = "alice";
+  public static final String SCRAM_PASSWORD = "alice-secret";
   private static KafkaFixture shared;
 
   private final boolean docker;
   private final Path dir;
   private int port;
+  private int saslPort;
   private int controllerPort;
   private Process process;
   private Object container;
@@ -86,6 +92,26 @@ public final class KafkaFixture {
     return "127.0.0.1:" + port;
   }
 
+  /** The SASL_PLAINTEXT (SCRAM-SHA-256) listener; the child-process broker only. */
+  public String saslBootstrap() {
+    if (docker) {
+      throw new IllegalStateException("the Docker broker has no SASL listener");
+    }
+    return "127.0.0.1:" + saslPort;
+  }
+
+  /** Client properties for the SASL listener as {@code user} with {@code password}. */
+  public JsonObject saslClient(String user, String password) {
+    return new JsonObject().put("bootstrap.servers", saslBootstrap()).put("security.protocol", "SASL_PLAINTEXT")
+        .put("sasl.mechanism", "SCRAM-SHA-256").put("sasl.jaas.config", jaas(user, password));
+  }
+
+  /** A SCRAM client login: {@code ScramLoginModule required username=... password=...;}. */
+  public static String jaas(String user, String password) {
+    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+        + "\" password=\"" + password + "\";";
+  }
+
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -101,17 +127,22 @@ public final class KafkaFixture {
       return;
     }
     port = freePort();
+    saslPort = freePort();
     controllerPort = freePort();
     Path logs = dir.resolve("logs");
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL://127.0.0.1:" + saslPort
+        + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL://127.0.0.1:" + saslPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+    p.put("listener.name.sasl.scram-sha-256.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     p.put("log.dirs", logs.toString());
     p.put("num.partitions", "1");
     p.put("offsets.topic.replication.factor", "1");
@@ -142,7 +173,8 @@ public final class KafkaFixture {
         """);
     String clusterId = Uuid.randomUuid().toString();
     Process format = new ProcessBuilder(command("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
-        props.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
+        props.toString(), "--add-scram", "SCRAM-SHA-256=[name=" + SCRAM_USER + ",password=" + SCRAM_PASSWORD + "]"))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
     if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
       throw new IllegalStateException("StorageTool format failed:\n" + Files.readString(dir.resolve("format.log")));
     }
