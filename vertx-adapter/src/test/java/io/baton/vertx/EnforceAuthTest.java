@@ -49,12 +49,13 @@ class EnforceAuthTest {
 
   @Test
   void anAnonymousClientMayOnlyAuthenticate() throws Exception {
-    CoordinationClient c = client(); // opening a session and heartbeating need no identity
+    CoordinationClient c = client(); // opening a session and heartbeating need no identity, nor does info
+    assertThat(await(c.request(new JsonObject().put("op", "info"))).getString("role")).isEqualTo("standalone");
     for (var attempt : java.util.List.<java.util.function.Supplier<io.vertx.core.Future<?>>>of(
         () -> c.getData("/", false),
         () -> c.create("/x", new byte[0], CreateMode.PERSISTENT),
         () -> c.getChildren("/", false),
-        () -> c.request(new JsonObject().put("op", "info")),
+        () -> c.request(new JsonObject().put("op", "getEphemerals")),
         () -> Recipes.of(c).mutex("m").acquire(Duration.ofSeconds(1)))) {
       assertThat(batonFailure(attempt.get(), ErrorCode.SESSION_CLOSED_REQUIRE_AUTH).getMessage())
           .contains("enforceAuth");

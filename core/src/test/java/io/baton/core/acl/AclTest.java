@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baton.core.auth.Caller;
 import io.baton.core.auth.DigestCredentials;
 import io.baton.core.auth.Identity;
-import io.baton.core.error.BatonException;
+import io.baton.core.error.Codes;
 import io.baton.core.error.ErrorCode;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +22,7 @@ class AclTest {
     assertThat(Perms.parse("cdrwa")).isEqualTo(31);
     assertThat(Perms.parse("r")).isEqualTo(1);
     assertThat(Perms.format(Perms.READ | Perms.ADMIN)).isEqualTo("ra");
-    assertThat(code(() -> Perms.parse("rx"))).isEqualTo(ErrorCode.INVALID_ACL);
+    assertThat(Codes.of(() -> Perms.parse("rx"))).isEqualTo(ErrorCode.INVALID_ACL);
   }
 
   @Test
@@ -39,7 +39,7 @@ class AclTest {
         List.of(new Acl(Perms.ALL, new Identity("ip", "example.com"))),
         List.of(new Acl(0, new Identity("world", "anyone"))),
         List.of(new Acl(64, new Identity("world", "anyone"))))) {
-      assertThat(code(() -> AclLists.resolve(bad, Caller.ANONYMOUS))).as("%s", bad).isEqualTo(ErrorCode.INVALID_ACL);
+      assertThat(Codes.of(() -> AclLists.resolve(bad, Caller.ANONYMOUS))).as("%s", bad).isEqualTo(ErrorCode.INVALID_ACL);
     }
   }
 
@@ -73,14 +73,5 @@ class AclTest {
     assertThat(t.size()).isEqualTo(1);
     assertThat(t.acquire(List.of(new Acl(Perms.READ, HOST)))).isEqualTo(i); // the slot is reused
     assertThat(t.get(AclTable.OPEN)).containsExactly(Acl.OPEN);
-  }
-
-  private static ErrorCode code(Runnable r) {
-    try {
-      r.run();
-    } catch (BatonException e) {
-      return e.code();
-    }
-    return ErrorCode.OK;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.baton.core.error.BatonException;
+import io.baton.core.error.Codes;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.txn.Command;
@@ -25,7 +26,7 @@ class AccessPolicyTest {
   void digestsAreZooKeepers() {
     // sha1("super:superpw") in base64, as `openssl dgst -sha1 -binary | base64` gives it
     assertThat(DigestCredentials.digest("super:superpw")).isEqualTo("super:g9oN2HttPfn8MMWJZ2r45Np/LIA=");
-    assertThat(code(() -> DigestCredentials.digest("nocolon"))).isEqualTo(ErrorCode.AUTH_FAILED);
+    assertThat(Codes.of(() -> DigestCredentials.digest("nocolon"))).isEqualTo(ErrorCode.AUTH_FAILED);
   }
 
   @Test
@@ -36,8 +37,8 @@ class AccessPolicyTest {
         new Op.Create("/baton", new byte[0], CreateMode.PERSISTENT, 0, false),
         new Op.Create("/baton/x/y", new byte[0], CreateMode.PERSISTENT, 0, true),
         new Command.Multi(List.of(new Op.Check("/", -1), new Op.Delete("/baton/queues/q/item-1", -1))))) {
-      assertThat(code(() -> open.checkWrite(alice, c))).as("%s", c).isEqualTo(ErrorCode.NO_AUTH);
-      assertThat(code(() -> open.checkWrite(Caller.ANONYMOUS, c))).as("%s", c).isEqualTo(ErrorCode.NO_AUTH);
+      assertThat(Codes.of(() -> open.checkWrite(alice, c))).as("%s", c).isEqualTo(ErrorCode.NO_AUTH);
+      assertThat(Codes.of(() -> open.checkWrite(Caller.ANONYMOUS, c))).as("%s", c).isEqualTo(ErrorCode.NO_AUTH);
       assertThatCode(() -> open.checkWrite(root, c)).doesNotThrowAnyException();
     }
     for (Command c : List.of(new Op.Create("/batons", new byte[0], CreateMode.PERSISTENT, 0, false),
@@ -50,12 +51,12 @@ class AccessPolicyTest {
   void enforcedAuthenticationRefusesTheAnonymousAndKeepsAdminForSuper() {
     assertThatCode(() -> open.checkAuthenticated(Caller.ANONYMOUS, "getData")).doesNotThrowAnyException();
     assertThatCode(() -> open.checkAdmin(alice, "snapshot")).doesNotThrowAnyException();
-    assertThat(code(() -> enforced.checkAuthenticated(Caller.ANONYMOUS, "getData")))
+    assertThat(Codes.of(() -> enforced.checkAuthenticated(Caller.ANONYMOUS, "getData")))
         .isEqualTo(ErrorCode.SESSION_CLOSED_REQUIRE_AUTH);
-    assertThat(code(() -> enforced.checkAuthenticated(fromAddress, "getData")))
+    assertThat(Codes.of(() -> enforced.checkAuthenticated(fromAddress, "getData")))
         .isEqualTo(ErrorCode.SESSION_CLOSED_REQUIRE_AUTH); // an address is not an authentication
     assertThatCode(() -> enforced.checkAuthenticated(alice, "getData")).doesNotThrowAnyException();
-    assertThat(code(() -> enforced.checkAdmin(alice, "snapshot"))).isEqualTo(ErrorCode.NO_AUTH);
+    assertThat(Codes.of(() -> enforced.checkAdmin(alice, "snapshot"))).isEqualTo(ErrorCode.NO_AUTH);
     assertThatCode(() -> enforced.checkAdmin(root, "snapshot")).doesNotThrowAnyException();
   }
 
@@ -67,19 +68,10 @@ class AccessPolicyTest {
     assertThat(ids.caller(7, Set.of(ip)).identities()).containsExactlyInAnyOrder(ip,
         DigestCredentials.identity("alice:pw"));
     assertThat(ids.caller(8, Set.of(ip)).identities()).containsExactly(ip);
-    assertThat(code(() -> ids.authenticate(7, "sasl", "x"))).isEqualTo(ErrorCode.AUTH_FAILED);
+    assertThat(Codes.of(() -> ids.authenticate(7, "sasl", "x"))).isEqualTo(ErrorCode.AUTH_FAILED);
     ids.remove(7);
     assertThat(ids.caller(7, Set.of()).identities()).isEmpty();
     assertThatThrownBy(() -> Identity.parse("nocolon")).isInstanceOf(BatonException.class);
     assertThat(Identity.parse("x509:CN=a,O=b")).isEqualTo(new Identity("x509", "CN=a,O=b"));
-  }
-
-  private static ErrorCode code(Runnable r) {
-    try {
-      r.run();
-    } catch (BatonException e) {
-      return e.code();
-    }
-    return ErrorCode.OK;
   }
 }

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandHandler {
   private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
   /** What a client that has not authenticated may still do when authentication is enforced. */
-  private static final Set<String> UNAUTHENTICATED_OPS = Set.of("openSession", "auth", "heartbeat", "closeSession");
+  private static final Set<String> UNAUTHENTICATED_OPS = Set.of("openSession", "auth", "heartbeat", "closeSession", "info");
   /** How long a request may wait for the node to reach its {@code minZxid} before NotReady. */
   static final long MIN_ZXID_WAIT_MS = 5_000;
 

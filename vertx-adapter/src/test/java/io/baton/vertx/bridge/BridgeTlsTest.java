@@ -130,6 +130,9 @@ class BridgeTlsTest {
   void plaintextAndTlsListenersServeTogetherAndAPlaintextClientOnTheTlsPortIsRefused() throws Exception {
     int plainPort = freePort();
     int tlsPort = freePort();
+    while (tlsPort == plainPort) { // the OS may hand out the same free port twice
+      tlsPort = freePort();
+    }
     assertThat(await(Main.start(server, config().put("bridgePort", plainPort)
         .put("bridgeTls", pemTls().put("port", tlsPort))))).isEqualTo(plainPort);
 
@@ -153,6 +156,9 @@ class BridgeTlsTest {
   void tlsOnlyLeavesNoPlaintextListener() throws Exception {
     int port = freePort();
     int tlsPort = freePort();
+    while (tlsPort == port) {
+      tlsPort = freePort();
+    }
     // bridgePlain false with its own TLS port: nothing listens on bridgePort
     assertThat(await(Main.start(server, config().put("bridgePort", port).put("bridgePlain", false)
         .put("bridgeTls", pemTls().put("port", tlsPort))))).isEqualTo(tlsPort);
