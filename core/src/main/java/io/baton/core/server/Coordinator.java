@@ -1,8 +1,6 @@
 package io.baton.core.server;
 
 import io.baton.core.acl.NodeAcl;
-import io.baton.core.acl.AclCheck;
-import io.baton.core.acl.Perms;
 import io.baton.core.auth.Caller;
 import io.baton.core.auth.ClientAuth;
 import io.baton.core.error.BatonException;
@@ -492,38 +490,17 @@ public final class Coordinator implements AutoCloseable {
    * owner thread.
    */
   public void checkPermission(Caller caller, String path, int perms) {
-    io.baton.core.tree.Znode node = tree.get(io.baton.core.tree.PathValidator.validate(path));
-    if (node != null && !caller.superUser() && !AclCheck.permits(tree.acl(node), perms, caller)) {
-      throw new BatonException(ErrorCode.NO_AUTH, "the ACL of " + path + " does not grant " + Perms.format(perms)
-          + " to " + (caller.identities().isEmpty() ? "an anonymous client" : caller.identities()));
-    }
+    reads.checkPermission(caller, path, perms);
   }
 
-  /**
-   * Whether {@code caller} may see a change of {@code path} in a change stream: READ on the node as it
-   * is now, or, for a node gone, on its nearest existing ancestor. ACLs are those of the moment of
-   * delivery, not of the change (a stream reading history applies today's ACLs). Owner thread.
-   */
+  /** Whether {@code caller} may see a change of {@code path} in a change stream (see {@link Reads#mayRead}). */
   public boolean mayRead(Caller caller, String path) {
-    if (caller.superUser()) {
-      return true;
-    }
-    String p = path;
-    io.baton.core.tree.Znode node = tree.get(p);
-    while (node == null && p.length() > 1) {
-      p = io.baton.core.tree.Paths.parent(p);
-      node = tree.get(p);
-    }
-    return node == null || AclCheck.permits(tree.acl(node), Perms.READ, caller);
+    return reads.mayRead(caller, path);
   }
 
   /** The ACL of the node at {@code path} and its stat (for its {@code aversion}); NoNode if missing. */
   public NodeAcl getAcl(String path) {
-    io.baton.core.tree.Znode node = tree.get(io.baton.core.tree.PathValidator.validate(path));
-    if (node == null) {
-      throw BatonException.noNode(path);
-    }
-    return new NodeAcl(tree.acl(node), node.stat());
+    return reads.getAcl(path);
   }
 
   /** Stat of a node or null; with {@code watch}, a one-shot data watch whether or not it exists. */

@@ -1,5 +1,9 @@
 package io.baton.core.server;
 
+import io.baton.core.acl.AclCheck;
+import io.baton.core.acl.NodeAcl;
+import io.baton.core.acl.Perms;
+import io.baton.core.auth.Caller;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
@@ -37,6 +41,40 @@ final class Reads {
     this.tree = tree;
     this.watches = watches;
     this.limits = limits;
+  }
+
+  void checkPermission(Caller caller, String path, int perms) {
+    Znode node = tree.get(PathValidator.validate(path));
+    if (node != null && !caller.superUser() && !AclCheck.permits(tree.acl(node), perms, caller)) {
+      throw new BatonException(ErrorCode.NO_AUTH, "the ACL of " + path + " does not grant " + Perms.format(perms)
+          + " to " + (caller.identities().isEmpty() ? "an anonymous client" : caller.identities()));
+    }
+  }
+
+  /**
+   * Whether {@code caller} may see a change of {@code path} in a change stream: READ on the node as it
+   * is now, or, for a node gone, on its nearest existing ancestor. ACLs are those of the moment of
+   * delivery, not of the change (a stream reading history applies today's ACLs).
+   */
+  boolean mayRead(Caller caller, String path) {
+    if (caller.superUser()) {
+      return true;
+    }
+    String p = path;
+    Znode node = tree.get(p);
+    while (node == null && p.length() > 1) {
+      p = Paths.parent(p);
+      node = tree.get(p);
+    }
+    return node == null || AclCheck.permits(tree.acl(node), Perms.READ, caller);
+  }
+
+  NodeAcl getAcl(String path) {
+    Znode node = tree.get(PathValidator.validate(path));
+    if (node == null) {
+      throw BatonException.noNode(path);
+    }
+    return new NodeAcl(tree.acl(node), node.stat());
   }
 
   NodeData getData(long sessionId, String path, boolean watch) {

@@ -1,6 +1,8 @@
 package io.baton.vertx.cluster;
 
+import io.baton.core.auth.DigestCredentials;
 import io.baton.vertx.client.ClientOptions;
+import io.baton.vertx.client.CoordinationClient;
 import io.baton.vertx.client.impl.BridgeTransport;
 import io.baton.vertx.client.impl.Transport;
 import io.baton.vertx.process.ServerProcess;
@@ -28,6 +30,9 @@ public final class ClusterProcesses implements AutoCloseable {
   private final Map<Integer, Integer> clientPorts = new TreeMap<>();
   private final Map<Integer, Integer> peerPorts = new TreeMap<>();
   private final String secret;
+  private final Map<Integer, CoordinationClient> admins = new java.util.HashMap<>();
+  /** The super user every node is given, for admin requests. */
+  private static final String ADMIN = "cluster-admin:cluster-admin-pw";
 
   /**
    * @param peerAddress maps (viewing node, peer node, peer's real port) to the port the viewer dials
@@ -59,7 +64,10 @@ public final class ClusterProcesses implements AutoCloseable {
       Path file = root.resolve("cluster-" + id + ".cfg");
       Files.writeString(file, cfg);
       Path json = root.resolve("node-" + id + ".json");
-      Files.writeString(json, nodeConfig.encode());
+      JsonObject withAdmin = nodeConfig.copy();
+      withAdmin.put("superUsers", withAdmin.getJsonArray("superUsers", new io.vertx.core.json.JsonArray()).copy()
+          .add("digest:" + DigestCredentials.digest(ADMIN)));
+      Files.writeString(json, withAdmin.encode());
       servers.put(id, new ServerProcess(root.resolve("node-" + id), clientPorts.get(id), "--cluster", file.toString(),
           "--node-id", Integer.toString(id), "--durability", durability, "--config", json.toString()));
     }
@@ -121,6 +129,28 @@ public final class ClusterProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * An admin request ({@code digest}, {@code snapshot}) to node {@code id}, through a session of its
+   * own on that node, kept for later requests (opening one per request would move the zxid the
+   * digests compare), authenticated as the super user every node of this cluster is given (so it
+   * works under {@code enforceAuth} too). A session lost with its node is replaced on the next call.
+   */
+  public JsonObject adminRequest(int id, JsonObject body) throws Exception {
+    CoordinationClient admin = admins.get(id);
+    if (admin == null) {
+      admin = await(CoordinationClient.connectBridge(vertx, "127.0.0.1", clientPorts.get(id),
+          ClientOptions.defaults().withSessionTimeout(60_000)));
+      await(admin.addAuth("digest", ADMIN));
+      admins.put(id, admin);
+    }
+    try {
+      return await(admin.request(body, 5_000));
+    } catch (Exception e) {
+      admins.remove(id).close();
+      throw e;
+    }
+  }
+
   public JsonObject info(int id) throws Exception {
     return request(id, new JsonObject().put("op", "info"));
   }
@@ -165,7 +195,7 @@ public final class ClusterProcesses implements AutoCloseable {
       List<JsonObject> digests = new ArrayList<>();
       try {
         for (int id : among) {
-          digests.add(request(id, new JsonObject().put("op", "digest")));
+          digests.add(adminRequest(id, new JsonObject().put("op", "digest")));
         }
         if (digests.stream().map(JsonObject::encode).distinct().count() == 1) {
           return digests.get(0);
@@ -185,6 +215,8 @@ public final class ClusterProcesses implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    admins.values().forEach(CoordinationClient::close);
+    admins.clear();
     for (ServerProcess s : servers.values()) {
       s.close();
     }

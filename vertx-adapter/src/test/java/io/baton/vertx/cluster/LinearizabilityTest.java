@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * Concurrent failover clients run random reads (sync + getData), blind writes and version-checked
  * writes on three registers of a cluster whose peer links all go through {@link PeerProxies}, while
  * the leader is killed, isolated and paused and a follower is blackholed; the recorded
- * {@link History} must be linearizable. The soak variant ({@code -Dbaton.soak=true}) injects seeded
+ * {@link History} must be linearizable. The cluster is secured: {@code enforceAuth} on every node,
+ * the clients authenticate (again on each node they fail over to) and the registers carry an ACL
+ * that grants only their identity, so every write a follower forwards carries the caller's identity
+ * to the leader, which checks it. The soak variant ({@code -Dbaton.soak=true}) injects seeded
  * random faults for {@code baton.soak.seconds} (600) on {@code baton.soak.nodes} (3) nodes;
  * {@code baton.soak.seed} replays a fault sequence.
  */
@@ -49,6 +52,8 @@ class LinearizabilityTest {
   private static final Set<ErrorCode> UNKNOWN = Set.of(ErrorCode.CONNECTION_LOSS, ErrorCode.NOT_READY,
       ErrorCode.OPERATION_TIMEOUT);
   private static final ClientOptions OPTIONS = new ClientOptions(ClientOptions.defaults().address(), 30_000, 5_000);
+  private static final io.baton.core.acl.Acl WRITERS_ONLY = new io.baton.core.acl.Acl(io.baton.core.acl.Perms.ALL,
+      new io.baton.core.auth.Identity("auth", ""));
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
@@ -121,15 +126,16 @@ class LinearizabilityTest {
   /** Starts the cluster, creates the registers (recorded as writes of "init") and the client threads. */
   private void start(int nodes, int clientCount, long seed) throws Exception {
     vertx = Vertx.vertx();
-    cluster = new ClusterProcesses(vertx, tmp, nodes, "group", ClusterProcessTest.FAST_RAFT, proxies.route())
-        .startAll();
+    cluster = new ClusterProcesses(vertx, tmp, nodes, "group", ClusterProcessTest.FAST_RAFT, proxies.route(),
+        new JsonObject().put("enforceAuth", true)).startAll();
     faults = new Faults(cluster, proxies, this::awaitProgress);
     faults.leader();
-    CoordinationClient setup = await(CoordinationClient.connectBridge(vertx, cluster.clientAddresses(), OPTIONS));
+    CoordinationClient setup = connect();
     clients.add(setup);
+    await(setup.create("/lin", new byte[0], List.of(WRITERS_ONLY), CreateMode.PERSISTENT));
     for (String key : KEYS) {
       long id = history.invoke(key, Op.write("init"));
-      await(setup.create(key, "init".getBytes(StandardCharsets.UTF_8), CreateMode.PERSISTENT, 0, true));
+      await(setup.create(key, "init".getBytes(StandardCharsets.UTF_8), List.of(WRITERS_ONLY), CreateMode.PERSISTENT));
       history.complete(id);
     }
     for (int i = 0; i < clientCount; i++) {
@@ -145,13 +151,20 @@ class LinearizabilityTest {
   /** A failover client that starts on {@code node} (or wherever it landed after 20 tries). */
   private CoordinationClient clientOn(int node) throws Exception {
     for (int attempt = 0; ; attempt++) {
-      CoordinationClient c = await(CoordinationClient.connectBridge(vertx, cluster.clientAddresses(), OPTIONS));
+      CoordinationClient c = connect();
       if (attempt == 19 || await(c.request(new JsonObject().put("op", "info"))).getInteger("nodeId") == node) {
         clients.add(c);
         return c;
       }
       await(c.close());
     }
+  }
+
+  /** A failover client authenticated as the registers' only writer. */
+  private CoordinationClient connect() throws Exception {
+    CoordinationClient c = await(CoordinationClient.connectBridge(vertx, cluster.clientAddresses(), OPTIONS));
+    await(c.addAuth("digest", "writer:writer-pw"));
+    return c;
   }
 
   private void runClient(CoordinationClient c, String name, Random rnd) {
