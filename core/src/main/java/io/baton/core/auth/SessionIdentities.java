@@ -13,6 +13,10 @@ import java.util.Set;
  * ZooKeeper's client does after a reconnect. Owner thread only.
  */
 public final class SessionIdentities {
+  /** Most identities one session may hold; more {@code auth} calls are refused. */
+  public static final int MAX_PER_SESSION = 16;
+  /** Longest credentials accepted, in characters. */
+  public static final int MAX_CREDENTIALS = 1024;
   private final Map<Long, Set<Identity>> bySession = new HashMap<>();
 
   /**
@@ -25,9 +29,17 @@ public final class SessionIdentities {
       throw new BatonException(ErrorCode.AUTH_FAILED, "unknown authentication scheme '" + scheme + "': credentials"
           + " are given for digest (user:password); x509 comes from the client certificate");
     }
+    if (credentials.length() > MAX_CREDENTIALS) {
+      throw new BatonException(ErrorCode.AUTH_FAILED, "credentials longer than " + MAX_CREDENTIALS + " characters");
+    }
     Identity identity = DigestCredentials.identity(credentials);
     if (session != 0) {
-      bySession.computeIfAbsent(session, k -> new LinkedHashSet<>()).add(identity);
+      Set<Identity> held = bySession.computeIfAbsent(session, k -> new LinkedHashSet<>());
+      if (!held.contains(identity) && held.size() >= MAX_PER_SESSION) {
+        throw new BatonException(ErrorCode.QUOTA_EXCEEDED, "session 0x" + Long.toHexString(session) + " already"
+            + " holds " + MAX_PER_SESSION + " identities, the most one session may");
+      }
+      held.add(identity);
     }
     return identity;
   }

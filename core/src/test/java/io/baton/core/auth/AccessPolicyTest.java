@@ -71,6 +71,14 @@ class AccessPolicyTest {
     assertThat(Codes.of(() -> ids.authenticate(7, "sasl", "x"))).isEqualTo(ErrorCode.AUTH_FAILED);
     ids.remove(7);
     assertThat(ids.caller(7, Set.of()).identities()).isEmpty();
+    // bounded: a client cannot make its session hold identities without end, nor send huge credentials
+    for (int i = 0; i < SessionIdentities.MAX_PER_SESSION; i++) {
+      ids.authenticate(9, "digest", "user" + i + ":pw");
+    }
+    assertThat(Codes.of(() -> ids.authenticate(9, "digest", "one-more:pw"))).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
+    ids.authenticate(9, "digest", "user0:pw"); // one it holds already is fine
+    assertThat(Codes.of(() -> ids.authenticate(10, "digest", "u:" + "p".repeat(SessionIdentities.MAX_CREDENTIALS))))
+        .isEqualTo(ErrorCode.AUTH_FAILED);
     assertThatThrownBy(() -> Identity.parse("nocolon")).isInstanceOf(BatonException.class);
     assertThat(Identity.parse("x509:CN=a,O=b")).isEqualTo(new Identity("x509", "CN=a,O=b"));
   }
