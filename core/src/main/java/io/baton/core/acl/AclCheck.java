@@ -2,11 +2,24 @@ package io.baton.core.acl;
 
 import io.baton.core.auth.Caller;
 import io.baton.core.auth.Identity;
+import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
 import java.util.List;
 
 /** Whether a caller holds a permission under an ACL, as ZooKeeper's {@code checkACL} decides (super aside). */
 public final class AclCheck {
   private AclCheck() {
+  }
+
+  /**
+   * NoAuth unless {@code caller} is a super user or an entry of {@code acl} (empty: open to all)
+   * grants it one of {@code perms} on the node at {@code path}.
+   */
+  public static void require(List<Acl> acl, int perms, Caller caller, String path) {
+    if (!caller.superUser() && !acl.isEmpty() && !permits(acl, perms, caller)) {
+      throw new BatonException(ErrorCode.NO_AUTH, "the ACL of " + path + " does not grant " + Perms.format(perms)
+          + " to " + (caller.identities().isEmpty() ? "an anonymous client" : caller.identities()));
+    }
   }
 
   /** Whether an entry of {@code acl} grants {@code perm} to one of {@code caller}'s identities. */

@@ -45,9 +45,8 @@ final class Reads {
 
   void checkPermission(Caller caller, String path, int perms) {
     Znode node = tree.get(PathValidator.validate(path));
-    if (node != null && !caller.superUser() && !AclCheck.permits(tree.acl(node), perms, caller)) {
-      throw new BatonException(ErrorCode.NO_AUTH, "the ACL of " + path + " does not grant " + Perms.format(perms)
-          + " to " + (caller.identities().isEmpty() ? "an anonymous client" : caller.identities()));
+    if (node != null) {
+      AclCheck.require(tree.acl(node), perms, caller, path);
     }
   }
 

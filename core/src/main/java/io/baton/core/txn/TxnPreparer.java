@@ -173,10 +173,7 @@ public final class TxnPreparer {
 
     /** NoAuth unless the ACL of {@code node} (at {@code path}) grants {@code perm} to the caller. */
     private void require(ChangeRecord node, int perm, String path) {
-      if (!caller.superUser() && !AclCheck.permits(node.acl.isEmpty() ? OPEN : node.acl, perm, caller)) {
-        throw new BatonException(ErrorCode.NO_AUTH, "the ACL of " + path + " does not grant " + Perms.format(perm)
-            + " to " + (caller.identities().isEmpty() ? "an anonymous client" : caller.identities()));
-      }
+      AclCheck.require(node.acl, perm, caller, path);
     }
 
     /** The ACL to store for a node created or set with {@code given} (empty for open to all). */
@@ -199,7 +196,7 @@ public final class TxnPreparer {
       if (s.version() != -1 && node.aversion != s.version()) {
         throw BatonException.badVersion(path, s.version(), node.aversion);
       }
-      List<Acl> acl = s.acl().isEmpty() ? List.of(Acl.OPEN) : s.acl();
+      List<Acl> acl = s.acl().isEmpty() ? OPEN : s.acl();
       List<Acl> stored = acl(acl);
       int aversion = node.aversion + 1;
       put(node.withAcl(zxid, stored, aversion));
