@@ -35,9 +35,10 @@ final class Barriers {
                         CompletableFuture<Integer> future) {
   }
 
-  /** How many times a release mark is rewritten at once after losing a race with another node's. */
-  private static final int MARK_ATTEMPTS = 3;
-  /** Releases whose mark could not be written (no leader for a while): directory → party size, retried each tick. */
+  /**
+   * Releases whose mark could not be written (another node's won the race, no leader for a while):
+   * directory → party size, retried each tick.
+   */
   private final Map<String, Integer> unmarked = new HashMap<>();
 
   Barriers(Coordinator coordinator) {
@@ -161,11 +162,11 @@ final class Barriers {
 
   /**
    * Writes down that the participants now in {@code dir} were released (the party is complete), unless
-   * an equal or later mark is there. A concurrent mark from another node wins the version race; the
-   * mark is then read again and rewritten only if it is still lower. A mark that could not be written
-   * (the cluster was between leaders) is tried again on each tick until it is.
+   * an equal or later mark is there. A mark that could not be written (a concurrent mark from another
+   * node won the version race, the cluster was between leaders) is looked at again on the next tick and
+   * rewritten if it is still lower.
    */
-  private void markReleased(String dir, int size, int attempt) {
+  private void markReleased(String dir, int size) {
     Stat dirStat = coordinator.exists(0, dir, false);
     if (dirStat == null) {
       return;
@@ -184,9 +185,7 @@ final class Barriers {
         return;
       }
       ErrorCode code = Async.cause(t).code();
-      if (code == ErrorCode.BAD_VERSION && attempt < MARK_ATTEMPTS) {
-        markReleased(dir, size, attempt + 1);
-      } else if (code == ErrorCode.BAD_VERSION || code == ErrorCode.CONNECTION_LOSS || code == ErrorCode.NOT_READY
+      if (code == ErrorCode.BAD_VERSION || code == ErrorCode.CONNECTION_LOSS || code == ErrorCode.NOT_READY
           || code == ErrorCode.THROTTLED || code == ErrorCode.OPERATION_TIMEOUT) {
         unmarked.put(dir, size);
       }
@@ -217,7 +216,7 @@ final class Barriers {
     int count = count(dir);
     if (released.test(count)) {
       if (markAt > 0 && count >= markAt) {
-        markReleased(dir, markAt, 1);
+        markReleased(dir, markAt);
       }
       f.complete(count);
       return f;
@@ -248,7 +247,7 @@ final class Barriers {
         }
       }
       if (marker != null) {
-        markReleased(dir, marker.markAt(), 1);
+        markReleased(dir, marker.markAt());
       }
       if (ws.isEmpty()) {
         waiters.remove(dir);
@@ -260,7 +259,7 @@ final class Barriers {
     if (!unmarked.isEmpty()) {
       Map<String, Integer> retry = new HashMap<>(unmarked);
       unmarked.clear();
-      retry.forEach((dir, size) -> markReleased(dir, size, 1));
+      retry.forEach(this::markReleased);
     }
     for (List<Waiter> ws : waiters.values()) {
       for (Waiter w : List.copyOf(ws)) {
