@@ -9,12 +9,14 @@ import java.util.List;
 /**
  * What a caller may do regardless of ACLs: the recipe tree ({@value #RECIPE_ROOT} and below) is
  * written only by the recipes (and super identities), so no client can forge a lock grant or delete
- * another session's contender; with {@code enforceAuth} an unauthenticated caller may only open a
+ * another session's contender; {@value #SYSTEM_ROOT} (quotas) only by super identities; with {@code enforceAuth} an unauthenticated caller may only open a
  * session and authenticate; admin operations need a super identity once authentication is enforced.
  */
 public final class AccessPolicy {
   /** The root of the recipes' nodes. */
   public static final String RECIPE_ROOT = "/baton";
+  /** ZooKeeper's system subtree (quotas under {@code /zookeeper/quota}); only super identities write it. */
+  public static final String SYSTEM_ROOT = "/zookeeper";
 
   private final AuthConfig config;
 
@@ -60,14 +62,21 @@ public final class AccessPolicy {
     for (Op op : ops) {
       String path = op instanceof Op.Create c ? c.path() : op instanceof Op.Delete d ? d.path()
           : op instanceof Op.SetData s ? s.path() : null;
-      if (path != null && isRecipePath(path) && !isSuper(caller)) {
+      if (path == null || isSuper(caller)) {
+        continue;
+      }
+      if (under(path, RECIPE_ROOT)) {
         throw new BatonException(ErrorCode.NO_AUTH, path + " is in the recipe tree (" + RECIPE_ROOT + "), which only"
             + " the recipe operations change; use them (lock.release, election.resign, ...)");
+      }
+      if (under(path, SYSTEM_ROOT)) {
+        throw new BatonException(ErrorCode.NO_AUTH, path + " is in " + SYSTEM_ROOT + " (quotas, configuration),"
+            + " which only super identities change");
       }
     }
   }
 
-  private static boolean isRecipePath(String path) {
-    return path.equals(RECIPE_ROOT) || path.startsWith(RECIPE_ROOT + "/");
+  private static boolean under(String path, String root) {
+    return path.equals(root) || path.startsWith(root + "/");
   }
 }

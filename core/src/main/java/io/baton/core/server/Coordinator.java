@@ -13,6 +13,7 @@ import io.baton.core.snapshot.SnapshotStore;
 import io.baton.core.stream.ChangeEvent;
 import io.baton.core.stream.ChangeEvents;
 import io.baton.core.tree.Children;
+import io.baton.core.quota.QuotaIndex;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.EphemeralOwner;
 import io.baton.core.tree.NodeData;
@@ -267,6 +268,11 @@ public final class Coordinator implements AutoCloseable {
   /** The node's wall clock, as used for entry times and expiry decisions. */
   public long now() {
     return scheduler.now();
+  }
+
+  /** The quotas in force and each one's usage (ZooKeeper's {@code zookeeper_stats}); owner thread, read only. */
+  public QuotaIndex quotas() {
+    return tree.quotas();
   }
 
   /** zxid of the last applied (committed) entry. */

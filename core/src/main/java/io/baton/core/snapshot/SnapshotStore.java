@@ -273,6 +273,7 @@ public final class SnapshotStore {
         restorer.restore(path, data, new Stat(czxid, mzxid, ctime, mtime, version, cversion, aversion, owner,
             data.length, 0, pzxid), acl);
       }
+      restorer.finish();
       return new Loaded(zxid, tree, sessions, file);
     } catch (EOFException e) {
       throw new IOException("truncated snapshot", e);

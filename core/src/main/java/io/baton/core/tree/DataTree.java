@@ -2,6 +2,10 @@ package io.baton.core.tree;
 
 import io.baton.core.acl.Acl;
 import io.baton.core.acl.AclTable;
+import io.baton.core.error.BatonException;
+import io.baton.core.quota.QuotaIndex;
+import io.baton.core.quota.QuotaLimits;
+import io.baton.core.quota.Quotas;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -28,6 +32,7 @@ public final class DataTree {
   private final TreeSet<String> ttls = new TreeSet<>();
   private long nodeCount = 1;
   private AclTable acls = new AclTable();
+  private QuotaIndex quotas = new QuotaIndex();
 
   /** The node at {@code path}, or null. */
   public Znode get(String path) {
@@ -77,6 +82,7 @@ public final class DataTree {
     ttls.addAll(other.ttls);
     nodeCount = other.nodeCount;
     acls = other.acls;
+    quotas = other.quotas;
   }
 
   public long nodeCount() {
@@ -106,6 +112,8 @@ public final class DataTree {
     parent.childrenChanged(parentCVersion, zxid);
     nodeCount++;
     index(path, ephemeralOwner);
+    quotas.charge(path, 1, data.length);
+    quotaNodeChanged(path, data);
     return node;
   }
 
@@ -125,6 +133,8 @@ public final class DataTree {
     nodeCount--;
     unindex(path, node.ephemeralOwner());
     acls.release(node.acl);
+    quotas.charge(path, -1, -node.dataLength());
+    quotaNodeChanged(path, null);
     return node;
   }
 
@@ -134,6 +144,8 @@ public final class DataTree {
     if (node == null) {
       throw new IllegalStateException("setData " + path + ": missing");
     }
+    quotas.charge(path, 0, data.length - node.dataLength());
+    quotaNodeChanged(path, data);
     node.key = NodeKey.withData(node.key, data);
     node.version = version;
     node.mzxid = zxid;
@@ -162,6 +174,68 @@ public final class DataTree {
   /** How many distinct ACLs the tree's nodes use. */
   public int distinctAcls() {
     return acls.size();
+  }
+
+  /** The quotas in force and their usage; read it, never change it (the tree keeps it current). */
+  public QuotaIndex quotas() {
+    return quotas;
+  }
+
+  /**
+   * Keeps the quota index in step when a limits node ({@code /zookeeper/quota<path>/zookeeper_limits})
+   * is created, set ({@code data}) or deleted (null). Limits that do not parse (written before they were
+   * checked) count as no quota, the same on every node.
+   */
+  private void quotaNodeChanged(String path, byte[] data) {
+    String quoted = Quotas.quotaPathOf(path);
+    if (quoted == null) {
+      return;
+    }
+    QuotaLimits limits = null;
+    if (data != null) {
+      try {
+        limits = QuotaLimits.parse(data);
+      } catch (BatonException e) {
+        limits = null;
+      }
+    }
+    if (limits == null) {
+      quotas.remove(quoted);
+    } else if (quotas.get(quoted) != null) {
+      quotas.define(quoted, limits, 0, 0);
+    } else {
+      long[] usage = usage(quoted);
+      quotas.define(quoted, limits, usage[0], usage[1]);
+    }
+  }
+
+  /** Nodes and data bytes of the subtree at {@code path} (zeros if it does not exist); iterative. */
+  private long[] usage(String path) {
+    long[] usage = new long[2];
+    Znode top = get(path);
+    if (top == null) {
+      return usage;
+    }
+    ArrayDeque<Znode> stack = new ArrayDeque<>();
+    stack.push(top);
+    while (!stack.isEmpty()) {
+      Znode n = stack.pop();
+      usage[0]++;
+      usage[1] += n.dataLength();
+      if (n.numChildren() > 0) {
+        n.children.forEach(stack::push);
+      }
+    }
+    return usage;
+  }
+
+  /** Rebuilds the quota index from the limits nodes (after a restore). */
+  private void rebuildQuotas() {
+    quotas.clear();
+    Znode quotaRoot = get(Quotas.QUOTA_ROOT);
+    if (quotaRoot != null) {
+      walk(Quotas.QUOTA_ROOT, quotaRoot, (path, node) -> quotaNodeChanged(path, node.data()));
+    }
   }
 
   /** Sorted paths of the ephemeral nodes owned by a session. */
@@ -195,10 +269,14 @@ public final class DataTree {
    * any depth works (the stack holds one sorted child list per level of the current path).
    */
   public void walk(NodeVisitor visitor) {
-    visitor.visit("/", root);
+    walk("/", root, visitor);
+  }
+
+  private void walk(String top, Znode topNode, NodeVisitor visitor) {
+    visitor.visit(top, topNode);
     ArrayDeque<SortedLevel> stack = new ArrayDeque<>();
-    if (root.numChildren() > 0) {
-      stack.push(new SortedLevel("/", root));
+    if (topNode.numChildren() > 0) {
+      stack.push(new SortedLevel(top, topNode));
     }
     while (!stack.isEmpty()) {
       SortedLevel level = stack.peek();
@@ -312,6 +390,11 @@ public final class DataTree {
   public final class Restorer {
     private String lastParentPath;
     private Znode lastParent;
+
+    /** Ends a restore: derives what the tree keeps beside its nodes (the quota index). */
+    public void finish() {
+      rebuildQuotas();
+    }
 
     public void restore(String path, byte[] data, Stat stat) {
       restore(path, data, stat, List.of());

@@ -36,7 +36,7 @@ final class PendingChanges {
       return null;
     }
     return new ChangeRecord(path, 0, true, n.version(), n.cversion(), n.numChildren(), n.ephemeralOwner(), n.mtime(),
-        tree.acl(n), n.aversion());
+        tree.acl(n), n.aversion(), n.dataLength());
   }
 
   /** True if the path has a pending record (created, changed or deleted by an unapplied entry). */

@@ -8,6 +8,8 @@ import io.baton.core.auth.Caller;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
+import io.baton.core.quota.QuotaLimits;
+import io.baton.core.quota.Quotas;
 import io.baton.core.session.SessionTable;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.DataTree;
@@ -56,6 +58,7 @@ public final class TxnPreparer {
   /** Ephemeral path bytes (as counted by {@link EntrySize#ephemeral}) created by unapplied entries, per session. */
   private final Map<Long, Long> pendingEphemeralBytes = new HashMap<>();
   /** {zxid, session, bytes} of those creates, in log order. */
+  private final QuotaCharges quotas;
   private final ArrayDeque<long[]> pendingEphemerals = new ArrayDeque<>();
   private long lastSessionId;
 
@@ -67,6 +70,7 @@ public final class TxnPreparer {
     this.minSessionTimeoutMs = minSessionTimeoutMs;
     this.maxSessionTimeoutMs = maxSessionTimeoutMs;
     this.pending = new PendingChanges(tree, sessions);
+    this.quotas = new QuotaCharges(tree);
     this.lastSessionId = sessionIdSeed - 1;
   }
 
@@ -78,6 +82,7 @@ public final class TxnPreparer {
   /** Called after the entry with {@code zxid} (and all before it) has been applied. */
   public void applied(long zxid) {
     pending.retire(zxid);
+    quotas.applied(zxid);
     while (!pendingEphemerals.isEmpty() && pendingEphemerals.peekFirst()[0] <= zxid) {
       long[] e = pendingEphemerals.pollFirst();
       if (pendingEphemeralBytes.merge(e[1], -e[2], Long::sum) <= 0) {
@@ -92,6 +97,7 @@ public final class TxnPreparer {
    */
   public void discardPending() {
     pending.clear();
+    quotas.clear();
     pendingEphemerals.clear();
     pendingEphemeralBytes.clear();
   }
@@ -164,6 +170,8 @@ public final class TxnPreparer {
     private long requestBytes;
     private long entryBytes = EntrySize.ENTRY;
     private final Caller caller;
+    /** Growth this command adds to each quota, by quota path. */
+    private final Map<String, long[]> quotaCharges = new HashMap<>();
 
     Layer(long zxid, long time, Caller caller) {
       this.zxid = zxid;
@@ -219,6 +227,7 @@ public final class TxnPreparer {
     }
 
     void commit() {
+      quotas.prepared(zxid, quotaCharges);
       for (ChangeRecord r : records) {
         pending.add(r);
       }
@@ -394,9 +403,11 @@ public final class TxnPreparer {
     }
 
     private CreateTxn createNode(String path, byte[] data, long owner, ChangeRecord parent, List<Acl> acl) {
+      checkQuotaLimits(path, data);
+      quotas.charge(path, 1, data.length, quotaCharges);
       int newCversion = parent.cversion + 1;
       put(parent.withChildren(zxid, newCversion, parent.numChildren + 1));
-      put(new ChangeRecord(path, zxid, true, 0, 0, 0, owner, time, acl, 0));
+      put(new ChangeRecord(path, zxid, true, 0, 0, 0, owner, time, acl, 0, data.length));
       return new CreateTxn(path, ByteBuffer.wrap(data), owner, newCversion, entries(acl));
     }
 
@@ -422,6 +433,13 @@ public final class TxnPreparer {
       return new DeleteTxn(path, cause);
     }
 
+    /** A quota's limits node must hold limits ZooKeeper's format can express. */
+    private void checkQuotaLimits(String path, byte[] data) {
+      if (Quotas.quotaPathOf(path) != null) {
+        QuotaLimits.parse(data);
+      }
+    }
+
     private void removeNode(String path) {
       String parentPath = Paths.parent(path);
       ChangeRecord parent = lookup(parentPath);
@@ -443,7 +461,9 @@ public final class TxnPreparer {
         throw BatonException.badVersion(path, s.version(), node.version);
       }
       int newVersion = node.version + 1;
-      put(node.withVersion(zxid, newVersion, time));
+      checkQuotaLimits(path, data);
+      quotas.charge(path, 0, data.length - node.dataLength, quotaCharges);
+      put(node.withData(zxid, newVersion, time, data.length));
       return new SetDataTxn(path, ByteBuffer.wrap(data), newVersion);
     }
 

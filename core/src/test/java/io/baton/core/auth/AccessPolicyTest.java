@@ -30,19 +30,25 @@ class AccessPolicyTest {
   }
 
   @Test
-  void onlySuperWritesTheRecipeTree() {
+  void onlySuperWritesTheRecipeTreeAndTheQuotas() {
     for (Command c : List.of(
         new Op.Delete("/baton/locks/m/lock-0000000001", -1),
         new Op.SetData("/baton/locks/ledger", new byte[0], -1),
         new Op.Create("/baton", new byte[0], CreateMode.PERSISTENT, 0, false),
         new Op.Create("/baton/x/y", new byte[0], CreateMode.PERSISTENT, 0, true),
-        new Command.Multi(List.of(new Op.Check("/", -1), new Op.Delete("/baton/queues/q/item-1", -1))))) {
+        new Command.Multi(List.of(new Op.Check("/", -1), new Op.Delete("/baton/queues/q/item-1", -1))),
+        // quotas are set under /zookeeper: only super identities may
+        new Op.Create("/zookeeper/quota/app/zookeeper_limits", "countHardLimit=1".getBytes(),
+            CreateMode.PERSISTENT, 0, true),
+        new Op.SetData("/zookeeper/quota/app/zookeeper_limits", new byte[0], -1),
+        new Op.Delete("/zookeeper/quota/app/zookeeper_limits", -1))) {
       assertThat(Codes.of(() -> open.checkWrite(alice, c))).as("%s", c).isEqualTo(ErrorCode.NO_AUTH);
       assertThat(Codes.of(() -> open.checkWrite(Caller.ANONYMOUS, c))).as("%s", c).isEqualTo(ErrorCode.NO_AUTH);
       assertThatCode(() -> open.checkWrite(root, c)).doesNotThrowAnyException();
     }
     for (Command c : List.of(new Op.Create("/batons", new byte[0], CreateMode.PERSISTENT, 0, false),
-        new Op.Check("/baton/locks/m", -1), new Op.Delete("/app/baton", -1))) {
+        new Op.Check("/baton/locks/m", -1), new Op.Delete("/app/baton", -1),
+        new Op.Create("/zookeepers", new byte[0], CreateMode.PERSISTENT, 0, false))) {
       assertThatCode(() -> open.checkWrite(alice, c)).as("%s", c).doesNotThrowAnyException();
     }
   }
