@@ -106,6 +106,22 @@ class CliTest {
   }
 
   @Test
+  void aclsAreSetAndReadAsZkCliWritesThemWithADigestIdentityFromAFile() throws Exception {
+    Path credentials = dataDir.resolve("alice.auth");
+    java.nio.file.Files.writeString(credentials, "alice:pw\n");
+    String alice = "digest:" + io.baton.core.auth.DigestCredentials.digest("alice:pw");
+    assertThat(cli("create", "/private", "secret").code()).isZero();
+    assertThat(cli("getAcl", "/private").out()).isEqualTo("world:anyone:cdrwa\n");
+    assertThat(cli("setAcl", "/private", alice + ":cdrwa", "world:anyone:r").out()).isEqualTo("aclVersion = 1\n");
+    assertThat(cli("getAcl", "/private").lines()).containsExactly(alice + ":cdrwa", "world:anyone:r");
+    assertThat(cli("set", "/private", "x")).isEqualTo(new Result(1, "", "Error NoAuth (-102): the ACL of /private"
+        + " does not grant w to [ip:127.0.0.1]\n"));
+    assertThat(cli("--auth-file", credentials.toString(), "set", "/private", "x").code()).isZero();
+    assertThat(cli("setAcl", "-v", "0", "/private", "world:anyone:r").err()).startsWith("Error ");
+    assertThat(cli("setAcl", "/private", "nonsense").err()).startsWith("Error InvalidAcl (-114)");
+  }
+
+  @Test
   void errorsPrintNameCodeAndMessage() {
     assertThat(cli("get", "/missing")).isEqualTo(new Result(1, "", "Error NoNode (-101): /missing\n"));
     assertThat(cli("stat", "/missing").err()).isEqualTo("Error NoNode (-101): /missing\n");

@@ -1,6 +1,11 @@
 package io.baton.core.auth;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.acl.Perms;
 import io.baton.core.session.SessionSecrets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -9,6 +14,7 @@ import java.util.Set;
  * it may do beyond ACLs ({@link AccessPolicy}). One per node; every face uses the same.
  */
 public final class ClientAuth {
+  private static final String X509_SCHEME = "x509";
   private final AccessPolicy access;
   private final SessionIdentities identities = new SessionIdentities();
   private volatile SessionSecrets secrets;
@@ -51,6 +57,38 @@ public final class ClientAuth {
   public Caller caller(long session, Set<Identity> connection) {
     Caller c = identities.caller(session, connection);
     return access.isSuper(c) ? c.asSuper() : c;
+  }
+
+  /**
+   * Makes the x509 identities of the connection that opened {@code session} the session's own (see
+   * {@link SessionIdentities#bind}); owner thread.
+   */
+  public void sessionOpened(long session, Set<Identity> connection) {
+    Set<Identity> certified = new HashSet<>();
+    for (Identity i : connection) {
+      if (i.scheme().equals(X509_SCHEME)) {
+        certified.add(i);
+      }
+    }
+    identities.bind(session, certified);
+  }
+
+  /**
+   * The ACL of a node a recipe creates for {@code session} (a lock contender, a candidate, a member):
+   * everything for each identity the session authenticated as, reading for everyone (recipe state is
+   * meant to be observed); empty (open) for an anonymous session. Owner thread.
+   */
+  public List<Acl> ownerAcl(long session) {
+    Set<Identity> own = identities.of(session);
+    if (own.isEmpty()) {
+      return List.of();
+    }
+    List<Acl> acl = new ArrayList<>(own.size() + 1);
+    for (Identity i : own) {
+      acl.add(new Acl(Perms.ALL, i));
+    }
+    acl.add(new Acl(Perms.READ, Acl.OPEN.id()));
+    return acl;
   }
 
   /** Forgets an ended session's identities; owner thread. */

@@ -2,6 +2,7 @@ package io.baton.core.auth;
 
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -42,6 +43,25 @@ public final class SessionIdentities {
       held.add(identity);
     }
     return identity;
+  }
+
+  /**
+   * Binds identities a connection proved (a client certificate's x509 subject) to the session opened
+   * over it, so that they stand for the session wherever it is used, as ZooKeeper's authInfo does.
+   */
+  public void bind(long session, Set<Identity> identities) {
+    for (Identity i : identities) {
+      Set<Identity> held = bySession.computeIfAbsent(session, k -> new LinkedHashSet<>());
+      if (held.size() < MAX_PER_SESSION) {
+        held.add(i);
+      }
+    }
+  }
+
+  /** The identities {@code session} authenticated as (empty if none). */
+  public Set<Identity> of(long session) {
+    Set<Identity> own = bySession.get(session);
+    return own == null ? Set.of() : Collections.unmodifiableSet(own);
   }
 
   /** The caller of a request in {@code session} (0: none) over a connection that proved {@code connection}. */

@@ -1,8 +1,10 @@
 package io.baton.core.recipe;
 
+import io.baton.core.acl.Acl;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.tree.CreateMode;
 import io.baton.core.txn.Command;
 import io.baton.core.txn.Op;
 import io.baton.core.txn.OpResult;
@@ -16,9 +18,14 @@ final class Async {
   private Async() {
   }
 
+  /**
+   * Submits a recipe's write for {@code session}; the ephemerals it creates (the session's contender,
+   * candidate, member or participant) get the session's owner ACL ({@link io.baton.core.auth.ClientAuth#ownerAcl}).
+   */
   static CompletableFuture<List<OpResult>> submit(Coordinator c, long session, Command command) {
     CompletableFuture<List<OpResult>> f = new CompletableFuture<>();
-    c.submit(session, command, (r, e) -> {
+    Command owned = session == 0 ? command : owned(command, c.auth().ownerAcl(session));
+    c.submit(session, owned, (r, e) -> {
       if (e != null) {
         f.completeExceptionally(e);
       } else {
@@ -26,6 +33,32 @@ final class Async {
       }
     });
     return f;
+  }
+
+  private static Command owned(Command command, List<Acl> acl) {
+    if (acl.isEmpty()) {
+      return command;
+    }
+    if (command instanceof Command.Multi m) {
+      return new Command.Multi(m.ops().stream().map(op -> (Op) owned(op, acl)).toList());
+    }
+    if (command instanceof Op.Create cr && cr.mode().isEphemeral() && cr.acl().isEmpty()) {
+      return new Op.Create(cr.path(), cr.data(), cr.mode(), cr.ttl(), cr.createParents(), acl);
+    }
+    return command;
+  }
+
+  /** Creates the persistent directory {@code dir} (and its parents) open to all unless it exists. */
+  static CompletableFuture<Void> directory(Coordinator c, long session, String dir) {
+    if (c.exists(0, dir, false) != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return submit(c, session, new Op.Create(dir, new byte[0], CreateMode.PERSISTENT, 0, true)).handle((r, t) -> {
+      if (t != null && !is(t, ErrorCode.NODE_EXISTS)) {
+        throw cause(t);
+      }
+      return null;
+    });
   }
 
   static <T> CompletableFuture<T> read(Coordinator c, long session, Supplier<T> read) {

@@ -42,8 +42,9 @@ final class Members {
     } catch (BatonException e) {
       return Async.failed(e);
     }
-    return Async.submit(coordinator, session,
-            new Op.Create(path, Documents.bytes(doc), CreateMode.EPHEMERAL, 0, true))
+    return Async.directory(coordinator, session, dir)
+        .thenCompose(v -> Async.submit(coordinator, session,
+            new Op.Create(path, Documents.bytes(doc), CreateMode.EPHEMERAL, 0, true)))
         .thenApply(r -> member(dir, id));
   }
 

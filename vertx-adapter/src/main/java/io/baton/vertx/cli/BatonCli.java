@@ -1,5 +1,8 @@
 package io.baton.vertx.cli;
 
+import io.baton.core.acl.Acl;
+import io.baton.core.acl.Perms;
+import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.tree.Children;
@@ -17,8 +20,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -107,6 +113,7 @@ public final class BatonCli {
     String tlsCa = null;
     String tlsCert = null;
     String tlsKey = null;
+    String authFile = null;
     List<String> rest = new ArrayList<>();
     Command cmd;
     ClientOptions options;
@@ -120,6 +127,7 @@ public final class BatonCli {
           case "--tls-ca" -> tlsCa = value(args, ++i, "--tls-ca");
           case "--tls-cert" -> tlsCert = value(args, ++i, "--tls-cert");
           case "--tls-key" -> tlsKey = value(args, ++i, "--tls-key");
+          case "--auth-file" -> authFile = value(args, ++i, "--auth-file");
           case "-h", "--help" -> {
             out.println(usage());
             return 0;
@@ -148,6 +156,9 @@ public final class BatonCli {
     CoordinationClient client = null;
     try {
       client = await(CoordinationClient.connectBridge(vertx, host, port, options));
+      if (authFile != null) {
+        await(client.addAuth("digest", credentials(authFile)));
+      }
       cmd.execute(client, out, count);
       return 0;
     } catch (BatonException e) {
@@ -174,6 +185,15 @@ public final class BatonCli {
     }
   }
 
+  /** The {@code user:password} in a file (a password on the command line would show in {@code ps}). */
+  private static String credentials(String file) {
+    try {
+      return Files.readString(Path.of(file)).strip();
+    } catch (IOException e) {
+      throw new BatonException(ErrorCode.AUTH_FAILED, "cannot read --auth-file " + file + ": " + e.getMessage());
+    }
+  }
+
   /** Plaintext options, or TLS ones when any TLS flag was given. */
   private static ClientOptions options(String ca, String cert, String key) {
     if ((cert == null) != (key == null)) {
@@ -197,7 +217,8 @@ public final class BatonCli {
   static String usage() {
     return String.join(System.lineSeparator(),
         "usage: baton-cli [--server host:port] [--count N]",
-        "                 [--tls-ca ca.crt [--tls-cert client.crt --tls-key client.key]] <command> [args]",
+        "                 [--tls-ca ca.crt [--tls-cert client.crt --tls-key client.key]]",
+        "                 [--auth-file f (user:password, digest)] <command> [args]",
         "  ls [-s] <path>",
         "  get [-s] <path>",
         "  set <path> <data> [-v version]",
@@ -206,6 +227,8 @@ public final class BatonCli {
         "  delete [-v version] <path>",
         "  stat <path>",
         "  watch <path>      (persistent recursive; until interrupted or --count events)",
+        "  getAcl <path>",
+        "  setAcl [-v aclVersion] <path> <scheme:id:perms> [...]   e.g. digest:alice:<hash>:cdrwa world:anyone:r",
         "  info");
   }
 
@@ -218,7 +241,8 @@ public final class BatonCli {
         case "ls", "get" -> Set.of("-s");
         case "set", "delete" -> Set.of("-v");
         case "create" -> Set.of("-e", "-s", "-c", "-t", "-p");
-        case "stat", "watch", "info" -> Set.of();
+        case "stat", "watch", "info", "getAcl" -> Set.of();
+        case "setAcl" -> Set.of("-v");
         default -> throw new UsageException("unknown command '" + name + "'");
       };
       Set<String> flags = new HashSet<>();
@@ -250,12 +274,13 @@ public final class BatonCli {
       }
       int min = switch (name) {
         case "info" -> 0;
-        case "set" -> 2;
+        case "set", "setAcl" -> 2;
         default -> 1;
       };
       int max = switch (name) {
         case "info" -> 0;
         case "set", "create" -> 2;
+        case "setAcl" -> 1 + 64;
         default -> 1;
       };
       if (args.size() < min || args.size() > max) {
@@ -325,6 +350,15 @@ public final class BatonCli {
           printStat(out, s);
         }
         case "watch" -> watch(client, path, out, count);
+        case "getAcl" -> await(client.getACL(path)).acl().forEach(a -> out.println(aclEntry(a)));
+        case "setAcl" -> {
+          List<Acl> acl = new ArrayList<>();
+          for (String entry : args.subList(1, args.size())) {
+            acl.add(aclEntry(entry));
+          }
+          Stat s = await(client.setACL(path, acl, version == null ? -1 : version));
+          out.println("aclVersion = " + s.aversion());
+        }
         case "info" -> {
           JsonObject info = await(client.request(new JsonObject().put("op", "info")));
           info.forEach(e -> out.println(e.getKey() + " = " + e.getValue()));
@@ -352,6 +386,23 @@ public final class BatonCli {
         out.flush();
       }
     }
+  }
+
+  /** {@code scheme:id:perms}, as zkCli writes an ACL entry. */
+  private static String aclEntry(Acl a) {
+    return a.id().scheme() + ":" + a.id().id() + ":" + Perms.format(a.perms());
+  }
+
+  /** Parses {@code scheme:id:perms} (the id may hold colons: {@code digest:alice:hash:cdrwa}). */
+  private static Acl aclEntry(String entry) {
+    int first = entry.indexOf(':');
+    int last = entry.lastIndexOf(':');
+    if (first <= 0 || last == first) {
+      throw new BatonException(ErrorCode.INVALID_ACL, "an ACL entry is scheme:id:perms, e.g. world:anyone:r or"
+          + " digest:alice:<hash>:cdrwa, got '" + entry + "'");
+    }
+    return new Acl(Perms.parse(entry.substring(last + 1)),
+        new Identity(entry.substring(0, first), entry.substring(first + 1, last)));
   }
 
   private static void printStat(PrintStream out, Stat s) {

@@ -184,8 +184,8 @@ public final class CommandHandler {
     if (session != 0 && !op.equals("openSession")) {
       coordinator.auth().checkSessionSecret(session, f.secret());
     }
-    Caller caller = coordinator.auth().caller(session, m instanceof ConnectionIdentities c
-        ? c.connectionIdentities() : Set.of());
+    Set<Identity> connection = m instanceof ConnectionIdentities c ? c.connectionIdentities() : Set.of();
+    Caller caller = coordinator.auth().caller(session, connection);
     if (!UNAUTHENTICATED_OPS.contains(op)) {
       coordinator.auth().access().checkAuthenticated(caller, op);
     }
@@ -198,9 +198,11 @@ public final class CommandHandler {
       return;
     }
     switch (op) {
-      case "openSession" -> coordinator.openSession(f.optInt("timeoutMs", 10_000), reply(m,
-          r -> new JsonObject().put("session", Protocol.hex(r.sessionId())).put("timeoutMs", r.timeoutMs())
-              .put("secret", HexFormat.of().formatHex(coordinator.auth().sessionSecret(r.sessionId())))));
+      case "openSession" -> coordinator.openSession(f.optInt("timeoutMs", 10_000), reply(m, r -> {
+        coordinator.auth().sessionOpened(r.sessionId(), connection);
+        return new JsonObject().put("session", Protocol.hex(r.sessionId())).put("timeoutMs", r.timeoutMs())
+            .put("secret", HexFormat.of().formatHex(coordinator.auth().sessionSecret(r.sessionId())));
+      }));
       case "closeSession" -> coordinator.closeSession(session, reply(m, r -> new JsonObject()));
       case "heartbeat" -> coordinator.heartbeat(session, reply(m, t -> new JsonObject().put("timeoutMs", t)));
       case "auth" -> {

@@ -166,6 +166,50 @@ class ImpersonationAttackTest {
     }
   }
 
+  @Test
+  void recipeNodesCarryTheirOwnersIdentity() throws Exception {
+    try (RawBridge c = RawBridge.connect(port)) {
+      Session owner = Session.open(c);
+      owner.ok(op("auth").put("scheme", "digest").put("credentials", "alice:pw"));
+      String held = owner.ok(op("lock.acquire").put("name", "owned").put("timeoutMs", 5_000)).getString("path");
+      owner.ok(op("group.join").put("name", "workers").put("member", "w1"));
+      JsonArray lockAcl = c.ok(op("getACL").put("path", held)).getJsonArray("acl");
+      assertThat(lockAcl.stream().map(Object::toString)).containsExactly(
+          new JsonObject().put("perms", "cdrwa").put("scheme", "digest").put("id", DigestCredentials.digest("alice:pw"))
+              .encode(),
+          new JsonObject().put("perms", "r").put("scheme", "world").put("id", "anyone").encode());
+      // the member carries it too, its shared group directory does not
+      assertThat(c.ok(op("getACL").put("path", "/baton/groups/workers/members/w1")).getJsonArray("acl")).isEqualTo(lockAcl);
+      assertThat(c.ok(op("getACL").put("path", "/baton/groups/workers/members")).getJsonArray("acl").getJsonObject(0)
+          .getString("scheme")).isEqualTo("world");
+      owner.ok(op("lock.release").put("name", "owned"));
+    }
+  }
+
+  @Test
+  void onlyASuperIdentitySetsQuotasAndTheyBoundEveryone() throws Exception {
+    int quotaExceeded = -125;
+    try (RawBridge t = RawBridge.connect(port); RawBridge admin = RawBridge.connect(port)) {
+      Session tenant = Session.open(t);
+      JsonObject setQuota = op("create").put("path", "/zookeeper/quota/tenant/zookeeper_limits")
+          .put("text", "countHardLimit=3").put("createParents", true);
+      JsonObject refused = t.call(tenant.in(setQuota.copy()));
+      assertThat(refused.getInteger("failureCode")).isEqualTo(NO_AUTH);
+      Session root = Session.open(admin);
+      root.ok(op("auth").put("scheme", "digest").put("credentials", SUPER));
+      root.ok(setQuota);
+      tenant.ok(op("create").put("path", "/tenant"));
+      tenant.ok(op("create").put("path", "/tenant/a"));
+      tenant.ok(op("create").put("path", "/tenant/b"));
+      JsonObject over = t.call(tenant.in(op("create").put("path", "/tenant/c")));
+      assertThat(over.getInteger("failureCode")).isEqualTo(quotaExceeded);
+      assertThat(over.getString("message")).contains("quota of /tenant exceeded");
+      assertThat(t.call(tenant.in(op("delete").put("path", "/zookeeper/quota/tenant/zookeeper_limits")))
+          .getInteger("failureCode")).isEqualTo(NO_AUTH);
+      assertThat(t.ok(op("exists").put("path", "/tenant/c")).getValue("stat")).isNull();
+    }
+  }
+
   private static JsonObject op(String op) {
     return new JsonObject().put("op", op);
   }

@@ -215,6 +215,13 @@ class BridgeTlsTest {
         io.baton.core.acl.Perms.ALL, new io.baton.core.auth.Identity("x509", TestPki.CLIENT_SUBJECT)));
     assertThat(await(named.getData("/x509-only", false)).data()).isEqualTo("k".getBytes());
     assertThat(batonFailure(anonymous.getData("/x509-only", false)).code()).isEqualTo(ErrorCode.NO_AUTH);
+    // the certificate's identity is the session's: the lock contender made for it carries it, readable by all
+    String held = await(io.baton.vertx.client.recipes.Recipes.of(named).mutex("x509-lock")
+        .acquire(java.time.Duration.ofSeconds(5))).path();
+    assertThat(await(anonymous.getACL(held)).acl()).containsExactly(
+        new io.baton.core.acl.Acl(io.baton.core.acl.Perms.ALL,
+            new io.baton.core.auth.Identity("x509", TestPki.CLIENT_SUBJECT)),
+        new io.baton.core.acl.Acl(io.baton.core.acl.Perms.READ, new io.baton.core.auth.Identity("world", "anyone")));
   }
 
   @Test
