@@ -140,7 +140,8 @@ class CliTest {
 
   @Test
   void usageErrorsExitWithTwo() {
-    for (String[] args : List.of(new String[] {}, new String[] {"frob"}, new String[] {"get"},
+    for (String[] args : List.of(new String[] {"--frob"}, new String[] {"frob"}, new String[] {"get"},
+        new String[] {"ls", "-R", "-x", "/"}, new String[] {"--server", ",", "info"},
         new String[] {"get", "/a", "/b"}, new String[] {"set", "/a"}, new String[] {"ls", "-x", "/"},
         new String[] {"delete", "-v", "one", "/a"}, new String[] {"create", "-e", "-c", "/a"},
         new String[] {"info", "extra"}, new String[] {"--server", "nohostport", "info"},
@@ -150,6 +151,101 @@ class CliTest {
       assertThat(r.err()).startsWith("Error: ").contains("usage: baton-cli");
     }
     assertThat(runRaw("--help").code()).isZero();
+    Result help = runRaw("help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("usage: baton-cli", "deleteall", "cluster", "health", "--json");
+  }
+
+  private Result shell(String input) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = BatonCli.run(new String[] {"--server", "127.0.0.1:" + port},
+        new java.io.ByteArrayInputStream(input.getBytes(UTF_8)), false, new PrintStream(out, true, UTF_8),
+        new PrintStream(err, true, UTF_8));
+    return new Result(code, out.toString(UTF_8), err.toString(UTF_8));
+  }
+
+  @Test
+  void withoutACommandItIsAShellThatKeepsItsSession() {
+    Result r = shell("create -e /shell-eph 'two words'\nget /shell-eph\nfrob\nget /nothing\n\n"
+        + "addauth digest alice:pw\nwhoami\nquit\nget /never-run\n");
+    assertThat(r.lines()).containsExactly("Created /shell-eph", "two words", "digest:"
+        + io.baton.core.auth.DigestCredentials.digest("alice:pw"), "ip:127.0.0.1");
+    assertThat(r.err()).contains("Error: unknown command 'frob'", "Error NoNode (-101): /nothing")
+        .doesNotContain("never-run");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(shell("").code()).isZero();
+  }
+
+  @Test
+  void deleteallAndARecursiveListing() {
+    assertThat(cli("create", "-p", "/tree/a/b", "1").code()).isZero();
+    assertThat(cli("create", "/tree/c").code()).isZero();
+    assertThat(cli("ls", "-R", "/tree").lines()).containsExactly("/tree", "/tree/a", "/tree/c", "/tree/a/b");
+    assertThat(cli("deleteall", "/tree")).isEqualTo(new Result(0, "", ""));
+    assertThat(cli("stat", "/tree").err()).isEqualTo("Error NoNode (-101): /tree\n");
+  }
+
+  @Test
+  void getWithWWaitsForOneChange() throws Exception {
+    assertThat(cli("create", "/waited", "v1").code()).isZero();
+    CompletableFuture<Result> r = CompletableFuture.supplyAsync(() -> cli("get", "-w", "/waited"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> await(client.request(new io.vertx.core.json.JsonObject()
+        .put("op", "info"))).getInteger("watches") > 0);
+    await(client.setData("/waited", "v2".getBytes(UTF_8), -1));
+    Result done = r.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(done.code()).isZero();
+    assertThat(done.lines()).hasSize(2);
+    assertThat(done.lines().get(0)).isEqualTo("v1");
+    assertThat(done.lines().get(1)).startsWith("WatchedEvent type:NodeDataChanged path:/waited zxid:0x");
+  }
+
+  @Test
+  void syncWhoamiAndJsonOutput() {
+    assertThat(cli("sync", "/")).isEqualTo(new Result(0, "Sync is OK\n", ""));
+    assertThat(cli("whoami").out()).isEqualTo("ip:127.0.0.1\n");
+    assertThat(cli("create", "/js", "{\"a\": 1}").code()).isZero();
+    io.vertx.core.json.JsonObject got = new io.vertx.core.json.JsonObject(cli("--json", "get", "/js").out());
+    assertThat(new String(java.util.Base64.getDecoder().decode(got.getString("data")), UTF_8)).isEqualTo("{\"a\": 1}");
+    assertThat(got.getJsonObject("stat").getInteger("version")).isZero();
+    io.vertx.core.json.JsonObject info = new io.vertx.core.json.JsonObject(cli("info", "--json").out());
+    assertThat(info.getString("role")).isEqualTo("standalone");
+  }
+
+  @Test
+  void readsOpenNoSessionAndAServerListFailsOver() throws Exception {
+    String dead = "127.0.0.1:" + TestSupport.freePort();
+    String live = "127.0.0.1:" + port;
+    assertThat(cli("create", "/listed", "here").code()).isZero();
+    long before = Long.decode(zxid());
+    Result r = runRaw("--server", dead + "," + live, "get", "/listed");
+    assertThat(r).isEqualTo(new Result(0, "here\n", ""));
+    assertThat(runRaw("--server", dead + "," + live, "ls", "/").code()).isZero();
+    // a session would have written an entry (open and close): reads and info write nothing
+    assertThat(Long.decode(zxid())).isEqualTo(before);
+  }
+
+  private String zxid() {
+    return cli("info").lines().stream().filter(l -> l.startsWith("zxid = ")).findFirst().orElseThrow()
+        .substring("zxid = ".length());
+  }
+
+  @Test
+  void clusterAndHealthShowEveryServerAndADownOne() throws Exception {
+    String dead = "127.0.0.1:" + TestSupport.freePort();
+    String live = "127.0.0.1:" + port;
+    Result cluster = runRaw("--server", live + "," + dead, "cluster");
+    assertThat(cluster.code()).isZero();
+    assertThat(cluster.lines()).hasSize(3);
+    assertThat(cluster.lines().get(1)).startsWith(live).contains("standalone");
+    assertThat(cluster.lines().get(2)).startsWith(dead).contains("down: cannot reach");
+    assertThat(runRaw("--server", live, "health")).isEqualTo(new Result(0, live + " healthy\n", ""));
+    Result sick = runRaw("--server", live + "," + dead, "health");
+    assertThat(sick.code()).isEqualTo(1);
+    assertThat(sick.lines().get(1)).startsWith(dead + " unhealthy: unreachable");
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(runRaw("--server", live + "," + dead,
+        "--json", "health").out());
+    assertThat(json.getBoolean("healthy")).isFalse();
   }
 
   @Test
@@ -164,7 +260,7 @@ class CliTest {
     Result r = cli("info");
     assertThat(r.code()).isZero();
     assertThat(r.lines()).contains("durability = none", "protocol = 1");
-    assertThat(r.out()).contains("zxid = ", "nodes = ");
+    assertThat(r.out()).contains("zxid = 0x", "nodes = ");
   }
 
   @Test

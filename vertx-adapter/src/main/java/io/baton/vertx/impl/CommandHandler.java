@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class CommandHandler {
   private static final Logger LOG = LoggerFactory.getLogger(CommandHandler.class);
   /** What a client that has not authenticated may still do when authentication is enforced. */
-  private static final Set<String> UNAUTHENTICATED_OPS = Set.of("openSession", "auth", "heartbeat", "closeSession", "info");
+  private static final Set<String> UNAUTHENTICATED_OPS = Set.of("openSession", "auth", "heartbeat", "closeSession",
+      "info", "whoAmI");
   /** How long a request may wait for the node to reach its {@code minZxid} before NotReady. */
   static final long MIN_ZXID_WAIT_MS = 5_000;
 
@@ -315,6 +316,11 @@ public final class CommandHandler {
             .put("nodes", d.nodeCount()).put("sessions", d.sessions().size()));
       }
       case "info" -> m.reply(info());
+      case "whoAmI" -> {
+        JsonArray identities = new JsonArray();
+        caller.identities().stream().map(Identity::toString).sorted().forEach(identities::add);
+        m.reply(new JsonObject().put("identities", identities).put("super", caller.superUser()));
+      }
       default -> throw new BatonException(ErrorCode.UNIMPLEMENTED, "unknown op '" + op + "'");
     }
   }
