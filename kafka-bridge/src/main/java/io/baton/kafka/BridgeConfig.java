@@ -23,6 +23,10 @@ public final class BridgeConfig {
       EventKind.LEADER_ELECTED, EventKind.LEADER_RESIGNED, EventKind.LEADER_LOST, EventKind.LOCK_GRANTED,
       EventKind.LOCK_RELEASED);
 
+  /** Kinds that go to the sessions topic by default. */
+  public static final Set<EventKind> SESSION_KINDS = EnumSet.of(EventKind.SESSION_OPENED, EventKind.SESSION_CLOSED,
+      EventKind.SESSION_EXPIRED);
+
   private final JsonObject json;
   private final String bridgeId;
   private final String address;
@@ -32,6 +36,7 @@ public final class BridgeConfig {
   private final int sessionTimeoutMs;
   private final String eventsTopic;
   private final String membershipTopic;
+  private final String sessionsTopic;
   private final String checkpointTopic;
   private final List<Route> routes;
   private final Map<String, Object> producer;
@@ -54,46 +59,55 @@ public final class BridgeConfig {
   private final String ingressGroupId;
   private final long commandTimeoutMs;
 
+  /** The top-level keys. */
+  private static final Set<String> KEYS = Set.of("bridgeId", "address", "baton", "sessionTimeoutMs", "topics", "routes",
+      "producer", "consumer", "createTopics", "topicPartitions", "replicationFactor", "startFrom", "maxBatchEntries",
+      "lingerMs", "maxQueuedEntries", "maxRecordBytes", "backoffInitialMs", "backoffMaxMs", "stallCheckMs",
+      "statusAddress", "ingress");
+
   public BridgeConfig(JsonObject c) {
     this.json = c.copy();
-    this.bridgeId = c.getString("bridgeId", "baton-bridge");
+    ConfigReader r = new ConfigReader(c, "", KEYS);
+    this.bridgeId = r.string("bridgeId", "baton-bridge");
     if (bridgeId.isEmpty()) {
       throw new IllegalArgumentException("bridgeId must not be empty");
     }
-    this.address = c.getString("address", Protocol.DEFAULT_ADDRESS);
-    JsonObject baton = c.getJsonObject("baton", new JsonObject());
-    this.batonHost = baton.getString("host");
-    this.batonPort = baton.getInteger("port", 7181);
-    this.batonAuth = BatonAuth.parse(baton.getJsonObject("auth"));
-    this.sessionTimeoutMs = c.getInteger("sessionTimeoutMs", 10_000);
-    JsonObject topics = c.getJsonObject("topics", new JsonObject());
-    this.eventsTopic = topics.getString("events", "baton.events");
-    this.membershipTopic = topics.getString("membership", "baton.membership");
-    this.checkpointTopic = topics.getString("checkpoints", "baton.bridge.checkpoints");
-    this.commandsTopic = topics.getString("commands", "baton.commands");
-    this.repliesTopic = topics.getString("replies", "baton.replies");
-    this.routes = parseRoutes(c.getJsonArray("routes"), eventsTopic, membershipTopic);
-    this.producer = toMap(c.getJsonObject("producer", new JsonObject()));
+    this.address = r.string("address", Protocol.DEFAULT_ADDRESS);
+    ConfigReader baton = r.nested("baton", Set.of("host", "port", "auth"));
+    this.batonHost = baton.string("host", null);
+    this.batonPort = baton.int32("port", 7181);
+    this.batonAuth = BatonAuth.parse(baton.objectOrNull("auth"));
+    this.sessionTimeoutMs = r.int32("sessionTimeoutMs", 10_000);
+    ConfigReader topics = r.nested("topics", Set.of("events", "membership", "sessions", "checkpoints", "commands",
+        "replies"));
+    this.eventsTopic = topics.string("events", "baton.events");
+    this.membershipTopic = topics.string("membership", "baton.membership");
+    this.sessionsTopic = topics.string("sessions", "baton.sessions");
+    this.checkpointTopic = topics.string("checkpoints", "baton.bridge.checkpoints");
+    this.commandsTopic = topics.string("commands", "baton.commands");
+    this.repliesTopic = topics.string("replies", "baton.replies");
+    this.routes = parseRoutes(r.array("routes"), eventsTopic, membershipTopic, sessionsTopic);
+    this.producer = toMap(r.object("producer"));
     if (!producer.containsKey("bootstrap.servers")) {
       throw new IllegalArgumentException("producer.\"bootstrap.servers\" is required");
     }
-    this.consumer = toMap(c.getJsonObject("consumer", new JsonObject()));
-    this.createTopics = c.getBoolean("createTopics", true);
-    this.topicPartitions = c.getInteger("topicPartitions", 1);
-    this.replicationFactor = c.getInteger("replicationFactor", -1).shortValue();
+    this.consumer = toMap(r.object("consumer"));
+    this.createTopics = r.bool("createTopics", true);
+    this.topicPartitions = r.int32("topicPartitions", 1);
+    this.replicationFactor = (short) r.int32("replicationFactor", -1);
     this.startFrom = String.valueOf(c.getValue("startFrom", "earliest"));
-    this.maxBatchEntries = c.getInteger("maxBatchEntries", 5_000);
-    this.lingerMs = c.getLong("lingerMs", 2L);
-    this.maxQueuedEntries = c.getInteger("maxQueuedEntries", 50_000);
-    this.maxRecordBytes = c.getInteger("maxRecordBytes", 900_000);
-    this.backoffInitialMs = c.getLong("backoffInitialMs", 200L);
-    this.backoffMaxMs = c.getLong("backoffMaxMs", 10_000L);
-    this.stallCheckMs = c.getLong("stallCheckMs", 5_000L);
-    this.statusAddress = c.getString("statusAddress", "baton.kafka.status");
-    JsonObject ingress = c.getJsonObject("ingress", new JsonObject());
-    this.ingressEnabled = ingress.getBoolean("enabled", false);
-    this.ingressGroupId = ingress.getString("groupId", "baton-bridge-" + bridgeId + "-commands");
-    this.commandTimeoutMs = ingress.getLong("commandTimeoutMs", 30_000L);
+    this.maxBatchEntries = r.int32("maxBatchEntries", 5_000);
+    this.lingerMs = r.int64("lingerMs", 2L);
+    this.maxQueuedEntries = r.int32("maxQueuedEntries", 50_000);
+    this.maxRecordBytes = r.int32("maxRecordBytes", 900_000);
+    this.backoffInitialMs = r.int64("backoffInitialMs", 200L);
+    this.backoffMaxMs = r.int64("backoffMaxMs", 10_000L);
+    this.stallCheckMs = r.int64("stallCheckMs", 5_000L);
+    this.statusAddress = r.string("statusAddress", "baton.kafka.status");
+    ConfigReader ingress = r.nested("ingress", Set.of("enabled", "groupId", "commandTimeoutMs"));
+    this.ingressEnabled = ingress.bool("enabled", false);
+    this.ingressGroupId = ingress.string("groupId", "baton-bridge-" + bridgeId + "-commands");
+    this.commandTimeoutMs = ingress.int64("commandTimeoutMs", 30_000L);
     if (maxBatchEntries <= 0 || maxQueuedEntries <= maxBatchEntries) {
       throw new IllegalArgumentException("need 0 < maxBatchEntries < maxQueuedEntries");
     }
@@ -105,15 +119,19 @@ public final class BridgeConfig {
     return m;
   }
 
-  static List<Route> parseRoutes(JsonArray a, String eventsTopic, String membershipTopic) {
+  static List<Route> parseRoutes(JsonArray a, String eventsTopic, String membershipTopic, String sessionsTopic) {
     List<Route> out = new ArrayList<>();
     if (a == null) {
       out.add(new Route("/", DERIVED, membershipTopic, true));
+      out.add(new Route("/", SESSION_KINDS, sessionsTopic, true));
       out.add(new Route("/", null, eventsTopic, true));
       return out;
     }
     for (int i = 0; i < a.size(); i++) {
-      JsonObject r = a.getJsonObject(i);
+      if (!(a.getValue(i) instanceof JsonObject r)) {
+        throw new IllegalArgumentException("route " + i + " must be an object");
+      }
+      new ConfigReader(r, "routes[" + i + "].", Set.of("prefix", "kinds", "topic", "includeData"));
       String prefix = r.getString("prefix", "/");
       if (!prefix.startsWith("/") || (prefix.length() > 1 && prefix.endsWith("/"))) {
         throw new IllegalArgumentException("route " + i + ": prefix must be an absolute path without a trailing /: "
@@ -179,6 +197,10 @@ public final class BridgeConfig {
 
   public String membershipTopic() {
     return membershipTopic;
+  }
+
+  public String sessionsTopic() {
+    return sessionsTopic;
   }
 
   public String checkpointTopic() {

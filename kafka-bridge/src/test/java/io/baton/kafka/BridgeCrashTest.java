@@ -126,7 +126,7 @@ class BridgeCrashTest {
             Duration.ofSeconds(30), () -> "reference stream");
         await(stream.close());
         List<String> want = expected.stream().filter(s -> BrokerOutageTest.zxidOf(s) <= head2).toList();
-        List<String> got = TopicReader.events(kafka.bootstrap(), "crash.events").stream().map(Rec::event)
+        List<String> got = TopicReader.events(kafka.bootstrap(), "crash.events", "crash.sessions").stream().map(Rec::event)
             .filter(e -> e.getZxid() <= head2)
             .map(e -> e.getZxid() + "/" + e.getEntryIndex() + " " + KafkaBridgeTest.line(e)).toList();
         assertThat(got).hasSize(want.size()).containsExactlyElementsOf(want);
@@ -178,7 +178,7 @@ class BridgeCrashTest {
           Duration.ofSeconds(30), () -> "reference stream");
       await(stream.close());
       List<String> want = expected.stream().filter(x -> BrokerOutageTest.zxidOf(x) <= head).toList();
-      List<String> got = TopicReader.events(kafka.bootstrap(), "batonkill.events").stream().map(Rec::event)
+      List<String> got = TopicReader.events(kafka.bootstrap(), "batonkill.events", "batonkill.sessions").stream().map(Rec::event)
           .filter(e -> e.getZxid() <= head)
           .map(e -> e.getZxid() + "/" + e.getEntryIndex() + " " + KafkaBridgeTest.line(e)).toList();
       assertThat(got).hasSize(want.size()).containsExactlyElementsOf(want);

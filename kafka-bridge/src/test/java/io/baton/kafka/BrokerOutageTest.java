@@ -118,7 +118,7 @@ class BrokerOutageTest {
         Duration.ofSeconds(30), () -> "reference stream");
     await(stream.close());
     List<String> want = new ArrayList<>(expected.stream().filter(s -> zxidOf(s) <= head).toList());
-    List<String> got = TopicReader.events(kafka.bootstrap(), "outage.events").stream().map(Rec::event)
+    List<String> got = TopicReader.events(kafka.bootstrap(), "outage.events", "outage.sessions").stream().map(Rec::event)
         .filter(e -> e.getZxid() <= head)
         .map(e -> e.getZxid() + "/" + e.getEntryIndex() + " " + KafkaBridgeTest.line(e)).toList();
     assertThat(got).hasSize(want.size()).containsExactlyElementsOf(want);

@@ -89,7 +89,12 @@ class KafkaBridgeTest {
     await(c.delete("/app/y", -1));
     node.awaitCaughtUp(c, Duration.ofSeconds(30));
 
-    List<Rec> recs = TopicReader.events(kafka.bootstrap(), "seq.events");
+    // session events have a topic of their own
+    assertThat(TopicReader.events(kafka.bootstrap(), "seq.sessions")).isNotEmpty()
+        .allMatch(r -> BridgeConfig.SESSION_KINDS.contains(r.event().getKind()));
+    assertThat(TopicReader.events(kafka.bootstrap(), "seq.events"))
+        .noneMatch(r -> BridgeConfig.SESSION_KINDS.contains(r.event().getKind()));
+    List<Rec> recs = TopicReader.events(kafka.bootstrap(), "seq.events", "seq.sessions");
     List<String> app = recs.stream().map(Rec::event).filter(e -> e.getPath() != null && e.getPath().startsWith("/app"))
         .map(KafkaBridgeTest::line).toList();
     assertThat(app).containsExactly(
@@ -120,7 +125,9 @@ class KafkaBridgeTest {
       assertThat(r.key()).isEqualTo(e.getPath() != null ? e.getPath() : Protocol.hex(e.getSession()));
       assertThat(r.headers().get(Records.ZXID_HEADER)).isEqualTo(Long.toString(e.getZxid()));
       assertThat(r.headers().get(Records.KIND_HEADER)).isEqualTo(e.getKind().name());
-      assertThat(r.headers().get(Records.SCHEMA_HEADER)).isEqualTo(HexFormat.of().toHexDigits(Records.EVENT_FINGERPRINT));
+      // the header reads as the fingerprint bytes on the wire: value bytes 2..10 after the C3 01 marker
+      assertThat(r.headers().get(Records.SCHEMA_HEADER))
+          .isEqualTo(HexFormat.of().formatHex(java.util.Arrays.copyOfRange(r.value(), 2, 10)));
       assertThat(e.getResync()).isFalse();
     }
     // zxid order, every (zxid, entryIndex) once
@@ -176,7 +183,7 @@ class KafkaBridgeTest {
         Duration.ofSeconds(30), () -> "reference stream");
     await(stream.close());
     List<String> expectedUpToHead = expected.stream().filter(s -> Long.parseLong(s.split("/")[0]) <= head).toList();
-    List<String> got = TopicReader.events(kafka.bootstrap(), "load.events").stream().map(Rec::event)
+    List<String> got = TopicReader.events(kafka.bootstrap(), "load.events", "load.sessions").stream().map(Rec::event)
         .filter(e -> e.getZxid() <= head)
         .map(e -> e.getZxid() + "/" + e.getEntryIndex() + " " + line(e)).toList();
     assertThat(got).hasSize(expectedUpToHead.size()).containsExactlyElementsOf(expectedUpToHead);

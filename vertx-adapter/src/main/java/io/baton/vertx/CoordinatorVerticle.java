@@ -16,6 +16,7 @@ import io.baton.core.recipe.RecipeService;
 import io.baton.core.stream.ChangeStreams;
 import io.baton.core.watch.WatchEvent;
 import io.baton.vertx.api.Protocol;
+import io.baton.vertx.config.NodeConfigKeys;
 import io.baton.vertx.api.SharedJsonCodec;
 import io.baton.vertx.impl.CommandHandler;
 import io.baton.vertx.impl.RecipeHandler;
@@ -120,6 +121,11 @@ public class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    try {
+      NodeConfigKeys.check(config());
+    } catch (IllegalArgumentException badConfig) {
+      return Future.failedFuture(badConfig);
+    }
     address = config().getString("address", Protocol.DEFAULT_ADDRESS);
     SharedJsonCodec.register(vertx);
     CoordinatorConfig cfg = coordinatorConfig(config());

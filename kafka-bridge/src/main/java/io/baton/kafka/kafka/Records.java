@@ -8,6 +8,8 @@ import io.baton.schemas.event.BridgeCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.apache.avro.SchemaNormalization;
@@ -18,7 +20,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Kafka records of the bridge: values in Avro single-object encoding ({@code C3 01}, the schema's
  * CRC-64-AVRO fingerprint, the binary body), UTF-8 keys, and headers {@code baton.zxid} (decimal),
- * {@code baton.kind} (the event kind) and {@code baton.schema} (the fingerprint, 16 hex digits).
+ * {@code baton.kind} (the event kind) and {@code baton.schema} (the fingerprint as 16 hex digits, its
+ * bytes in the order the value carries them).
  */
 public final class Records {
   public static final String ZXID_HEADER = "baton.zxid";
@@ -38,8 +41,13 @@ public final class Records {
   private Records() {
   }
 
+  /** The fingerprint's 8 bytes in hex, in the order the value carries them (little-endian, as Avro writes it). */
+  public static String fingerprintHex(long fingerprint) {
+    return HexFormat.of().formatHex(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(fingerprint).array());
+  }
+
   private static byte[] hex(long fingerprint) {
-    return HexFormat.of().toHexDigits(fingerprint).getBytes(StandardCharsets.US_ASCII);
+    return fingerprintHex(fingerprint).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Single-object encoding of an event. */

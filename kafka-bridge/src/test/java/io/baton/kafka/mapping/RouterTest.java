@@ -23,16 +23,17 @@ class RouterTest {
   }
 
   @Test
-  void defaultsSendDerivedEventsToMembershipAndTheRestToEvents() {
+  void defaultsSendDerivedEventsToMembershipSessionEventsToSessionsAndTheRestToEvents() {
     BridgeConfig c = new BridgeConfig(new JsonObject().put("producer",
         new JsonObject().put("bootstrap.servers", "x:1")));
     Router r = new Router(c.routes());
     assertThat(topic(r, EventKind.NODE_CREATED, "/a")).isEqualTo("baton.events");
-    assertThat(topic(r, EventKind.SESSION_OPENED, null)).isEqualTo("baton.events");
+    assertThat(topic(r, EventKind.SESSION_OPENED, null)).isEqualTo("baton.sessions");
+    assertThat(topic(r, EventKind.SESSION_EXPIRED, null)).isEqualTo("baton.sessions");
     assertThat(topic(r, EventKind.MEMBER_JOINED, "/baton/groups/g/members/m")).isEqualTo("baton.membership");
     assertThat(topic(r, EventKind.LOCK_GRANTED, "/baton/locks/l/lock-0000000001")).isEqualTo("baton.membership");
     assertThat(r.resyncPrefixes()).containsOnlyKeys("/");
-    assertThat(r.resyncPrefixes().get("/")).containsExactly("baton.membership", "baton.events");
+    assertThat(r.resyncPrefixes().get("/")).containsExactly("baton.membership", "baton.sessions", "baton.events");
   }
 
   @Test

@@ -56,4 +56,21 @@ class SchemaTest {
     assertThat(e.getResync()).isFalse();
     assertThat(e.getToken()).isNull();
   }
+
+  @Test
+  void thePublishedSchemaFilesAreTheOnesTheBridgeIsBuiltWith() throws Exception {
+    for (String name : java.util.List.of("BatonEvent.avsc", "BridgeCheckpoint.avsc")) {
+      String source = java.nio.file.Files.readString(java.nio.file.Path.of("..", "schemas", "src", "main", "avro", name));
+      assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "schemas", name)))
+          .as("docs/schemas/%s", name).isEqualTo(source);
+      try (var in = SchemaTest.class.getClassLoader().getResourceAsStream("avro/" + name)) {
+        assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).as("avro/%s in the jar", name)
+            .isEqualTo(source);
+      }
+    }
+    // the fingerprint a consumer computes from the file is the one in every record
+    assertThat(org.apache.avro.SchemaNormalization.parsingFingerprint64(new Schema.Parser().parse(
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "schemas", "BatonEvent.avsc")))))
+        .isEqualTo(Records.EVENT_FINGERPRINT);
+  }
 }

@@ -81,7 +81,7 @@ public final class KafkaFixture {
     }
     return new JsonObject().put("bridgeId", id)
         .put("topics", new JsonObject().put("events", id + ".events").put("membership", id + ".membership")
-            .put("checkpoints", id + ".checkpoints"))
+            .put("sessions", id + ".sessions").put("checkpoints", id + ".checkpoints"))
         .put("producer", new JsonObject().put("bootstrap.servers", bootstrap));
   }
 

@@ -23,7 +23,7 @@ public final class TopicReader {
 
   /** One consumed record, value decoded with the published schema. */
   public record Rec(String topic, int partition, long offset, String key, BatonEvent event,
-                    Map<String, String> headers) {
+                    Map<String, String> headers, byte[] value) {
   }
 
   public static List<ConsumerRecord<byte[], byte[]>> raw(String bootstrap, String topic) {
@@ -70,8 +70,19 @@ public final class TopicReader {
       r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
       out.add(new Rec(r.topic(), r.partition(), r.offset(),
           r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), Records.decodeEvent(r.value()),
-          headers));
+          headers, r.value()));
     }
+    return out;
+  }
+
+  /** The events of several topics in log order (zxid, then index in the entry). */
+  public static List<Rec> events(String bootstrap, String... topics) {
+    List<Rec> out = new ArrayList<>();
+    for (String topic : topics) {
+      out.addAll(events(bootstrap, topic));
+    }
+    out.sort(java.util.Comparator.comparingLong((Rec r) -> r.event().getZxid())
+        .thenComparingInt(r -> r.event().getEntryIndex()));
     return out;
   }
 }

@@ -3,6 +3,7 @@ package io.baton.vertx.launcher;
 import io.baton.core.replication.ClusterConfig;
 import io.baton.vertx.CoordinatorVerticle;
 import io.baton.vertx.api.Protocol;
+import io.baton.vertx.config.NodeConfigKeys;
 import io.baton.vertx.bridge.BridgeListeners;
 import io.baton.vertx.bridge.BridgeServer;
 import io.baton.vertx.bridge.BridgeTls;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -55,7 +57,19 @@ public final class Main {
       System.setProperty("logback.configurationFile", "baton-logback.xml");
     }
     Logger log = LoggerFactory.getLogger(Main.class);
-    JsonObject config = parse(args);
+    JsonObject config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException | IOException | io.vertx.core.json.DecodeException e) {
+      System.err.println("Error: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (config == null) {
+      System.out.println(USAGE);
+      return;
+    }
     Vertx vertx = Vertx.vertx();
     failStop(vertx, log);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -105,6 +119,7 @@ public final class Main {
     String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
     BridgeListeners listeners;
     try {
+      NodeConfigKeys.check(config);
       listeners = BridgeListeners.from(config, "127.0.0.1", DEFAULT_BRIDGE_PORT);
     } catch (IllegalArgumentException badConfig) {
       return Future.failedFuture(badConfig);
@@ -150,27 +165,37 @@ public final class Main {
     }
   }
 
-  static JsonObject parse(String[] args) throws Exception {
+  static final String USAGE = String.join(System.lineSeparator(),
+      "usage: java -jar baton-server.jar [options]        (a node; java -jar baton-server.jar log ... for the log tool)",
+      "  --config file.json         configuration (every key: README.md, Configuration); flags below override it",
+      "  --data-dir dir             data directory (default data; in a cluster data-<id>)",
+      "  --bridge-port N            client bridge port (default " + DEFAULT_BRIDGE_PORT + "; in a cluster the file's)",
+      "  --bridge-host addr         address the bridge binds to (default 127.0.0.1; in a cluster the file's host)",
+      "  --bridge-tls-port N        port of the TLS bridge (its certificates: bridgeTls in --config)",
+      "  --durability mode          group (default), always or none",
+      "  --address name             event-bus address of the commands (default baton)",
+      "  --cluster file --node-id N  run as member N of the cluster the file describes",
+      "  -h, --help                 this text");
+
+  /** The configuration the flags give, or null for {@code --help}; IllegalArgumentException for a bad flag. */
+  static JsonObject parse(String[] args) throws IOException {
     JsonObject config = new JsonObject();
     Integer tlsPort = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (a) {
-        case "--config" -> config = new JsonObject(Files.readString(Path.of(require(a, value)))).mergeIn(config);
+        case "--config" -> config = configFile(require(a, value)).mergeIn(config);
         case "--data-dir" -> config.put("dataDir", require(a, value));
-        case "--bridge-port" -> config.put("bridgePort", Integer.parseInt(require(a, value)));
+        case "--bridge-port" -> config.put("bridgePort", number(a, value));
         case "--bridge-host" -> config.put("bridgeHost", require(a, value));
-        case "--bridge-tls-port" -> tlsPort = Integer.parseInt(require(a, value));
+        case "--bridge-tls-port" -> tlsPort = number(a, value);
         case "--durability" -> config.put("durability", require(a, value));
         case "--address" -> config.put("address", require(a, value));
         case "--cluster" -> config.put("cluster", require(a, value));
-        case "--node-id" -> config.put("nodeId", Integer.parseInt(require(a, value)));
+        case "--node-id" -> config.put("nodeId", number(a, value));
         case "-h", "--help" -> {
-          System.out.println("usage: baton [--config file.json] [--data-dir data] [--bridge-port 7181] "
-              + "[--bridge-host 127.0.0.1] [--bridge-tls-port 7443] [--durability group|none|always] [--address baton] "
-              + "[--cluster cluster.cfg --node-id N]");
-          System.exit(0);
+          return null;
         }
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
@@ -193,6 +218,28 @@ public final class Main {
     config.put("bridgeHost", config.getString("bridgeHost", "127.0.0.1"));
     config.put("address", config.getString("address", Protocol.DEFAULT_ADDRESS));
     return config;
+  }
+
+  private static JsonObject configFile(String file) {
+    String text;
+    try {
+      text = Files.readString(Path.of(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --config " + file + ": " + e);
+    }
+    try {
+      return new JsonObject(text);
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw new IllegalArgumentException("--config " + file + " is not a JSON object: " + e.getMessage());
+    }
+  }
+
+  private static int number(String flag, String value) {
+    try {
+      return Integer.parseInt(require(flag, value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a number, was '" + value + "'");
+    }
   }
 
   private static String require(String flag, String value) {
