@@ -25,7 +25,19 @@ public final class BridgeMain {
   public static void main(String[] args) throws Exception {
     System.setProperty("chronicle.analytics.disable", "true");
     Logger log = LoggerFactory.getLogger(BridgeMain.class);
-    JsonObject config = parse(args);
+    JsonObject config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("Error: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (config == null) {
+      System.out.println(USAGE);
+      return;
+    }
     Vertx vertx = Vertx.vertx();
     KafkaBridgeVerticle verticle = new KafkaBridgeVerticle();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -34,7 +46,11 @@ public final class BridgeMain {
             + "', Baton " + config.getJsonObject("baton").getString("host") + ":"
             + config.getJsonObject("baton").getInteger("port")))
         .onFailure(t -> {
-          log.error("Kafka bridge failed to start", t);
+          if (t instanceof IllegalArgumentException badConfig) {
+            log.error("Kafka bridge failed to start: {}", badConfig.getMessage());
+          } else {
+            log.error("Kafka bridge failed to start", t);
+          }
           vertx.close().onComplete(v -> System.exit(1));
         });
     vertx.setPeriodic(1_000, t -> {
@@ -54,25 +70,51 @@ public final class BridgeMain {
     stopped.await();
   }
 
-  static JsonObject parse(String[] args) throws Exception {
+  static final String USAGE = String.join(System.lineSeparator(),
+      "usage: java -jar baton-kafka-bridge.jar [options]",
+      "  --config bridge.json        the bridge's configuration (every key: README.md, Kafka bridge)",
+      "  --bridge-id ID              names the checkpoint and the transactional id",
+      "  --baton-host H              the Baton node's bridge host (default 127.0.0.1)",
+      "  --baton-port N              its port (default 7181)",
+      "  --bootstrap-servers B       Kafka's bootstrap servers (producer.bootstrap.servers)",
+      "  -h, --help                  this text");
+
+  private static JsonObject configFile(String file) {
+    try {
+      return new JsonObject(Files.readString(Path.of(file)));
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read --config " + file + ": " + e);
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw new IllegalArgumentException("--config " + file + " is not a JSON object: " + e.getMessage());
+    }
+  }
+
+  private static int port(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--baton-port must be a number, was '" + value + "'");
+    }
+  }
+
+  /** The configuration the flags give, or null for {@code --help}; IllegalArgumentException for a bad flag. */
+  static JsonObject parse(String[] args) {
     JsonObject config = new JsonObject();
     JsonObject over = new JsonObject();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
       if (a.equals("-h") || a.equals("--help")) {
-        System.out.println("usage: BridgeMain [--config bridge.json] [--bridge-id ID] [--baton-host H] "
-            + "[--baton-port N] [--bootstrap-servers B]");
-        System.exit(0);
+        return null;
       }
       if (value == null) {
         throw new IllegalArgumentException(a + " needs a value");
       }
       switch (a) {
-        case "--config" -> config = new JsonObject(Files.readString(Path.of(value)));
+        case "--config" -> config = configFile(value);
         case "--bridge-id" -> over.put("bridgeId", value);
         case "--baton-host" -> over.put("batonHost", value);
-        case "--baton-port" -> over.put("batonPort", Integer.parseInt(value));
+        case "--baton-port" -> over.put("batonPort", port(value));
         case "--bootstrap-servers" -> over.put("bootstrap", value);
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
