@@ -1,6 +1,7 @@
 package io.baton.zookeeper.impl;
 
 import io.vertx.core.buffer.Buffer;
+import java.io.EOFException;
 import java.io.IOException;
 import org.apache.jute.Record;
 import org.apache.zookeeper.proto.ConnectResponse;
@@ -51,6 +52,8 @@ final class Handshake {
             + " bytes (at most " + PASSWORD_BYTES + ")");
       }
       return new Connect(lastZxidSeen, timeout, sessionId, password, readOnly);
+    } catch (EOFException e) {
+      throw new NotAHandshake("it ends before a ConnectRequest's fields do (" + payload.length() + " bytes)");
     } catch (IOException e) {
       throw new NotAHandshake("not a ConnectRequest: " + e.getMessage());
     }
