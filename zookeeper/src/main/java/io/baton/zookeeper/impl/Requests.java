@@ -12,7 +12,6 @@ import io.baton.core.txn.Command;
 import io.baton.core.txn.Op;
 import io.baton.core.txn.OpResult;
 import io.baton.core.watch.SetWatches;
-import io.baton.core.watch.WatchEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
