@@ -252,7 +252,7 @@ final class Servers {
       cmd.add(LOGBACK);
       cmd.addAll(List.of("-cp", classpath(), "io.baton.vertx.launcher.Main",
           "--data-dir", dir.resolve("data").toString(), "--bridge-host", "127.0.0.1",
-          "--bridge-port", Integer.toString(port), "--durability", durability));
+          "--bridge-port", Integer.toString(port), "--zk-port", "0", "--durability", durability));
       cmd.addAll(extraArgs);
       if (snapshotEveryEntries != null) {
         Path config = dir.resolve("baton.json");

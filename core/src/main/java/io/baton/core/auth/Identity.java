@@ -23,6 +23,15 @@ public record Identity(String scheme, String id) {
     return new Identity(text.substring(0, colon), text.substring(colon + 1));
   }
 
+  /**
+   * The user this identity names, as ZooKeeper's {@code whoAmI} reports it: a digest's user (before
+   * the {@code :}), the id itself for other schemes.
+   */
+  public String userName() {
+    int colon = id.indexOf(':');
+    return scheme.equals(DigestCredentials.SCHEME) && colon > 0 ? id.substring(0, colon) : id;
+  }
+
   @Override
   public String toString() {
     return scheme + ":" + id;

@@ -31,20 +31,22 @@ import java.util.Map;
  * @param snapshotMinIntervalMs     least time between snapshots asked for by clients (Throttled otherwise)
  * @param adminOps                  1 if clients may ask for admin operations ({@code snapshot}); 0 refuses them
  * @param maxParkedRequests         requests a node holds until it has applied their {@code minZxid} (more: Throttled)
+ * @param zkMaxBuffer               largest packet a client may send on the ZooKeeper port (ZooKeeper's
+ *                                  {@code jute.maxbuffer}; larger: connection closed)
  */
 public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int maxRequestBytes, int maxEntryBytes,
                      int maxSessions, int maxWatchesPerSession, int maxFrameBytes, long frameTimeoutMs,
                      int maxConnections, int maxConnectionsPerAddress, int maxSessionsPerConnection,
                      int maxInflightPerConnection, int outboundHighWaterBytes, long maxOutboundBytes,
                      int maxReplyBytes, int maxStreamBufferEvents, long snapshotMinIntervalMs, int adminOps,
-                     int maxParkedRequests) {
+                     int maxParkedRequests, int zkMaxBuffer) {
 
   /** Configuration keys, in component order. */
   public static final List<String> KEYS = List.of("maxPathBytes", "maxDataBytes", "maxMultiOps", "maxRequestBytes",
       "maxEntryBytes", "maxSessions", "maxWatchesPerSession", "maxFrameBytes", "frameTimeoutMs", "maxConnections",
       "maxConnectionsPerAddress", "maxSessionsPerConnection", "maxInflightPerConnection", "outboundHighWaterBytes",
       "maxOutboundBytes", "maxReplyBytes", "maxStreamBufferEvents", "snapshotMinIntervalMs", "adminOps",
-      "maxParkedRequests");
+      "maxParkedRequests", "zkMaxBuffer");
 
   /** The largest entry a log excerpt can hold is 16 MiB less a little; entries stay well under it. */
   public static final int LOG_EXCERPT_CEILING = 12 << 20;
@@ -59,7 +61,7 @@ public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int ma
         || maxConnections < 1 || maxConnectionsPerAddress < 1 || maxSessionsPerConnection < 1
         || maxInflightPerConnection < 1 || outboundHighWaterBytes < 1 || maxOutboundBytes < outboundHighWaterBytes
         || maxReplyBytes < 1024 || maxStreamBufferEvents < 1 || snapshotMinIntervalMs < 0
-        || adminOps < 0 || adminOps > 1 || maxParkedRequests < 0) {
+        || adminOps < 0 || adminOps > 1 || maxParkedRequests < 0 || zkMaxBuffer < 1024) {
       throw new IllegalArgumentException("limits: counts must be positive, maxOutboundBytes >= "
           + "outboundHighWaterBytes, adminOps 0 or 1");
     }
@@ -72,7 +74,7 @@ public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int ma
         4096, 256, 1000,
         1000, 4 << 20, 64L << 20,
         16 << 20, 10_000, 10_000, 1,
-        10_000);
+        10_000, 1 << 20);
   }
 
   /** These limits with the component named {@code key} (one of {@link #KEYS}) set to {@code value}. */
@@ -101,7 +103,7 @@ public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int ma
     long[] values = {maxPathBytes, maxDataBytes, maxMultiOps, maxRequestBytes, maxEntryBytes, maxSessions,
         maxWatchesPerSession, maxFrameBytes, frameTimeoutMs, maxConnections, maxConnectionsPerAddress,
         maxSessionsPerConnection, maxInflightPerConnection, outboundHighWaterBytes, maxOutboundBytes, maxReplyBytes,
-        maxStreamBufferEvents, snapshotMinIntervalMs, adminOps, maxParkedRequests};
+        maxStreamBufferEvents, snapshotMinIntervalMs, adminOps, maxParkedRequests, zkMaxBuffer};
     Map<String, Long> m = new LinkedHashMap<>();
     for (int i = 0; i < values.length; i++) {
       m.put(KEYS.get(i), values[i]);
@@ -115,7 +117,7 @@ public record Limits(int maxPathBytes, int maxDataBytes, int maxMultiOps, int ma
         m.get("frameTimeoutMs"), i(m, "maxConnections"), i(m, "maxConnectionsPerAddress"),
         i(m, "maxSessionsPerConnection"), i(m, "maxInflightPerConnection"), i(m, "outboundHighWaterBytes"),
         m.get("maxOutboundBytes"), i(m, "maxReplyBytes"), i(m, "maxStreamBufferEvents"),
-        m.get("snapshotMinIntervalMs"), i(m, "adminOps"), i(m, "maxParkedRequests"));
+        m.get("snapshotMinIntervalMs"), i(m, "adminOps"), i(m, "maxParkedRequests"), i(m, "zkMaxBuffer"));
   }
 
   private static int i(Map<String, Long> m, String key) {

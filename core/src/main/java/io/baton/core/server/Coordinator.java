@@ -27,6 +27,7 @@ import io.baton.core.txn.TxnApplier;
 import io.baton.core.txn.TxnPreparer;
 import io.baton.core.watch.AddWatchMode;
 import io.baton.core.watch.EventType;
+import io.baton.core.watch.SetWatches;
 import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatchManager;
 import io.baton.core.watch.WatcherType;
@@ -436,7 +437,8 @@ public final class Coordinator implements AutoCloseable {
   /**
    * Completes once every write ordered before it is applied (ZooKeeper's sync). In a cluster it is
    * an empty transaction through the leader, so a read after it sees every write committed before
-   * the sync began, wherever it was made (a linearizable read).
+   * the sync began, wherever it was made (a linearizable read). The session's later requests are
+   * answered after it, like those after a write.
    */
   public void sync(long sessionId, String path, Completion<String> done) {
     if (halted) {
@@ -455,7 +457,9 @@ public final class Coordinator implements AutoCloseable {
     } else if (inflight.isEmpty()) {
       done.complete(path, null);
     } else {
-      inflight.addLast(new Pending(lastAppended, null, null, () -> done.complete(path, null), null));
+      // a slot in the session's reply order, so that the session's later reads wait for the sync
+      Completion<String> answer = replies.reserve(sessionId, done);
+      inflight.addLast(new Pending(lastAppended, null, null, () -> answer.complete(path, null), null));
     }
   }
 
@@ -532,6 +536,45 @@ public final class Coordinator implements AutoCloseable {
   /** Removes the session's watches of a type on a path; NoWatcher if there were none. */
   public List<WatchEvent> removeWatches(long sessionId, String path, WatcherType type) {
     return reads.removeWatches(sessionId, path, type, lastApplied);
+  }
+
+  /** NoWatcher unless the session holds a watch of {@code type} on {@code path} (ZooKeeper's checkWatches). */
+  public void checkWatches(long sessionId, String path, WatcherType type) {
+    reads.checkWatches(sessionId, path, type);
+  }
+
+  /**
+   * Sets again the watches a client held before it reconnected, as ZooKeeper's
+   * {@code DataTree.setWatches}: returns the events it missed since {@code watches.relativeZxid()}
+   * (their watches are consumed) and registers the others. Paths {@code caller} may not read are skipped.
+   */
+  public List<WatchEvent> setWatches(long sessionId, Caller caller, SetWatches watches) {
+    return reads.setWatches(sessionId, caller, watches);
+  }
+
+  /**
+   * Drops every watch of a session whose client connection is gone while the session lives on: its
+   * client sets them again with {@link #setWatches} when it reconnects (ZooKeeper's watches belong to
+   * a connection).
+   */
+  public void dropWatches(long sessionId) {
+    watches.removeSession(sessionId);
+  }
+
+  /** Number of nodes below {@code path}, at any depth (ZooKeeper's getAllChildrenNumber); NoNode if missing. */
+  public long descendantCount(String path) {
+    return reads.descendantCount(path);
+  }
+
+  /**
+   * NotReady unless this node has applied {@code seenZxid}: a client that has seen it must not be
+   * served older state here (it should try another node, or wait).
+   */
+  public void requireApplied(long seenZxid) {
+    if (seenZxid > lastApplied) {
+      throw new BatonException(ErrorCode.NOT_READY, "this node has applied zxid 0x" + Long.toHexString(lastApplied)
+          + ", behind the client's 0x" + Long.toHexString(seenZxid));
+    }
   }
 
   /** Log syncs that failed in a row (0 when the last one succeeded); writes wait while it is not 0. */

@@ -1,5 +1,6 @@
 package io.baton.core.server;
 
+import io.baton.core.acl.Acl;
 import io.baton.core.acl.AclCheck;
 import io.baton.core.acl.NodeAcl;
 import io.baton.core.acl.Perms;
@@ -15,6 +16,8 @@ import io.baton.core.tree.Paths;
 import io.baton.core.tree.Stat;
 import io.baton.core.tree.Znode;
 import io.baton.core.watch.AddWatchMode;
+import io.baton.core.watch.EventType;
+import io.baton.core.watch.SetWatches;
 import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatchManager;
 import io.baton.core.watch.WatcherType;
@@ -136,6 +139,73 @@ final class Reads {
       throw new BatonException(ErrorCode.NO_WATCHER, "no " + type.name().toLowerCase() + " watch on " + path);
     }
     return removed;
+  }
+
+  void checkWatches(long sessionId, String path, WatcherType type) {
+    if (!watches.contains(PathValidator.validate(path), type, requireWatcher(sessionId))) {
+      throw new BatonException(ErrorCode.NO_WATCHER, "no " + type.name().toLowerCase() + " watch on " + path);
+    }
+  }
+
+  /** ZooKeeper's {@code DataTree.setWatches}, skipping the nodes {@code caller} may not read. */
+  List<WatchEvent> setWatches(long sessionId, Caller caller, SetWatches set) {
+    requireWatcher(sessionId);
+    long relative = set.relativeZxid();
+    List<WatchEvent> missed = new ArrayList<>();
+    for (String path : set.data()) {
+      Znode node = tree.get(PathValidator.validate(path));
+      if (node == null) {
+        missed.add(new WatchEvent(EventType.NodeDeleted, path, WatchEvent.NO_ZXID));
+      } else if (mayRead(node, caller) && node.stat().mzxid() > relative) {
+        missed.add(new WatchEvent(EventType.NodeDataChanged, path, WatchEvent.NO_ZXID));
+      } else if (mayRead(node, caller)) {
+        watches.addDataWatch(path, sessionId);
+      }
+    }
+    for (String path : set.exist()) {
+      Znode node = tree.get(PathValidator.validate(path));
+      if (node == null) {
+        watches.addDataWatch(path, sessionId);
+      } else if (mayRead(node, caller)) {
+        missed.add(new WatchEvent(EventType.NodeCreated, path, WatchEvent.NO_ZXID));
+      }
+    }
+    for (String path : set.child()) {
+      Znode node = tree.get(PathValidator.validate(path));
+      if (node == null) {
+        missed.add(new WatchEvent(EventType.NodeDeleted, path, WatchEvent.NO_ZXID));
+      } else if (mayRead(node, caller) && node.stat().pzxid() > relative) {
+        missed.add(new WatchEvent(EventType.NodeChildrenChanged, path, WatchEvent.NO_ZXID));
+      } else if (mayRead(node, caller)) {
+        watches.addChildWatch(path, sessionId);
+      }
+    }
+    for (String path : set.persistent()) {
+      Znode node = tree.get(PathValidator.validate(path));
+      if (node == null || mayRead(node, caller)) {
+        watches.addWatch(path, AddWatchMode.PERSISTENT, sessionId);
+      }
+    }
+    for (String path : set.persistentRecursive()) {
+      Znode node = tree.get(PathValidator.validate(path));
+      if (node == null || mayRead(node, caller)) {
+        watches.addWatch(path, AddWatchMode.PERSISTENT_RECURSIVE, sessionId);
+      }
+    }
+    return missed;
+  }
+
+  private boolean mayRead(Znode node, Caller caller) {
+    List<Acl> acl = tree.acl(node);
+    return caller.superUser() || acl.isEmpty() || AclCheck.permits(acl, Perms.READ, caller);
+  }
+
+  long descendantCount(String path) {
+    Znode node = tree.get(PathValidator.validate(path));
+    if (node == null) {
+      throw BatonException.noNode(path);
+    }
+    return tree.descendantCount(node);
   }
 
   /** Refuses with TooLarge a reply of about {@code bytes} (plus the stat and framing) past maxReplyBytes. */

@@ -264,6 +264,25 @@ public final class DataTree {
     return Collections.unmodifiableNavigableSet(ttls);
   }
 
+  /** Number of nodes below {@code node}, at any depth (ZooKeeper's getAllChildrenNumber). Iterative. */
+  public long descendantCount(Znode node) {
+    long count = 0;
+    ArrayDeque<Znode> stack = new ArrayDeque<>();
+    stack.push(node);
+    while (!stack.isEmpty()) {
+      Znode parent = stack.pop();
+      count += parent.numChildren();
+      if (parent.numChildren() > 0) {
+        parent.children.forEach(c -> {
+          if (c.numChildren() > 0) {
+            stack.push(c);
+          }
+        });
+      }
+    }
+    return count;
+  }
+
   /**
    * Visits every node in depth-first pre-order, children by name, parents before children. Iterative:
    * any depth works (the stack holds one sorted child list per level of the current path).

@@ -136,6 +136,25 @@ public final class WatchManager {
     return events;
   }
 
+  /**
+   * Whether the session holds a watch of {@code type} on {@code path}: {@code DATA} and
+   * {@code CHILDREN} are the one-shot ones, {@code ANY} any kind (ZooKeeper's containsWatcher).
+   */
+  public boolean contains(String path, WatcherType type, long sessionId) {
+    return switch (type) {
+      case DATA -> holds(dataWatches, path, sessionId);
+      case CHILDREN -> holds(childWatches, path, sessionId);
+      case PERSISTENT -> holds(persistent, path, sessionId);
+      case PERSISTENT_RECURSIVE -> holds(recursive, path, sessionId);
+      case ANY -> tables.stream().anyMatch(t -> holds(t, path, sessionId));
+    };
+  }
+
+  private static boolean holds(Table table, String path, long sessionId) {
+    Set<Long> sessions = table.byPath().get(path);
+    return sessions != null && sessions.contains(sessionId);
+  }
+
   /** Drops every watch of a closed or expired session; costs that session's watches only. */
   public void removeSession(long sessionId) {
     SessionWatches own = bySession.remove(sessionId);

@@ -31,7 +31,8 @@ public final class ChildProcess implements AutoCloseable {
 
   /** A Baton node with its TCP bridge on {@code port}. */
   public static ChildProcess baton(Path dataDir, int port, String... extra) {
-    List<String> a = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--bridge-port", Integer.toString(port)));
+    List<String> a = new ArrayList<>(List.of("--data-dir", dataDir.toString(), "--bridge-port", Integer.toString(port),
+        "--zk-port", "0"));
     a.addAll(List.of(extra));
     return new ChildProcess("io.baton.vertx.launcher.Main", a,
         dataDir.resolveSibling(dataDir.getFileName() + "-server.log"), "Baton ready");

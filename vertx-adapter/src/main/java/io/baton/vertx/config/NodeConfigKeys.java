@@ -27,6 +27,7 @@ public final class NodeConfigKeys {
     string("cluster");
     string("clusterConfig");
     string("bridgeHost");
+    string("zkHost");
     string("superDigest");
     KEYS.put("durability", v -> {
       String s = requireString("durability", v);
@@ -39,6 +40,7 @@ public final class NodeConfigKeys {
     KEYS.put("rollCycle", v -> requireString("rollCycle", v));
     number("nodeId", 1, 255);
     number("bridgePort", 0, 65_535);
+    number("zkPort", -1, 65_535);
     number("groupCommitMs", 0, 60_000);
     number("minSessionTimeoutMs", 1, Integer.MAX_VALUE);
     number("maxSessionTimeoutMs", 1, Integer.MAX_VALUE);

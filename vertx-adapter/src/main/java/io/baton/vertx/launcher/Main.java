@@ -7,6 +7,7 @@ import io.baton.vertx.config.NodeConfigKeys;
 import io.baton.vertx.bridge.BridgeListeners;
 import io.baton.vertx.bridge.BridgeServer;
 import io.baton.vertx.bridge.BridgeTls;
+import io.baton.zookeeper.ZooKeeperPort;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,9 +26,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   java -jar baton-server.jar [--config baton.json] [--data-dir data] [--bridge-port 7181]
  *                              [--bridge-host 127.0.0.1] [--bridge-tls-port 7443]
- *                              [--durability group|none|always]
+ *                              [--zk-port 2181] [--durability group|none|always]
  *                              [--cluster cluster.cfg --node-id N]
  * </pre>
+ * A lone node also serves ZooKeeper's client protocol ({@link ZooKeeperPort}) on {@code zkPort},
+ * 2181 unless told otherwise ({@code -1}: none), bound to {@code zkHost} (the bridge's host by
+ * default); a cluster member serves it when {@code zkPort} is given.
  * {@code java -jar baton-server.jar log truncate ...} runs the offline {@link io.baton.vertx.cli.LogTool}.
  * With {@code --cluster}, the node is member N of that cluster: its bridge listens on the client
  * address the file gives it and its data lives in {@code data-N} unless told otherwise.
@@ -39,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   /** Default TCP bridge port. */
   public static final int DEFAULT_BRIDGE_PORT = 7181;
+  /** Default ZooKeeper client port of a lone node started from the command line, ZooKeeper's own. */
+  public static final int DEFAULT_ZK_PORT = 2181;
   /** Exit code of a node that halted on a fatal error (a committed entry it cannot apply, a failed append). */
   public static final int EXIT_FATAL = 70;
   /** Exit status of a process stopped by a fatal JVM error (e.g. out of memory). */
@@ -112,10 +118,26 @@ public final class Main {
    * out (measured: 1.3-1.4x the requests per second of a bridge on its own event loop).
    */
   public static Future<Integer> start(Vertx vertx, JsonObject config) {
-    return start(vertx, config, new CoordinatorVerticle()).map(BridgeListeners.Ports::first);
+    return start(vertx, config, new CoordinatorVerticle()).map(l -> l.bridge().first());
   }
 
-  private static Future<BridgeListeners.Ports> start(Vertx vertx, JsonObject config, CoordinatorVerticle node) {
+  /**
+   * {@link #start(Vertx, JsonObject)}, and the ZooKeeper port when {@code zkPort} is set (0: any free
+   * port); completes with every port listening.
+   */
+  public static Future<Listening> serve(Vertx vertx, JsonObject config) {
+    return start(vertx, config, new CoordinatorVerticle());
+  }
+
+  /** The ports a started node listens on; {@code zkPort} -1 when it serves no ZooKeeper clients. */
+  public record Listening(BridgeListeners.Ports bridge, String zkHost, int zkPort) {
+    /** E.g. {@code bridge on 127.0.0.1:7181, ZooKeeper clients on 127.0.0.1:2181}. */
+    public String describe() {
+      return bridge.describe() + (zkPort < 0 ? "" : ", ZooKeeper clients on " + zkHost + ":" + zkPort);
+    }
+  }
+
+  private static Future<Listening> start(Vertx vertx, JsonObject config, CoordinatorVerticle node) {
     String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
     BridgeListeners listeners;
     try {
@@ -124,13 +146,20 @@ public final class Main {
     } catch (IllegalArgumentException badConfig) {
       return Future.failedFuture(badConfig);
     }
+    int zkPort = config.getInteger("zkPort", -1);
+    String zkHost = config.getString("zkHost", config.getString("bridgeHost", "127.0.0.1"));
     return vertx.deployVerticle(node, new DeploymentOptions().setConfig(config))
         .compose(id -> {
-          Promise<BridgeListeners.Ports> listening = Promise.promise();
+          Promise<Listening> listening = Promise.promise();
           node.ownerContext().runOnContext(v -> {
             BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator(), node.commands());
             node.commands().pacing(bridge);
-            listeners.listen(bridge).onComplete(listening);
+            listeners.listen(bridge).compose(ports -> zkPort < 0 ? Future.succeededFuture(new Listening(ports, zkHost, -1))
+                : new ZooKeeperPort(vertx, node.coordinator()).listen(zkPort, zkHost)
+                    .recover(t -> Future.failedFuture(new IllegalStateException("the ZooKeeper port cannot listen on "
+                        + zkHost + ":" + zkPort + " (zkPort): " + t.getMessage(), t)))
+                    .map(p -> new Listening(ports, zkHost, p)))
+                .onComplete(listening);
           });
           return listening.future();
         });
@@ -172,6 +201,7 @@ public final class Main {
       "  --bridge-port N            client bridge port (default " + DEFAULT_BRIDGE_PORT + "; in a cluster the file's)",
       "  --bridge-host addr         address the bridge binds to (default 127.0.0.1; in a cluster the file's host)",
       "  --bridge-tls-port N        port of the TLS bridge (its certificates: bridgeTls in --config)",
+      "  --zk-port N                ZooKeeper client port (default 2181; 0: any free port; -1: none)",
       "  --durability mode          group (default), always or none",
       "  --address name             event-bus address of the commands (default baton)",
       "  --cluster file --node-id N  run as member N of the cluster the file describes",
@@ -190,6 +220,7 @@ public final class Main {
         case "--bridge-port" -> config.put("bridgePort", number(a, value));
         case "--bridge-host" -> config.put("bridgeHost", require(a, value));
         case "--bridge-tls-port" -> tlsPort = number(a, value);
+        case "--zk-port" -> config.put("zkPort", number(a, value));
         case "--durability" -> config.put("durability", require(a, value));
         case "--address" -> config.put("address", require(a, value));
         case "--cluster" -> config.put("cluster", require(a, value));
@@ -213,6 +244,9 @@ public final class Main {
       config.put("dataDir", config.getString("dataDir", "data-" + id));
       config.put("bridgePort", config.getInteger("bridgePort", me.clientPort()));
       config.put("bridgeHost", config.getString("bridgeHost", me.host()));
+    }
+    if (!config.containsKey("cluster")) {
+      config.put("zkPort", config.getInteger("zkPort", DEFAULT_ZK_PORT));
     }
     config.put("dataDir", config.getString("dataDir", "data"));
     config.put("bridgeHost", config.getString("bridgeHost", "127.0.0.1"));

@@ -1,0 +1,56 @@
+package io.baton.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Container and TTL nodes through the official client: ZooKeeper's ephemeralOwner encodings, and reaping. */
+class ZkNodeKindsTest {
+  @TempDir
+  Path dir;
+  ZkNode node;
+  ZooKeeper zk;
+
+  @BeforeEach
+  void start() throws Exception {
+    node = ZkNode.start(dir);
+    zk = node.client();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    zk.close();
+    node.close();
+  }
+
+  @Test
+  void aContainerGoesOnceItsLastChildIsDeleted() throws Exception {
+    Stat stat = new Stat();
+    zk.create("/box", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER, stat);
+    assertThat(stat.getEphemeralOwner()).isEqualTo(0x8000000000000000L);
+    zk.create("/box/item", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+    zk.delete("/box/item", -1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> zk.exists("/box", false) == null);
+  }
+
+  @Test
+  void aTtlNodeGoesAfterItsTtlUntouchedAndWithoutChildren() throws Exception {
+    Stat stat = new Stat();
+    String path = zk.create("/ttl-", "x".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+        CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL, stat, 500);
+    assertThat(path).isEqualTo("/ttl-0000000000");
+    assertThat(stat.getEphemeralOwner()).isEqualTo(0xFF00000000000000L | 500);
+    assertThat(zk.exists(path, false)).isNotNull();
+    await().atMost(Duration.ofSeconds(10)).until(() -> zk.exists(path, false) == null);
+  }
+}
