@@ -49,6 +49,7 @@ public final class ChildProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
+    cmd.add("-Dbaton.log.dir=" + logFile.toAbsolutePath().resolveSibling(logFile.getFileName() + ".d"));
     cmd.addAll(JvmFlags.ALL);
     cmd.add("-cp");
     cmd.add(cp);

@@ -231,6 +231,7 @@ public final class BatonCli {
         "  info                            the node's role, zxid and counts",
         "  cluster                         every --server node: role, term, leader, commit, applied, lag",
         "  health                          every --server node healthy or not (exit 1 if any is not)",
+        "  snapshot                        write a snapshot now; prints its file in the data directory",
         "  help",
         "exit status: 0 success, 1 a Baton error or an unhealthy node, 2 a usage error");
   }

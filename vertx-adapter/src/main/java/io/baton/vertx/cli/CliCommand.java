@@ -35,6 +35,7 @@ record CliCommand(String name, Set<String> flags, Integer version, Long ttl, Lis
       Map.entry("info", new Shape(Set.of(), 0, 0)),
       Map.entry("cluster", new Shape(Set.of(), 0, 0)),
       Map.entry("health", new Shape(Set.of(), 0, 0)),
+      Map.entry("snapshot", new Shape(Set.of(), 0, 0)),
       Map.entry("help", new Shape(Set.of(), 0, 0)));
 
   /** Command names, for the usage text. */

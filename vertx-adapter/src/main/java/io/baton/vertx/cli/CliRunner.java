@@ -130,6 +130,10 @@ final class CliRunner {
         print(r, () -> r.forEach(e -> out.println(e.getKey() + " = " + (ZXID_KEYS.contains(e.getKey())
             && e.getValue() instanceof Number n ? "0x" + Long.toHexString(n.longValue()) : e.getValue()))));
       }
+      case "snapshot" -> {
+        JsonObject r = request(c, new JsonObject().put("op", "snapshot"));
+        print(r, () -> out.println(String.format("snapshots/snapshot.%016x", r.getLong("zxid"))));
+      }
       case "cluster" -> {
         return cluster();
       }

@@ -30,11 +30,11 @@ class LauncherConfigTest {
 
   private Run launch(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m"));
+        "-Xmx256m", "-Dbaton.log.dir=" + dir.resolve("logs")));
     cmd.addAll(JvmFlags.ALL);
     cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
         "io.baton.vertx.launcher.Main", "--data-dir", dir.resolve("data").toString(),
-        "--bridge-port", Integer.toString(ServerProcess.freePort())));
+        "--bridge-port", Integer.toString(ServerProcess.freePort()), "--zk-port", "-1"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -67,6 +67,7 @@ public final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    cmd.add("-Dbaton.log.dir=" + dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + "-logs"));
     cmd.addAll(JvmFlags.ALL);
     cmd.addAll(jvmFlags);
     cmd.add("-cp");
