@@ -1,5 +1,8 @@
 package io.baton.vertx.launcher;
 
+import io.baton.admin.AdminFace;
+import io.baton.admin.AdminNode;
+import io.baton.admin.AdminOptions;
 import io.baton.core.replication.ClusterConfig;
 import io.baton.vertx.CoordinatorVerticle;
 import io.baton.vertx.api.Protocol;
@@ -10,6 +13,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * ({@link BridgeServer}, the TCP event-bus bridge protocol) so other processes can send commands. Usage:
  * <pre>
  *   java -jar baton-server.jar [--config baton.json] [--data-dir data] [--bridge-port 7181]
- *                              [--bridge-host 127.0.0.1] [--bridge-tls-port 7443]
+ *                              [--bridge-host 127.0.0.1] [--bridge-tls-port 7443] [--admin-port 8181]
  *                              [--durability group|none|always]
  *                              [--cluster cluster.cfg --node-id N]
  * </pre>
@@ -32,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@code --bridge-tls-port} sets {@code bridgeTls.port}; the rest of the TLS listener (certificate,
  * trust store, client authentication) is the {@code bridgeTls} object of {@code --config}
  * ({@link BridgeTls}, docs/security.md).
+ * The node's admin face ({@link AdminFace}: metrics, health, the admin page) listens on
+ * {@code --admin-port} ({@code adminPort}, by default the bridge port + 1000, on the bridge's host;
+ * -1 turns it off; see {@link AdminListener}).
  * The jar's manifest carries the JVM flags Chronicle Queue needs; Chronicle's analytics are off.
  */
 public final class Main {
@@ -56,7 +63,15 @@ public final class Main {
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     JsonObject config = parse(args);
-    Vertx vertx = Vertx.vertx();
+    AdminOptions admin;
+    try {
+      admin = adminOptions(config);
+    } catch (IllegalArgumentException badConfig) {
+      log.error("Baton failed to start: {}", badConfig.getMessage());
+      System.exit(1);
+      return;
+    }
+    Vertx vertx = admin == null ? Vertx.vertx() : AdminFace.vertxWithMetrics(new VertxOptions());
     failStop(vertx, log);
     CountDownLatch stopped = new CountDownLatch(1);
     // a node that cannot apply or log a committed entry must not go on (nor run shutdown hooks that
@@ -66,7 +81,7 @@ public final class Main {
       System.err.flush();
       Runtime.getRuntime().halt(EXIT_FATAL);
     });
-    start(vertx, config, node).onSuccess(ports -> System.out.println("Baton ready: " + ports.describe()
+    start(vertx, config, node, admin).onSuccess(ports -> System.out.println("Baton ready: " + ports.describe()
         + ", address '" + config.getString("address") + "', data in "
         + Path.of(config.getString("dataDir")).toAbsolutePath()))
         .onFailure(t -> {
@@ -98,10 +113,34 @@ public final class Main {
    * out (measured: 1.3-1.4x the requests per second of a bridge on its own event loop).
    */
   public static Future<Integer> start(Vertx vertx, JsonObject config) {
-    return start(vertx, config, new CoordinatorVerticle()).map(BridgeListeners.Ports::first);
+    AdminOptions admin;
+    try {
+      admin = adminOptions(config);
+    } catch (IllegalArgumentException badConfig) {
+      return Future.failedFuture(badConfig);
+    }
+    return start(vertx, config, new CoordinatorVerticle(), admin).map(Started::first);
   }
 
-  private static Future<BridgeListeners.Ports> start(Vertx vertx, JsonObject config, CoordinatorVerticle node) {
+  /** The admin face's options from {@code config} (null: off); see {@link AdminListener}. */
+  static AdminOptions adminOptions(JsonObject config) {
+    return AdminListener.from(config, config.getInteger("bridgePort", DEFAULT_BRIDGE_PORT),
+        config.getString("bridgeHost", "127.0.0.1"));
+  }
+
+  /** The bridge's ports and the admin face's (null when it is off or could not take its default port). */
+  private record Started(BridgeListeners.Ports ports, AdminFace admin, String adminUrl) {
+    int first() {
+      return ports.first();
+    }
+
+    String describe() {
+      return admin == null ? ports.describe() : ports.describe() + ", admin on " + adminUrl;
+    }
+  }
+
+  private static Future<Started> start(Vertx vertx, JsonObject config, CoordinatorVerticle node,
+                                       AdminOptions admin) {
     String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
     BridgeListeners listeners;
     try {
@@ -118,7 +157,30 @@ public final class Main {
             listeners.listen(bridge).onComplete(listening);
           });
           return listening.future();
-        });
+        })
+        .compose(ports -> admin == null ? Future.succeededFuture(new Started(ports, null, null))
+            : startAdmin(vertx, config, node, admin, address).map(face -> new Started(ports, face, face == null ? null
+                : (admin.tls() ? "https://" : "http://") + admin.host() + ":" + face.port())));
+  }
+
+  /**
+   * Starts the admin face; a port given explicitly that cannot be taken fails the start, the default
+   * one is given up with a warning (completing with null).
+   */
+  private static Future<AdminFace> startAdmin(Vertx vertx, JsonObject config, CoordinatorVerticle node,
+                                              AdminOptions admin, String address) {
+    AdminNode view = new AdminNode(node.ownerContext(), node.coordinator(), node.replication(), node.recipes(),
+        address);
+    return AdminFace.start(vertx, view, admin).recover(t -> {
+      String why = "the admin face cannot listen on " + admin.host() + ":" + admin.port() + " ("
+          + AdminListener.PORT + "): " + t.getMessage();
+      if (AdminListener.explicit(config)) {
+        return Future.failedFuture(new IllegalStateException(why, t));
+      }
+      LoggerFactory.getLogger(Main.class).warn("{}; the node runs without it (set {} to choose a port, -1 for none)",
+          why, AdminListener.PORT);
+      return Future.succeededFuture(null);
+    });
   }
 
   /**
@@ -162,14 +224,15 @@ public final class Main {
         case "--bridge-port" -> config.put("bridgePort", Integer.parseInt(require(a, value)));
         case "--bridge-host" -> config.put("bridgeHost", require(a, value));
         case "--bridge-tls-port" -> tlsPort = Integer.parseInt(require(a, value));
+        case "--admin-port" -> config.put(AdminListener.PORT, Integer.parseInt(require(a, value)));
         case "--durability" -> config.put("durability", require(a, value));
         case "--address" -> config.put("address", require(a, value));
         case "--cluster" -> config.put("cluster", require(a, value));
         case "--node-id" -> config.put("nodeId", Integer.parseInt(require(a, value)));
         case "-h", "--help" -> {
           System.out.println("usage: baton [--config file.json] [--data-dir data] [--bridge-port 7181] "
-              + "[--bridge-host 127.0.0.1] [--bridge-tls-port 7443] [--durability group|none|always] [--address baton] "
-              + "[--cluster cluster.cfg --node-id N]");
+              + "[--bridge-host 127.0.0.1] [--bridge-tls-port 7443] [--admin-port 8181|-1] "
+              + "[--durability group|none|always] [--address baton] [--cluster cluster.cfg --node-id N]");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown argument " + a);
