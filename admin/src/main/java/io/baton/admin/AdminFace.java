@@ -64,7 +64,7 @@ public final class AdminFace {
     PrometheusMeterRegistry registry = registry();
     StatusBoard board = new StatusBoard(vertx, node);
     NodeHealth health = new NodeHealth(board, options.readyMaxLag());
-    BatonMeters meters = new BatonMeters(registry, board);
+    BatonMeters meters = new BatonMeters(registry, board, node.replication() != null);
     node.coordinator().observe(meters);
     AdminAccess access = new AdminAccess(node);
     Router router = Router.router(vertx);

@@ -56,7 +56,13 @@ public final class AdminApi {
     router.get("/api/node").handler(ctx -> owner(ctx, c -> ViewJson.preview(views().node(c, path(ctx),
         intParam(ctx, "max", 4096, 0, MAX_PREVIEW)))));
     router.get("/api/sessions").handler(ctx -> {
-      long after = Long.parseUnsignedLong(strip(ctx.queryParams().get("after")), 16);
+      long after;
+      try {
+        after = Long.parseUnsignedLong(strip(ctx.queryParams().get("after")), 16);
+      } catch (NumberFormatException e) {
+        json(ctx, 400, new JsonObject().put("message", "after: a session id in hex"));
+        return;
+      }
       int limit = intParam(ctx, "limit", 100, 1, MAX_PAGE);
       owner(ctx, c -> new JsonObject().put("sessions", ViewJson.sessions(views().sessions(after, limit))));
     });

@@ -35,7 +35,8 @@ public final class BatonMeters implements NodeObserver {
   private final Timer snapshot;
   private final DistributionSummary snapshotSize;
 
-  public BatonMeters(MeterRegistry registry, StatusBoard board) {
+  /** Registers the meters; the Raft ones only for a cluster member ({@code clustered}). */
+  public BatonMeters(MeterRegistry registry, StatusBoard board, boolean clustered) {
     this.registry = registry;
     this.board = board;
     this.commit = latency("baton.write.append.to.commit", "Time from a write's append (a leader's proposal) to its commit");
@@ -45,6 +46,9 @@ public final class BatonMeters implements NodeObserver {
     this.snapshotSize = DistributionSummary.builder("baton.snapshot.size").baseUnit("bytes")
         .description("Size of the snapshots written").register(registry);
     gauges();
+    if (clustered) {
+      raftGauges();
+    }
     board.onPublish(s -> {
       if (s.raft() != null && peersRegistered.size() < s.raft().peers().size()) {
         peersSeen(s.raft());
@@ -68,6 +72,9 @@ public final class BatonMeters implements NodeObserver {
     disk("baton.log.size", "Bytes of the transaction log on disk", StatusBoard.Disk::logBytes);
     disk("baton.raft.log.size", "Bytes of the Raft log on disk", StatusBoard.Disk::raftLogBytes);
     disk("baton.snapshots.size", "Bytes of the snapshots kept on disk", StatusBoard.Disk::snapshotBytes);
+  }
+
+  private void raftGauges() {
     raft("baton.raft.term", "Current Raft term", RaftStatus::term);
     raft("baton.raft.has.leader", "1 while a leader is known", r -> r.hasLeader() ? 1 : 0);
     raft("baton.raft.is.leader", "1 while this node leads", r -> r.leader() == r.id() ? 1 : 0);
