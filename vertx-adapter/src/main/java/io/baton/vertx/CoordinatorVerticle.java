@@ -66,6 +66,7 @@ public class CoordinatorVerticle extends VerticleBase {
   private NetPeerNetwork network;
   private MessageConsumer<Object> consumer;
   private CommandHandler commands;
+  private RecipeService recipes;
   private String address;
   private FatalErrorHandler fatal;
 
@@ -180,7 +181,7 @@ public class CoordinatorVerticle extends VerticleBase {
       }
       coordinator.start();
       ChangeStreams streams = new ChangeStreams(coordinator, scheduler);
-      RecipeService recipes = new RecipeService(coordinator, scheduler, cfg.tickMs());
+      recipes = new RecipeService(coordinator, scheduler, cfg.tickMs());
       CommandHandler handler = new CommandHandler(vertx, coordinator, streams,
           new RecipeHandler(vertx, recipes, address), address).replication(raft);
       commands = handler;
@@ -251,6 +252,11 @@ public class CoordinatorVerticle extends VerticleBase {
   /** This node's replication, or null for a lone node; owned by this verticle's context. */
   public RaftReplication replication() {
     return raft;
+  }
+
+  /** This node's recipes (locks, elections, groups, queues, ...); owned by this verticle's context. */
+  public RecipeService recipes() {
+    return recipes;
   }
 
   /** The handler of this node's requests (what its event-bus address serves); owned by this verticle's context. */

@@ -119,6 +119,12 @@ public final class RaftNode {
     return log.committed();
   }
 
+  /** The highest index known to be in {@code peer}'s log while this node leads; -1 otherwise. */
+  public long matchIndex(long peer) {
+    Progress p = role == Role.LEADER ? progress.get(peer) : null;
+    return p == null ? -1 : p.match;
+  }
+
   public long lastIndex() {
     return log.lastIndex();
   }

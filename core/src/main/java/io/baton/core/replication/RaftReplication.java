@@ -65,6 +65,7 @@ public final class RaftReplication implements Replication {
   private final PeerNetwork network;
   private final boolean sync;
   private final RaftNode node;
+  private final RaftStats stats;
   private final LogCodec codec = new LogCodec();
   private final List<PeerCodec.Forward> parked = new ArrayList<>();
   private final Set<Long> touched = new LinkedHashSet<>();
@@ -133,6 +134,7 @@ public final class RaftReplication implements Replication {
     this.node = new RaftNode(id, cluster.voters(), config, random, state.hardState(), state.snapshot(),
         state.entries(), applied);
     this.appliedTerm = Math.max(0, node.termAt(applied));
+    this.stats = new RaftStats(cluster.voters(), id);
     this.observedTerm = node.term();
     coordinator.replicate(this, SessionSecrets.of(cluster.secret().derive("session-secrets")));
     coordinator.addListener(new CoordinatorListener() {
@@ -187,6 +189,12 @@ public final class RaftReplication implements Replication {
     return installed;
   }
 
+  /** This node's Raft state for operators (metrics, health, the admin page); owner thread. */
+  public io.baton.core.view.RaftStatus status() {
+    return stats.status(node, applied, proposed.size() + batch.size(), lastLeaderContact,
+        2L * cluster.electionTicks() * cluster.tickMs());
+  }
+
   /** Whether this node leads and orders writes. */
   public boolean isReadyLeader() {
     return ready;
@@ -226,6 +234,7 @@ public final class RaftReplication implements Replication {
         return;
       }
       node.step(m);
+      stats.received(m, scheduler.now());
       if (m.from() == node.leader()) {
         lastLeaderContact = scheduler.now();
       }
@@ -300,6 +309,7 @@ public final class RaftReplication implements Replication {
     batch.clear();
     batchPayloads.clear();
     if (first < 0) {
+      stats.proposalsFailed(entries.size());
       coordinator.stepDown();
       return;
     }
@@ -369,8 +379,10 @@ public final class RaftReplication implements Replication {
       knownLeader = node.leader();
       knownLeaderTerm = node.term();
     }
+    stats.leader(node.leader());
     if (node.term() != observedTerm) {
       observedTerm = node.term();
+      stats.proposalsFailed(proposed.size() + batch.size());
       proposed.clear();
       batch.clear();
       batchPayloads.clear();
@@ -466,8 +478,10 @@ public final class RaftReplication implements Replication {
       persisting = true;
       scheduler.runBlocking(() -> {
         RuntimeException failure = null;
+        long start = System.nanoTime();
         try {
           storage.sync();
+          coordinator.observer().logSynced("raft", System.nanoTime() - start);
         } catch (RuntimeException e) {
           failure = e;
         }
@@ -530,6 +544,7 @@ public final class RaftReplication implements Replication {
         if (mine != null && mine.index() == e.index() && e.term() == node.term()) {
           // this node's own proposal: the entry object and its encoding are at hand
           proposed.pollFirst();
+          stats.proposalCommitted();
           coordinator.applyCommitted(origin, mine.entry(), mine.encoded());
           if (halted()) {
             return false;
@@ -580,6 +595,7 @@ public final class RaftReplication implements Replication {
       sendSnapshot(m);
       return;
     }
+    stats.sent(m);
     network.send(m.to(), PeerCodec.encode(new PeerCodec.Raft(m)));
   }
 

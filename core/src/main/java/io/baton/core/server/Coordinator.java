@@ -89,6 +89,8 @@ public final class Coordinator implements AutoCloseable {
   private final List<CoordinatorListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
   private final List<AutoCloseable> timers = new ArrayList<>();
+  private final NodeViews views;
+  private volatile NodeObserver observer = NodeObserver.NONE;
   private Replication replication;
   private boolean leading;
   private long nextZxid;
@@ -112,10 +114,12 @@ public final class Coordinator implements AutoCloseable {
     this.snapshots = new SnapshotStore(config.dataDir().resolve("snapshots"));
     this.applier = new TxnApplier(tree, sessions);
     this.watches = new WatchManager(config.limits().maxWatchesPerSession());
-    this.snapshotter = new Snapshotter(config, scheduler, snapshots, log, tree, sessions, listeners, () -> closed);
-    this.syncer = new LogSyncer(log, scheduler, this::durable);
+    this.snapshotter = new Snapshotter(config, scheduler, snapshots, log, tree, sessions, listeners, () -> closed,
+        this::observer);
+    this.syncer = new LogSyncer(log, scheduler, this::durable, this::observer);
     this.reads = new Reads(tree, watches, config.limits());
     this.reaper = new Reaper(tree);
+    this.views = new NodeViews(this, tree, sessions, watches);
     long last = Math.max(recovered.lastZxid(), log.lastZxid());
     this.nextZxid = (((last >>> 32) + 1) << 32) | 1;
     this.lastAppended = recovered.lastZxid();
@@ -274,6 +278,26 @@ public final class Coordinator implements AutoCloseable {
   /** The quotas in force and each one's usage (ZooKeeper's {@code zookeeper_stats}); owner thread, read only. */
   public QuotaIndex quotas() {
     return tree.quotas();
+  }
+
+  /** Reports this node's timings and request outcomes to {@code o} (the admin face's meters); any thread. */
+  public void observe(NodeObserver o) {
+    this.observer = o == null ? NodeObserver.NONE : o;
+  }
+
+  /** Where faces report request outcomes ({@link NodeObserver#NONE} when nobody observes). */
+  public NodeObserver observer() {
+    return observer;
+  }
+
+  /** Read-only views of this node's state for operators (status, tree pages, sessions); owner thread. */
+  public NodeViews views() {
+    return views;
+  }
+
+  /** Writes ordered or forwarded here and not answered yet (ZooKeeper's outstanding requests); owner thread. */
+  public int outstanding() {
+    return inflight.size() + forwards.size();
   }
 
   /** zxid of the last applied (committed) entry. */
@@ -689,6 +713,7 @@ public final class Coordinator implements AutoCloseable {
     Pending head = inflight.peekFirst();
     if (head != null && head.entry != null && head.zxid == zxid) {
       inflight.pollFirst();
+      observer.committed(System.nanoTime() - head.createdNanos);
       apply(head);
     } else {
       Completion<List<OpResult>> f = origin == 0 ? null : forwards.remove(origin);
@@ -857,6 +882,7 @@ public final class Coordinator implements AutoCloseable {
     while (!inflight.isEmpty() && inflight.peekFirst().zxid <= upTo) {
       Pending p = inflight.pollFirst();
       if (p.entry != null) {
+        observer.committed(System.nanoTime() - p.createdNanos);
         apply(p);
       } else if (p.error != null) {
         p.done.complete(null, p.error);
@@ -867,6 +893,7 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void apply(Pending p) {
+    long start = System.nanoTime();
     LogEntry entry = p.entry;
     List<OpResult> results;
     try {
@@ -916,6 +943,7 @@ public final class Coordinator implements AutoCloseable {
       }
     }
     p.done.complete(results, null);
+    observer.applied(System.nanoTime() - start);
     snapshotter.applied(lastApplied);
   }
 
@@ -989,7 +1017,10 @@ public final class Coordinator implements AutoCloseable {
    * a refusal held until then ({@code error}), or a deferred action (a lone node's sync).
    */
   private record Pending(long zxid, LogEntry entry, Completion<List<OpResult>> done, Runnable deferred,
-                         BatonException error) {
+                         BatonException error, long createdNanos) {
+    Pending(long zxid, LogEntry entry, Completion<List<OpResult>> done, Runnable deferred, BatonException error) {
+      this(zxid, entry, done, deferred, error, System.nanoTime());
+    }
   }
 
 

@@ -41,6 +41,11 @@ final class Forwards {
     return f == null ? null : f.done();
   }
 
+  /** Writes forwarded and not answered yet. */
+  int size() {
+    return byTag.size();
+  }
+
   boolean isPending(long tag) {
     return byTag.containsKey(tag);
   }

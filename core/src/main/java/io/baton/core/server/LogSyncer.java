@@ -20,14 +20,20 @@ final class LogSyncer {
   private final ChronicleTxnLog log;
   private final Scheduler scheduler;
   private final LongConsumer durable;
+  private final java.util.function.Supplier<NodeObserver> observer;
   private boolean inFlight;
   private long lastStart;
   private int failures;
   private long nextRetry;
 
-  /** {@code durable} receives, on the owner thread, the zxid up to which a sync made the log durable. */
-  LogSyncer(ChronicleTxnLog log, Scheduler scheduler, LongConsumer durable) {
+  /**
+   * {@code durable} receives, on the owner thread, the zxid up to which a sync made the log durable;
+   * {@code observer} the duration of each fsync.
+   */
+  LogSyncer(ChronicleTxnLog log, Scheduler scheduler, LongConsumer durable,
+            java.util.function.Supplier<NodeObserver> observer) {
     this.log = log;
+    this.observer = observer;
     this.scheduler = scheduler;
     this.durable = durable;
   }
@@ -41,8 +47,10 @@ final class LogSyncer {
     lastStart = System.nanoTime();
     scheduler.runBlocking(() -> {
       Throwable failure = null;
+      long start = System.nanoTime();
       try {
         log.sync();
+        observer.get().logSynced("txn", System.nanoTime() - start);
       } catch (RuntimeException e) {
         failure = e;
       }

@@ -32,11 +32,14 @@ final class Snapshotter {
   private final List<CoordinatorListener> listeners;
   private final BooleanSupplier closed;
   private final ClientSnapshotPolicy policy;
+  private final java.util.function.Supplier<NodeObserver> observer;
   private boolean inFlight;
   private long appliedSince;
 
   Snapshotter(CoordinatorConfig config, Scheduler scheduler, SnapshotStore store, ChronicleTxnLog log, DataTree tree,
-              SessionTable sessions, List<CoordinatorListener> listeners, BooleanSupplier closed) {
+              SessionTable sessions, List<CoordinatorListener> listeners, BooleanSupplier closed,
+              java.util.function.Supplier<NodeObserver> observer) {
+    this.observer = observer;
     this.config = config;
     this.scheduler = scheduler;
     this.store = store;
@@ -89,7 +92,7 @@ final class Snapshotter {
       for (CoordinatorListener l : listeners) {
         l.snapshotCaptured(image.zxid());
       }
-      scheduler.runBlocking(() -> write(image, captureMs, done));
+      scheduler.runBlocking(() -> write(image, start, captureMs, done));
       handedOff = true;
     } catch (RuntimeException e) {
       LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(zxid), e);
@@ -102,7 +105,7 @@ final class Snapshotter {
   }
 
   /** Worker side of {@link #take}: writes and retains, then always finishes on the owner thread. */
-  private void write(SnapshotStore.Image image, long captureMs, Completion<Long> done) {
+  private void write(SnapshotStore.Image image, long start, long captureMs, Completion<Long> done) {
     BatonException error = null;
     long oldestKept = -1;
     Path file = null;
@@ -120,12 +123,12 @@ final class Snapshotter {
           ? new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed") : error;
       long keepFrom = oldestKept;
       Path written = file;
-      scheduler.runOnOwner(() -> written(image, captureMs, written, keepFrom, failure, done));
+      scheduler.runOnOwner(() -> written(image, start, captureMs, written, keepFrom, failure, done));
     }
   }
 
-  private void written(SnapshotStore.Image image, long captureMs, Path file, long keepFrom, BatonException failure,
-                       Completion<Long> done) {
+  private void written(SnapshotStore.Image image, long start, long captureMs, Path file, long keepFrom,
+                       BatonException failure, Completion<Long> done) {
     inFlight = false;
     if (failure != null) {
       done.complete(null, failure);
@@ -133,6 +136,7 @@ final class Snapshotter {
     }
     LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
         image.length(), captureMs);
+    observer.get().snapshotWritten(System.nanoTime() - start, image.length());
     for (CoordinatorListener l : listeners) {
       l.snapshotWritten(image.zxid(), file);
     }

@@ -101,6 +101,24 @@ final class ChildTable {
     return null;
   }
 
+  /**
+   * Adds to {@code out} the children in slots from {@code from} on, until it holds {@code max} or
+   * {@code maxSlots} slots were looked at; returns the slot to continue from, or -1 past the last.
+   * A cursor stays meaningful only while the table keeps its capacity (a page may then repeat or
+   * skip children that moved).
+   */
+  int page(int from, int max, int maxSlots, java.util.List<Znode> out) {
+    int i = Math.max(0, from);
+    int end = (int) Math.min(slots.length, (long) i + maxSlots);
+    while (i < end && out.size() < max) {
+      Znode n = slots[i++];
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    return i < slots.length ? i : -1;
+  }
+
   private void rehash(int capacity) {
     Znode[] next = new Znode[capacity];
     for (Znode n : slots) {

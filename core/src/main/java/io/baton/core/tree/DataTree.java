@@ -31,6 +31,7 @@ public final class DataTree {
   private final TreeSet<String> containers = new TreeSet<>();
   private final TreeSet<String> ttls = new TreeSet<>();
   private long nodeCount = 1;
+  private long dataBytes;
   private AclTable acls = new AclTable();
   private QuotaIndex quotas = new QuotaIndex();
 
@@ -81,12 +82,18 @@ public final class DataTree {
     ttls.clear();
     ttls.addAll(other.ttls);
     nodeCount = other.nodeCount;
+    dataBytes = other.dataBytes;
     acls = other.acls;
     quotas = other.quotas;
   }
 
   public long nodeCount() {
     return nodeCount;
+  }
+
+  /** Total bytes of data held by all nodes (ZooKeeper's approximate data size, without paths). */
+  public long dataBytes() {
+    return dataBytes;
   }
 
   /** Creates a node open to all; its parent must exist and the node must not. */
@@ -111,6 +118,7 @@ public final class DataTree {
     parent.childTable().add(node);
     parent.childrenChanged(parentCVersion, zxid);
     nodeCount++;
+    dataBytes += data.length;
     index(path, ephemeralOwner);
     quotas.charge(path, 1, data.length);
     quotaNodeChanged(path, data);
@@ -131,6 +139,7 @@ public final class DataTree {
       parent.childrenChanged(parent.cversion(), zxid);
     }
     nodeCount--;
+    dataBytes -= node.dataLength();
     unindex(path, node.ephemeralOwner());
     acls.release(node.acl);
     quotas.charge(path, -1, -node.dataLength());
@@ -145,6 +154,7 @@ public final class DataTree {
       throw new IllegalStateException("setData " + path + ": missing");
     }
     quotas.charge(path, 0, data.length - node.dataLength());
+    dataBytes += data.length - node.dataLength();
     quotaNodeChanged(path, data);
     node.key = NodeKey.withData(node.key, data);
     node.version = version;
@@ -422,8 +432,10 @@ public final class DataTree {
     /** Restores one node with its ACL (empty: open to all). */
     public void restore(String path, byte[] data, Stat stat, List<Acl> acl) {
       Znode node;
+      dataBytes += data.length;
       if (path.equals("/")) {
         node = root;
+        dataBytes -= node.dataLength();
         node.key = NodeKey.withData(node.key, data);
         node.czxid = stat.czxid();
       } else {

@@ -103,6 +103,23 @@ public class Znode {
     }
   }
 
+  /**
+   * The names of at most {@code max} children from table slot {@code cursor} on, looking at no more
+   * than {@code 16 * max} slots; returns the cursor of the next page, or -1 after the last. Children
+   * come in table order, not sorted; bounded work however many children the node has.
+   */
+  public int childNames(int cursor, int max, List<String> out) {
+    if (children == null) {
+      return -1;
+    }
+    List<Znode> nodes = new ArrayList<>(Math.min(max, children.size()));
+    int next = children.page(cursor, max, 16 * Math.max(1, max), nodes);
+    for (Znode n : nodes) {
+      out.add(NodeKey.name(n.key));
+    }
+    return next;
+  }
+
   /** Total UTF-8 bytes of the children's names (counted without building them). */
   public long childNameBytes() {
     if (children == null) {

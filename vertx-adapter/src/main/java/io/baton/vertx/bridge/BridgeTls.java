@@ -1,6 +1,7 @@
 package io.baton.vertx.bridge;
 
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.KeyStoreOptions;
@@ -49,19 +50,27 @@ public final class BridgeTls {
 
   /** Reads and checks a {@code bridgeTls} object. */
   public static BridgeTls parse(JsonObject json) {
+    return parse(KEY, json);
+  }
+
+  /**
+   * Reads and checks a TLS listener object of the same shape under another configuration key
+   * ({@code adminTls}), which every message names.
+   */
+  public static BridgeTls parse(String cfg, JsonObject json) {
     Set<String> unknown = new TreeSet<>(json.fieldNames());
     unknown.removeAll(KEYS);
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(KEY + " has unknown keys " + unknown + "; known: " + new TreeSet<>(KEYS));
+      throw new IllegalArgumentException(cfg + " has unknown keys " + unknown + "; known: " + new TreeSet<>(KEYS));
     }
-    Integer port = json.containsKey("port") ? port(json.getValue("port")) : null;
-    ClientAuth clientAuth = clientAuth(string(json, "clientAuth"));
-    TrustOptions trust = trust(json);
+    Integer port = json.containsKey("port") ? port(cfg, json.getValue("port")) : null;
+    ClientAuth clientAuth = clientAuth(cfg, string(cfg, json, "clientAuth"));
+    TrustOptions trust = trust(cfg, json);
     if (trust == null && clientAuth != ClientAuth.NONE) {
-      throw new IllegalArgumentException(KEY + ".clientAuth " + clientAuth.name().toLowerCase(Locale.ROOT)
-          + " needs the CA of the client certificates: " + KEY + ".trustPath or " + KEY + ".trustStorePath");
+      throw new IllegalArgumentException(cfg + ".clientAuth " + clientAuth.name().toLowerCase(Locale.ROOT)
+          + " needs the CA of the client certificates: " + cfg + ".trustPath or " + cfg + ".trustStorePath");
     }
-    return new BridgeTls(port, keyCert(json), trust, clientAuth);
+    return new BridgeTls(port, keyCert(cfg, json), trust, clientAuth);
   }
 
   /** The configured port, or null if none was given. */
@@ -81,58 +90,65 @@ public final class BridgeTls {
     return trust == null ? options : options.setTrustOptions(trust.copy());
   }
 
-  private static KeyCertOptions keyCert(JsonObject json) {
-    String cert = string(json, "certPath");
-    String key = string(json, "keyPath");
-    String store = string(json, "keyStorePath");
+  /** HTTP server options with TLS on, this certificate, trust store and client authentication (the admin port). */
+  public HttpServerOptions httpServerOptions() {
+    HttpServerOptions options = new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert.copy())
+        .setClientAuth(clientAuth);
+    return trust == null ? options : options.setTrustOptions(trust.copy());
+  }
+
+  private static KeyCertOptions keyCert(String cfg, JsonObject json) {
+    String cert = string(cfg, json, "certPath");
+    String key = string(cfg, json, "keyPath");
+    String store = string(cfg, json, "keyStorePath");
     if (store != null && (cert != null || key != null)) {
-      throw new IllegalArgumentException(KEY + ": give either certPath and keyPath (PEM) or keyStorePath, not both");
+      throw new IllegalArgumentException(cfg + ": give either certPath and keyPath (PEM) or keyStorePath, not both");
     }
     if (store != null) {
-      return keyStore(json, "keyStore", store, true);
+      return keyStore(cfg, json, "keyStore", store, true);
     }
     if (cert == null || key == null) {
-      throw new IllegalArgumentException(KEY + " needs the server certificate: certPath and keyPath (PEM files)"
+      throw new IllegalArgumentException(cfg + " needs the server certificate: certPath and keyPath (PEM files)"
           + " or keyStorePath and keyStorePassword (a PKCS12 or JKS keystore)");
     }
-    Path certFile = TlsFiles.readable(KEY + ".certPath", cert);
-    TlsFiles.pemCertificates(KEY + ".certPath", certFile);
-    Path keyFile = TlsFiles.readable(KEY + ".keyPath", key);
-    TlsFiles.pemPrivateKey(KEY + ".keyPath", keyFile);
+    Path certFile = TlsFiles.readable(cfg + ".certPath", cert);
+    TlsFiles.pemCertificates(cfg + ".certPath", certFile);
+    Path keyFile = TlsFiles.readable(cfg + ".keyPath", key);
+    TlsFiles.pemPrivateKey(cfg + ".keyPath", keyFile);
     return new PemKeyCertOptions().setCertPath(certFile.toString()).setKeyPath(keyFile.toString());
   }
 
-  private static TrustOptions trust(JsonObject json) {
-    String pem = string(json, "trustPath");
-    String store = string(json, "trustStorePath");
+  private static TrustOptions trust(String cfg, JsonObject json) {
+    String pem = string(cfg, json, "trustPath");
+    String store = string(cfg, json, "trustStorePath");
     if (pem != null && store != null) {
-      throw new IllegalArgumentException(KEY + ": give either trustPath (PEM) or trustStorePath, not both");
+      throw new IllegalArgumentException(cfg + ": give either trustPath (PEM) or trustStorePath, not both");
     }
     if (store != null) {
-      return keyStore(json, "trustStore", store, false);
+      return keyStore(cfg, json, "trustStore", store, false);
     }
     if (pem == null) {
       return null;
     }
-    Path file = TlsFiles.readable(KEY + ".trustPath", pem);
-    TlsFiles.pemCertificates(KEY + ".trustPath", file);
+    Path file = TlsFiles.readable(cfg + ".trustPath", pem);
+    TlsFiles.pemCertificates(cfg + ".trustPath", file);
     return new PemTrustOptions().addCertPath(file.toString());
   }
 
   /** A keystore of {@code name} ({@code keyStore} or {@code trustStore}): path, password and type keys. */
-  private static KeyStoreOptions keyStore(JsonObject json, String name, String file, boolean needKey) {
-    String prefix = KEY + "." + name;
+  private static KeyStoreOptions keyStore(String cfg, JsonObject json, String name, String file, boolean needKey) {
+    String prefix = cfg + "." + name;
     Path path = TlsFiles.readable(prefix + "Path", file);
-    String password = string(json, name + "Password");
+    String password = string(cfg, json, name + "Password");
     if (password == null) {
       throw new IllegalArgumentException(prefix + "Password is needed to open " + prefix + "Path " + path);
     }
-    String type = TlsFiles.keyStoreType(prefix + "Type", string(json, name + "Type"));
+    String type = TlsFiles.keyStoreType(prefix + "Type", string(cfg, json, name + "Type"));
     TlsFiles.keyStore(prefix, path, type, password, needKey);
     return new KeyStoreOptions().setType(type).setPath(path.toString()).setPassword(password);
   }
 
-  private static ClientAuth clientAuth(String value) {
+  private static ClientAuth clientAuth(String cfg, String value) {
     if (value == null) {
       return ClientAuth.NONE;
     }
@@ -140,23 +156,23 @@ public final class BridgeTls {
       case "none" -> ClientAuth.NONE;
       case "request" -> ClientAuth.REQUEST;
       case "required" -> ClientAuth.REQUIRED;
-      default -> throw new IllegalArgumentException(KEY + ".clientAuth: '" + value
+      default -> throw new IllegalArgumentException(cfg + ".clientAuth: '" + value
           + "' is not none, request or required");
     };
   }
 
-  private static Integer port(Object value) {
+  private static Integer port(String cfg, Object value) {
     if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0
         || ((Number) value).longValue() > 65535) {
-      throw new IllegalArgumentException(KEY + ".port: " + value + " is not a port number (0..65535)");
+      throw new IllegalArgumentException(cfg + ".port: " + value + " is not a port number (0..65535)");
     }
     return ((Number) value).intValue();
   }
 
-  private static String string(JsonObject json, String key) {
+  private static String string(String cfg, JsonObject json, String key) {
     Object value = json.getValue(key);
     if (value != null && !(value instanceof String)) {
-      throw new IllegalArgumentException(KEY + "." + key + ": " + value + " is not a string");
+      throw new IllegalArgumentException(cfg + "." + key + ": " + value + " is not a string");
     }
     return (String) value;
   }

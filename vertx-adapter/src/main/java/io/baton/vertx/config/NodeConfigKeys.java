@@ -28,6 +28,7 @@ public final class NodeConfigKeys {
     string("clusterConfig");
     string("bridgeHost");
     string("zkHost");
+    string("adminHost");
     string("superDigest");
     KEYS.put("durability", v -> {
       String s = requireString("durability", v);
@@ -41,6 +42,8 @@ public final class NodeConfigKeys {
     number("nodeId", 1, 255);
     number("bridgePort", 0, 65_535);
     number("zkPort", -1, 65_535);
+    number("adminPort", -1, 65_535);
+    number("adminReadyMaxLag", 0, Long.MAX_VALUE);
     number("groupCommitMs", 0, 60_000);
     number("minSessionTimeoutMs", 1, Integer.MAX_VALUE);
     number("maxSessionTimeoutMs", 1, Integer.MAX_VALUE);
@@ -68,6 +71,7 @@ public final class NodeConfigKeys {
       }
     });
     object("bridgeTls");
+    object("adminTls");
     object("peerServerOptions");
     object("peerClientOptions");
   }

@@ -8,6 +8,7 @@ import io.baton.core.error.ErrorCode;
 import io.baton.core.replication.RaftReplication;
 import io.baton.core.server.Completion;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.NodeObserver;
 import io.baton.core.server.CoordinatorListener;
 import io.baton.core.server.StateDigest;
 import io.baton.core.stream.ChangeEvent;
@@ -102,8 +103,10 @@ public final class CommandHandler {
     return this;
   }
 
-  /** Handles one request message. */
-  public void handle(Message<Object> message) {
+  /** Handles one request message; timed when the node is observed (its admin face's metrics). */
+  public void handle(Message<Object> incoming) {
+    NodeObserver observer = coordinator.observer();
+    Message<Object> message = observer == NodeObserver.NONE ? incoming : new TimedRequest(incoming, observer);
     JsonObject request;
     long minZxid;
     try {
@@ -181,6 +184,9 @@ public final class CommandHandler {
           + Protocol.VERSION);
     }
     String op = f.string("op");
+    if (m instanceof TimedRequest timed) {
+      timed.op(op);
+    }
     long session = f.session();
     if (session != 0 && !op.equals("openSession")) {
       coordinator.auth().checkSessionSecret(session, f.secret());

@@ -1,5 +1,8 @@
 package io.baton.vertx.launcher;
 
+import io.baton.admin.AdminFace;
+import io.baton.admin.AdminNode;
+import io.baton.admin.AdminOptions;
 import io.baton.core.replication.ClusterConfig;
 import io.baton.vertx.CoordinatorVerticle;
 import io.baton.vertx.api.Protocol;
@@ -12,6 +15,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * ({@link BridgeServer}, the TCP event-bus bridge protocol) so other processes can send commands. Usage:
  * <pre>
  *   java -jar baton-server.jar [--config baton.json] [--data-dir data] [--bridge-port 7181]
- *                              [--bridge-host 127.0.0.1] [--bridge-tls-port 7443]
+ *                              [--bridge-host 127.0.0.1] [--bridge-tls-port 7443] [--admin-port 8181]
  *                              [--zk-port 2181] [--durability group|none|always]
  *                              [--cluster cluster.cfg --node-id N]
  * </pre>
@@ -38,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code --bridge-tls-port} sets {@code bridgeTls.port}; the rest of the TLS listener (certificate,
  * trust store, client authentication) is the {@code bridgeTls} object of {@code --config}
  * ({@link BridgeTls}, docs/security.md).
+ * The node's admin face ({@link AdminFace}: metrics, health, the admin page) listens on
+ * {@code --admin-port} ({@code adminPort}, by default the bridge port + 1000, on the bridge's host;
+ * -1 turns it off; see {@link AdminListener}).
  * The jar's manifest carries the JVM flags Chronicle Queue needs; Chronicle's analytics are off.
  */
 public final class Main {
@@ -64,8 +71,10 @@ public final class Main {
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     JsonObject config;
+    AdminOptions admin;
     try {
       config = parse(args);
+      admin = config == null ? null : adminOptions(config);
     } catch (IllegalArgumentException | IOException | io.vertx.core.json.DecodeException e) {
       System.err.println("Error: " + e.getMessage());
       System.err.println(USAGE);
@@ -76,7 +85,7 @@ public final class Main {
       System.out.println(USAGE);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = admin == null ? Vertx.vertx() : AdminFace.vertxWithMetrics(new VertxOptions());
     failStop(vertx, log);
     CountDownLatch stopped = new CountDownLatch(1);
     // a node that cannot apply or log a committed entry must not go on (nor run shutdown hooks that
@@ -86,7 +95,7 @@ public final class Main {
       System.err.flush();
       Runtime.getRuntime().halt(EXIT_FATAL);
     });
-    start(vertx, config, node).onSuccess(ports -> System.out.println("Baton ready: " + ports.describe()
+    start(vertx, config, node, admin).onSuccess(ports -> System.out.println("Baton ready: " + ports.describe()
         + ", address '" + config.getString("address") + "', data in "
         + Path.of(config.getString("dataDir")).toAbsolutePath()))
         .onFailure(t -> {
@@ -118,7 +127,7 @@ public final class Main {
    * out (measured: 1.3-1.4x the requests per second of a bridge on its own event loop).
    */
   public static Future<Integer> start(Vertx vertx, JsonObject config) {
-    return start(vertx, config, new CoordinatorVerticle()).map(l -> l.bridge().first());
+    return serve(vertx, config).map(l -> l.bridge().first());
   }
 
   /**
@@ -126,18 +135,35 @@ public final class Main {
    * port); completes with every port listening.
    */
   public static Future<Listening> serve(Vertx vertx, JsonObject config) {
-    return start(vertx, config, new CoordinatorVerticle());
+    AdminOptions admin;
+    try {
+      admin = adminOptions(config);
+    } catch (IllegalArgumentException badConfig) {
+      return Future.failedFuture(badConfig);
+    }
+    return start(vertx, config, new CoordinatorVerticle(), admin);
   }
 
-  /** The ports a started node listens on; {@code zkPort} -1 when it serves no ZooKeeper clients. */
-  public record Listening(BridgeListeners.Ports bridge, String zkHost, int zkPort) {
-    /** E.g. {@code bridge on 127.0.0.1:7181, ZooKeeper clients on 127.0.0.1:2181}. */
+  /** The admin face's options from {@code config} (null: off); see {@link AdminListener}. */
+  static AdminOptions adminOptions(JsonObject config) {
+    return AdminListener.from(config, config.getInteger("bridgePort", DEFAULT_BRIDGE_PORT),
+        config.getString("bridgeHost", "127.0.0.1"));
+  }
+
+  /**
+   * The ports a started node listens on: the bridge's, the ZooKeeper port ({@code zkPort} -1 when it
+   * serves no ZooKeeper clients) and the admin face (null when it is off or could not take its default port).
+   */
+  public record Listening(BridgeListeners.Ports bridge, String zkHost, int zkPort, AdminFace admin, String adminUrl) {
+    /** E.g. {@code bridge on 127.0.0.1:7181, ZooKeeper clients on 127.0.0.1:2181, admin on http://127.0.0.1:8181}. */
     public String describe() {
-      return bridge.describe() + (zkPort < 0 ? "" : ", ZooKeeper clients on " + zkHost + ":" + zkPort);
+      return bridge.describe() + (zkPort < 0 ? "" : ", ZooKeeper clients on " + zkHost + ":" + zkPort)
+          + (admin == null ? "" : ", admin on " + adminUrl);
     }
   }
 
-  private static Future<Listening> start(Vertx vertx, JsonObject config, CoordinatorVerticle node) {
+  private static Future<Listening> start(Vertx vertx, JsonObject config, CoordinatorVerticle node,
+                                         AdminOptions admin) {
     String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
     BridgeListeners listeners;
     try {
@@ -154,15 +180,40 @@ public final class Main {
           node.ownerContext().runOnContext(v -> {
             BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator(), node.commands());
             node.commands().pacing(bridge);
-            listeners.listen(bridge).compose(ports -> zkPort < 0 ? Future.succeededFuture(new Listening(ports, zkHost, -1))
+            listeners.listen(bridge).compose(ports -> zkPort < 0
+                    ? Future.succeededFuture(new Listening(ports, zkHost, -1, null, null))
                 : new ZooKeeperPort(vertx, node.coordinator()).listen(zkPort, zkHost)
                     .recover(t -> Future.failedFuture(new IllegalStateException("the ZooKeeper port cannot listen on "
                         + zkHost + ":" + zkPort + " (zkPort): " + t.getMessage(), t)))
-                    .map(p -> new Listening(ports, zkHost, p)))
+                    .map(p -> new Listening(ports, zkHost, p, null, null)))
                 .onComplete(listening);
           });
           return listening.future();
-        });
+        })
+        .compose(l -> admin == null ? Future.succeededFuture(l)
+            : startAdmin(vertx, config, node, admin, address).map(face -> new Listening(l.bridge(), l.zkHost(),
+                l.zkPort(), face, face == null ? null : (admin.tls() ? "https://" : "http://") + admin.host() + ":"
+                + face.port())));
+  }
+
+  /**
+   * Starts the admin face; a port given explicitly that cannot be taken fails the start, the default
+   * one is given up with a warning (completing with null).
+   */
+  private static Future<AdminFace> startAdmin(Vertx vertx, JsonObject config, CoordinatorVerticle node,
+                                              AdminOptions admin, String address) {
+    AdminNode view = new AdminNode(node.ownerContext(), node.coordinator(), node.replication(), node.recipes(),
+        address);
+    return AdminFace.start(vertx, view, admin).recover(t -> {
+      String why = "the admin face cannot listen on " + admin.host() + ":" + admin.port() + " ("
+          + AdminListener.PORT + "): " + t.getMessage();
+      if (AdminListener.explicit(config)) {
+        return Future.failedFuture(new IllegalStateException(why, t));
+      }
+      LoggerFactory.getLogger(Main.class).warn("{}; the node runs without it (set {} to choose a port, -1 for none)",
+          why, AdminListener.PORT);
+      return Future.succeededFuture(null);
+    });
   }
 
   /**
@@ -202,6 +253,7 @@ public final class Main {
       "  --bridge-host addr         address the bridge binds to (default 127.0.0.1; in a cluster the file's host)",
       "  --bridge-tls-port N        port of the TLS bridge (its certificates: bridgeTls in --config)",
       "  --zk-port N                ZooKeeper client port (default 2181; 0: any free port; -1: none)",
+      "  --admin-port N             HTTP admin port: metrics, health, the admin page (default bridge port + 1000; -1: none)",
       "  --durability mode          group (default), always or none",
       "  --address name             event-bus address of the commands (default baton)",
       "  --cluster file --node-id N  run as member N of the cluster the file describes",
@@ -221,6 +273,7 @@ public final class Main {
         case "--bridge-host" -> config.put("bridgeHost", require(a, value));
         case "--bridge-tls-port" -> tlsPort = number(a, value);
         case "--zk-port" -> config.put("zkPort", number(a, value));
+        case "--admin-port" -> config.put(AdminListener.PORT, number(a, value));
         case "--durability" -> config.put("durability", require(a, value));
         case "--address" -> config.put("address", require(a, value));
         case "--cluster" -> config.put("cluster", require(a, value));

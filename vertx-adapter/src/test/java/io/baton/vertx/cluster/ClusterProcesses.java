@@ -29,6 +29,7 @@ public final class ClusterProcesses implements AutoCloseable {
   private final Map<Integer, ServerProcess> servers = new TreeMap<>();
   private final Map<Integer, Integer> clientPorts = new TreeMap<>();
   private final Map<Integer, Integer> peerPorts = new TreeMap<>();
+  private final Map<Integer, Integer> adminPorts = new TreeMap<>();
   private final String secret;
   private final Map<Integer, CoordinationClient> admins = new java.util.HashMap<>();
   /** The super user every node is given, for admin requests. */
@@ -88,6 +89,21 @@ public final class ClusterProcesses implements AutoCloseable {
       s.start();
     }
     return this;
+  }
+
+  /** Gives every node an admin face on a free port of its own (see {@link #adminPort}); call before starting. */
+  public ClusterProcesses withAdminPorts() throws Exception {
+    for (Map.Entry<Integer, ServerProcess> e : servers.entrySet()) {
+      int port = ServerProcess.freePort();
+      adminPorts.put(e.getKey(), port);
+      e.getValue().args("--admin-port", Integer.toString(port));
+    }
+    return this;
+  }
+
+  /** Node {@code id}'s admin port (after {@link #withAdminPorts}). */
+  public int adminPort(int id) {
+    return adminPorts.get(id);
   }
 
   public ServerProcess server(int id) {

@@ -26,7 +26,7 @@ public final class ServerProcess implements AutoCloseable {
   public ServerProcess(Path dataDir, int port, String... extraArgs) {
     this.dataDir = dataDir;
     this.port = port;
-    this.extraArgs = List.of(extraArgs);
+    this.extraArgs = new ArrayList<>(List.of(extraArgs));
     this.logFile = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
   }
 
@@ -34,6 +34,12 @@ public final class ServerProcess implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /** Adds launcher arguments for the next starts. */
+  public ServerProcess args(String... more) {
+    extraArgs.addAll(List.of(more));
+    return this;
   }
 
   /** Adds JVM flags for the next starts (after the defaults, so e.g. {@code -Xmx256m} overrides them). */
@@ -81,6 +87,10 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add("--zk-port");
     cmd.add("0");
     cmd.addAll(extraArgs);
+    if (!extraArgs.contains("--admin-port")) {
+      // the admin face is on by default (bridge port + 1000); tests that do not look at it leave it off
+      cmd.addAll(List.of("--admin-port", "-1"));
+    }
     starts++;
     Files.writeString(logFile, "=== start " + starts + " ===\n", java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
