@@ -61,7 +61,8 @@ class TlsOnlyProcessTest {
     int tlsPort = ServerProcess.freePort();
     server = new ServerProcess(tmp.resolve("data"), plainPort, "--config", config.toString(),
         "--bridge-tls-port", Integer.toString(tlsPort)).start();
-    assertThat(server.log()).contains("Baton ready: TLS bridge on 127.0.0.1:" + tlsPort + ", address");
+    assertThat(server.log()).contains("Baton ready: TLS bridge on 127.0.0.1:" + tlsPort + ",")
+        .doesNotContain("bridge on 127.0.0.1:" + plainPort);
 
     assertThatThrownBy(() -> new Socket("127.0.0.1", plainPort).close()).isInstanceOf(ConnectException.class);
 
