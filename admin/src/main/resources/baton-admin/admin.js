@@ -162,7 +162,7 @@ async function loadSessions(more) {
   if (!more) { state.sessionsAfter = '0'; $('#sessions tbody').replaceChildren(); }
   const page = await api('/api/sessions?limit=100&after=' + state.sessionsAfter);
   for (const s of page.sessions) {
-    $('#sessions tbody').append(row(s.id, s.timeoutMs, s.ephemerals));
+    $('#sessions tbody').append(row(s.id, s.timeoutMs, s.ephemerals, s.clientAddress || '(another node)'));
     state.sessionsAfter = s.id;
   }
   $('#sessions-more').hidden = page.sessions.length < 100;

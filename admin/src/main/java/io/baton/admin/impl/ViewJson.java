@@ -78,7 +78,7 @@ final class ViewJson {
     JsonArray out = new JsonArray();
     for (SessionInfo s : sessions) {
       out.add(new JsonObject().put("id", hex(s.id())).put("timeoutMs", s.timeoutMs())
-          .put("ephemerals", s.ephemerals()));
+          .put("ephemerals", s.ephemerals()).put("clientAddress", s.clientAddress()));
     }
     return out;
   }

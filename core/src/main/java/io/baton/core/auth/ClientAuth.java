@@ -4,8 +4,10 @@ import io.baton.core.acl.Acl;
 import io.baton.core.acl.Perms;
 import io.baton.core.session.SessionSecrets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Set;
  */
 public final class ClientAuth {
   private static final String X509_SCHEME = "x509";
+  private static final String IP_SCHEME = "ip";
+  /** Where each session's client connected from, for operators (the admin page); owner thread. */
+  private final Map<Long, String> addresses = new HashMap<>();
   private final AccessPolicy access;
   private final SessionIdentities identities = new SessionIdentities();
   private volatile SessionSecrets secrets;
@@ -60,17 +65,24 @@ public final class ClientAuth {
   }
 
   /**
-   * Makes the x509 identities of the connection that opened {@code session} the session's own (see
-   * {@link SessionIdentities#bind}); owner thread.
+   * Makes the x509 identities of the connection that opened (or resumed) {@code session} the session's
+   * own (see {@link SessionIdentities#bind}) and remembers the client's address; owner thread.
    */
   public void sessionOpened(long session, Set<Identity> connection) {
     Set<Identity> certified = new HashSet<>();
     for (Identity i : connection) {
       if (i.scheme().equals(X509_SCHEME)) {
         certified.add(i);
+      } else if (i.scheme().equals(IP_SCHEME)) {
+        addresses.put(session, i.id());
       }
     }
     identities.bind(session, certified);
+  }
+
+  /** The address of the client that opened or resumed {@code session} on this node, or null; owner thread. */
+  public String clientAddress(long session) {
+    return addresses.get(session);
   }
 
   /**
@@ -94,5 +106,6 @@ public final class ClientAuth {
   /** Forgets an ended session's identities; owner thread. */
   public void sessionEnded(long session) {
     identities.remove(session);
+    addresses.remove(session);
   }
 }

@@ -77,7 +77,8 @@ public final class NodeViews {
       }
     }
     List<SessionInfo> out = new ArrayList<>(lowest.size());
-    lowest.forEach((id, timeout) -> out.add(new SessionInfo(id, timeout, tree.ephemerals(id).size())));
+    lowest.forEach((id, timeout) -> out.add(new SessionInfo(id, timeout, tree.ephemerals(id).size(),
+        coordinator.auth().clientAddress(id))));
     return List.copyOf(out);
   }
 

@@ -35,6 +35,7 @@ class AdminAccessTest {
   Path dir;
   private Vertx vertx;
   private int admin;
+  private int bridge;
 
   @BeforeEach
   void setUp() {
@@ -48,8 +49,9 @@ class AdminAccessTest {
 
   private void startNode(boolean enforceAuth) throws Exception {
     admin = ServerProcess.freePort();
+    bridge = ServerProcess.freePort();
     await(Main.start(vertx, new JsonObject().put("dataDir", dir.resolve("data").toString())
-        .put("bridgePort", ServerProcess.freePort()).put("adminPort", admin).put("enforceAuth", enforceAuth)
+        .put("bridgePort", bridge).put("adminPort", admin).put("enforceAuth", enforceAuth)
         .put("superUsers", new JsonArray().add("digest:" + DigestCredentials.digest(SUPER)))));
     await().atMost(Duration.ofSeconds(10)).until(() -> AdminHttp.get(admin, "/livez").status() == 200);
   }
@@ -69,6 +71,19 @@ class AdminAccessTest {
     assertThat(AdminHttp.get(admin, "/readyz").status()).isEqualTo(200);
     assertThat(AdminHttp.get(admin, "/health").status()).isEqualTo(200);
     assertThat(AdminHttp.get(admin, "/").status()).isEqualTo(200);
+  }
+
+  @Test
+  void sessionsShowWhereTheirClientsConnectedFrom() throws Exception {
+    startNode(false);
+    CoordinationClient remote = await(CoordinationClient.connectBridge(vertx, "127.0.0.1", bridge,
+        ClientOptions.defaults()));
+    CoordinationClient local = await(CoordinationClient.connect(vertx, ClientOptions.defaults()));
+    JsonArray sessions = new JsonObject(AdminHttp.get(admin, "/api/sessions?limit=10").body()).getJsonArray("sessions");
+    assertThat(sessions.stream().map(o -> ((JsonObject) o).getString("clientAddress")))
+        .containsExactlyInAnyOrder("127.0.0.1", null);
+    assertThat(sessions.stream().map(o -> ((JsonObject) o).getString("id")))
+        .contains(io.baton.vertx.api.Protocol.hex(remote.sessionId()), io.baton.vertx.api.Protocol.hex(local.sessionId()));
   }
 
   @Test

@@ -104,6 +104,7 @@ public final class Connections implements CoordinatorListener {
         if (e != null) {
           c.closeWith("no session for it: " + e.getMessage());
         } else if (c.isOpen()) {
+          coordinator.auth().sessionOpened(opened.sessionId(), c.identities());
           bind(opened.sessionId(), c);
           c.connected(opened.sessionId(), Handshake.accepted(connect, opened.sessionId(), opened.timeoutMs(),
               coordinator.auth().sessionSecret(opened.sessionId())));
@@ -121,6 +122,7 @@ public final class Connections implements CoordinatorListener {
       } else if (e != null) {
         c.closeWith("session 0x" + Long.toHexString(id) + " cannot resume here: " + e.getMessage());
       } else if (c.isOpen()) {
+        coordinator.auth().sessionOpened(id, c.identities());
         bind(id, c);
         c.connected(id, Handshake.accepted(connect, id, timeout, coordinator.auth().sessionSecret(id)));
       }
