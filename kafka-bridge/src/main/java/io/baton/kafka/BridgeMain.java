@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   java -cp baton-kafka-bridge.jar io.baton.kafka.BridgeMain --config bridge.json
  *        [--bridge-id ID] [--baton-host 127.0.0.1] [--baton-port 7181] [--bootstrap-servers host:9092]
- *        [--admin-port 8182]
+ *        [--admin-port 8191]
  * </pre>
  * Flags override the file. Its admin port (metrics, health; {@code adminPort}, default
  * {@value #DEFAULT_ADMIN_PORT} on {@code adminHost} 127.0.0.1, -1 for none) is the node's admin port
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BridgeMain {
   /** The standalone bridge's admin port when the configuration names none (given up if taken). */
-  public static final int DEFAULT_ADMIN_PORT = 8182;
+  public static final int DEFAULT_ADMIN_PORT = 8191;
 
   private BridgeMain() {
   }
