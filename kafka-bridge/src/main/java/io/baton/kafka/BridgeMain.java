@@ -1,7 +1,9 @@
 package io.baton.kafka;
 
+import io.baton.admin.AdminFace;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +46,9 @@ public final class BridgeMain {
       System.out.println(USAGE);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    // with an admin port, Vert.x's own meters (its connections to Baton) join the bridge's on /metrics
+    Vertx vertx = config.getValue("adminPort") instanceof Number p && p.intValue() == -1 ? Vertx.vertx()
+        : AdminFace.vertxWithMetrics(new VertxOptions());
     KafkaBridgeVerticle verticle = new KafkaBridgeVerticle().withDefaultAdminPort(DEFAULT_ADMIN_PORT);
     CountDownLatch stopped = new CountDownLatch(1);
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
