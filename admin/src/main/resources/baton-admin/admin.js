@@ -181,7 +181,7 @@ async function loadRecipes() {
 
 async function loadKafka() {
   const k = await api('/api/kafka');
-  $('#kafka').textContent = k.deployed ? JSON.stringify(k.status, null, 2) : 'No Kafka bridge in this node\'s JVM (' + k.reason + ').';
+  $('#kafka').textContent = k.deployed ? JSON.stringify(k.status, null, 2) : 'No Kafka bridge in this node\'s JVM (' + k.reason + '). A standalone bridge (BridgeMain) reports on its own admin port (default 8191): /readyz?verbose, /metrics, /api/kafka.';
 }
 
 const loaders = { cluster: refreshStatus, tree: loadNode, sessions: () => loadSessions(false), recipes: loadRecipes, kafka: loadKafka };

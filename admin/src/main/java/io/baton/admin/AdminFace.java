@@ -3,21 +3,16 @@ package io.baton.admin;
 import io.baton.admin.impl.AdminApi;
 import io.baton.admin.impl.AdminAccess;
 import io.baton.admin.impl.BatonMeters;
-import io.baton.admin.impl.HealthEndpoints;
 import io.baton.admin.impl.NodeHealth;
 import io.baton.admin.impl.StatusBoard;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.backends.BackendRegistries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,22 +22,29 @@ import org.slf4j.LoggerFactory;
  * {@code <address>.health}), the JSON views under {@code /api/} and the admin page at {@code /}.
  * It reads the node through core's views and never changes it. Its HTTP server runs on an event
  * loop of its own; reads of the node's state hop to the owner context and back, and the gauges read
- * a snapshot the owner publishes every second, so a scrape never waits on the owner thread.
+ * a snapshot the owner publishes every second, so a scrape never waits on the owner thread. Its
+ * {@code /metrics} also shows the meters of anything else bound to {@link AdminRegistry#of} the same
+ * Vert.x instance, such as a Kafka bridge verticle deployed next to the node.
  */
 public final class AdminFace {
   /** The Micrometer registry name Vert.x's metrics and Baton's meters share. */
   public static final String REGISTRY = "baton";
   private static final Logger LOG = LoggerFactory.getLogger(AdminFace.class);
 
-  private final HttpServer server;
+  private final AdminServer server;
   private final StatusBoard board;
   private final NodeHealth health;
+  private final HealthEndpoints endpoints;
+  private final BatonMeters meters;
   private final AdminNode node;
 
-  private AdminFace(HttpServer server, StatusBoard board, NodeHealth health, AdminNode node) {
+  private AdminFace(AdminServer server, StatusBoard board, NodeHealth health, HealthEndpoints endpoints,
+                    BatonMeters meters, AdminNode node) {
     this.server = server;
+    this.meters = meters;
     this.board = board;
     this.health = health;
+    this.endpoints = endpoints;
     this.node = node;
   }
 
@@ -61,45 +63,35 @@ public final class AdminFace {
    * {@link #vertxWithMetrics} for the Vert.x instance, {@code /metrics} has Baton's meters only.
    */
   public static Future<AdminFace> start(Vertx vertx, AdminNode node, AdminOptions options) {
-    PrometheusMeterRegistry registry = registry();
     StatusBoard board = new StatusBoard(vertx, node);
     NodeHealth health = new NodeHealth(board, options.readyMaxLag());
-    BatonMeters meters = new BatonMeters(registry, board, node.replication() != null);
+    BatonMeters meters = new BatonMeters(AdminRegistry.of(vertx), board, node.replication() != null);
     node.coordinator().observe(meters);
     AdminAccess access = new AdminAccess(node);
-    Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
-          .putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store");
-      ctx.next();
-    });
-    new HealthEndpoints(vertx, health, node.address()).mount(router);
-    router.get("/metrics").handler(access::requireAdmin).handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
-    new AdminApi(vertx, node, board, access, options.kafkaStatus(), health).mount(router);
-    router.route("/*").handler(StaticHandler.create("baton-admin").setCachingEnabled(false)
-        .setDirectoryListing(false));
+    HealthEndpoints endpoints = new HealthEndpoints(vertx, health, node.address());
     board.start();
-    return vertx.createHttpServer(options.server()).requestHandler(router).listen(options.port(), options.host())
+    return endpoints.listen().compose(v -> AdminServer.start(vertx, options.host(), options.port(), options.server(),
+            endpoints, access::requireAdmin, router -> {
+              new AdminApi(vertx, node, board, access, options.kafkaStatus(), health).mount(router);
+              router.route("/*").handler(StaticHandler.create("baton-admin").setCachingEnabled(false)
+                  .setDirectoryListing(false));
+            }))
         .map(server -> {
           LOG.info("admin face on {}://{}:{} (metrics, health, page)", options.tls() ? "https" : "http",
-              options.host(), server.actualPort());
-          return new AdminFace(server, board, health, node);
+              options.host(), server.port());
+          return new AdminFace(server, board, health, endpoints, meters, node);
         })
         .onFailure(t -> {
           board.stop();
+          endpoints.close();
           node.coordinator().observe(null);
+          meters.close();
         });
-  }
-
-  private static PrometheusMeterRegistry registry() {
-    MeterRegistry shared = BackendRegistries.getNow(REGISTRY);
-    return shared instanceof PrometheusMeterRegistry p ? p : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
   /** The port it listens on. */
   public int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   /** The checks behind {@code /livez}, {@code /readyz} and {@code /health}. */
@@ -111,6 +103,7 @@ public final class AdminFace {
   public Future<Void> close() {
     board.stop();
     node.coordinator().observe(null);
-    return server.close();
+    meters.close();
+    return endpoints.close().compose(v -> server.close());
   }
 }

@@ -2,6 +2,8 @@ package io.baton.kafka;
 
 import io.baton.kafka.mapping.Route;
 import io.baton.vertx.api.Protocol;
+import io.baton.vertx.launcher.AdminListener;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -58,12 +60,16 @@ public final class BridgeConfig {
   private final String repliesTopic;
   private final String ingressGroupId;
   private final long commandTimeoutMs;
+  private final Integer adminPort;
+  private final String adminHost;
+  private final HttpServerOptions adminServer;
+  private final long adminReadyMaxLagMs;
 
   /** The top-level keys. */
   private static final Set<String> KEYS = Set.of("bridgeId", "address", "baton", "sessionTimeoutMs", "topics", "routes",
       "producer", "consumer", "createTopics", "topicPartitions", "replicationFactor", "startFrom", "maxBatchEntries",
       "lingerMs", "maxQueuedEntries", "maxRecordBytes", "backoffInitialMs", "backoffMaxMs", "stallCheckMs",
-      "statusAddress", "ingress");
+      "statusAddress", "ingress", "adminPort", "adminHost", "adminTls", "adminReadyMaxLagMs");
 
   public BridgeConfig(JsonObject c) {
     this.json = c.copy();
@@ -108,6 +114,15 @@ public final class BridgeConfig {
     this.ingressEnabled = ingress.bool("enabled", false);
     this.ingressGroupId = ingress.string("groupId", "baton-bridge-" + bridgeId + "-commands");
     this.commandTimeoutMs = ingress.int64("commandTimeoutMs", 30_000L);
+    this.adminPort = c.getValue("adminPort") == null ? null : r.int32("adminPort", -1);
+    if (adminPort != null && (adminPort < -1 || adminPort > 65535)) {
+      throw new IllegalArgumentException("bridge configuration key 'adminPort' must be -1 (none), 0 (any) or a port,"
+          + " was " + adminPort);
+    }
+    this.adminHost = r.string("adminHost", "127.0.0.1");
+    JsonObject tls = r.objectOrNull("adminTls");
+    this.adminServer = tls == null ? new HttpServerOptions() : AdminListener.tlsOptions(tls);
+    this.adminReadyMaxLagMs = r.int64("adminReadyMaxLagMs", 30_000L);
     if (maxBatchEntries <= 0 || maxQueuedEntries <= maxBatchEntries) {
       throw new IllegalArgumentException("need 0 < maxBatchEntries < maxQueuedEntries");
     }
@@ -288,6 +303,26 @@ public final class BridgeConfig {
 
   public long commandTimeoutMs() {
     return commandTimeoutMs;
+  }
+
+  /** The admin port ({@code adminPort}): -1 none, 0 any free port; null when the configuration names none. */
+  public Integer adminPort() {
+    return adminPort;
+  }
+
+  /** The address the admin port binds to ({@code adminHost}, default 127.0.0.1). */
+  public String adminHost() {
+    return adminHost;
+  }
+
+  /** The admin port's HTTP server options, with TLS when {@code adminTls} is set. */
+  public HttpServerOptions adminServer() {
+    return new HttpServerOptions(adminServer);
+  }
+
+  /** {@code /readyz} fails while the oldest write not yet in Kafka is older than this ({@code adminReadyMaxLagMs}). */
+  public long adminReadyMaxLagMs() {
+    return adminReadyMaxLagMs;
   }
 
   /** The transactional id of the bridge's producer: fixed per bridge id, so a restart fences a zombie. */

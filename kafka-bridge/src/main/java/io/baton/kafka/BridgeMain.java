@@ -1,7 +1,9 @@
 package io.baton.kafka;
 
+import io.baton.admin.AdminFace;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +16,17 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   java -cp baton-kafka-bridge.jar io.baton.kafka.BridgeMain --config bridge.json
  *        [--bridge-id ID] [--baton-host 127.0.0.1] [--baton-port 7181] [--bootstrap-servers host:9092]
+ *        [--admin-port 8191]
  * </pre>
- * Flags override the file. Prints "Kafka bridge ready" once deployed; exits 1 if it cannot start,
+ * Flags override the file. Its admin port (metrics, health; {@code adminPort}, default
+ * {@value #DEFAULT_ADMIN_PORT} on {@code adminHost} 127.0.0.1, -1 for none) is the node's admin port
+ * with the bridge's own checks. Prints "Kafka bridge ready" once deployed; exits 1 if it cannot start,
  * and 2 if Kafka fenced it (another instance with the same bridge id took over).
  */
 public final class BridgeMain {
+  /** The standalone bridge's admin port when the configuration names none (given up if taken). */
+  public static final int DEFAULT_ADMIN_PORT = 8191;
+
   private BridgeMain() {
   }
 
@@ -38,13 +46,16 @@ public final class BridgeMain {
       System.out.println(USAGE);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    KafkaBridgeVerticle verticle = new KafkaBridgeVerticle();
+    // with an admin port, Vert.x's own meters (its connections to Baton) join the bridge's on /metrics
+    Vertx vertx = config.getValue("adminPort") instanceof Number p && p.intValue() == -1 ? Vertx.vertx()
+        : AdminFace.vertxWithMetrics(new VertxOptions());
+    KafkaBridgeVerticle verticle = new KafkaBridgeVerticle().withDefaultAdminPort(DEFAULT_ADMIN_PORT);
     CountDownLatch stopped = new CountDownLatch(1);
     vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config))
         .onSuccess(id -> System.out.println("Kafka bridge ready: id '" + config.getString("bridgeId", "baton-bridge")
             + "', Baton " + config.getJsonObject("baton").getString("host") + ":"
-            + config.getJsonObject("baton").getInteger("port")))
+            + config.getJsonObject("baton").getInteger("port")
+            + (verticle.adminPort() < 0 ? "" : ", admin port " + verticle.adminPort())))
         .onFailure(t -> {
           if (t instanceof IllegalArgumentException badConfig) {
             log.error("Kafka bridge failed to start: {}", badConfig.getMessage());
@@ -77,6 +88,8 @@ public final class BridgeMain {
       "  --baton-host H              the Baton node's bridge host (default 127.0.0.1)",
       "  --baton-port N              its port (default 7181)",
       "  --bootstrap-servers B       Kafka's bootstrap servers (producer.bootstrap.servers)",
+      "  --admin-port N              metrics and health over HTTP (adminPort; default " + DEFAULT_ADMIN_PORT
+          + ", -1 none, 0 any)",
       "  -h, --help                  this text");
 
   private static JsonObject configFile(String file) {
@@ -89,11 +102,11 @@ public final class BridgeMain {
     }
   }
 
-  private static int port(String value) {
+  private static int port(String flag, String value) {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--baton-port must be a number, was '" + value + "'");
+      throw new IllegalArgumentException(flag + " must be a number, was '" + value + "'");
     }
   }
 
@@ -114,7 +127,8 @@ public final class BridgeMain {
         case "--config" -> config = configFile(value);
         case "--bridge-id" -> over.put("bridgeId", value);
         case "--baton-host" -> over.put("batonHost", value);
-        case "--baton-port" -> over.put("batonPort", port(value));
+        case "--baton-port" -> over.put("batonPort", port(a, value));
+        case "--admin-port" -> over.put("adminPort", port(a, value));
         case "--bootstrap-servers" -> over.put("bootstrap", value);
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
@@ -122,6 +136,9 @@ public final class BridgeMain {
     }
     if (over.containsKey("bridgeId")) {
       config.put("bridgeId", over.getString("bridgeId"));
+    }
+    if (over.containsKey("adminPort")) {
+      config.put("adminPort", over.getInteger("adminPort"));
     }
     JsonObject baton = config.getJsonObject("baton", new JsonObject());
     baton.put("host", over.getString("batonHost", baton.getString("host", "127.0.0.1")));

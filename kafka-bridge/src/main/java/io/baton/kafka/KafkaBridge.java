@@ -12,9 +12,7 @@ import io.baton.kafka.mapping.EventMapper;
 import io.baton.kafka.mapping.Mapped;
 import io.baton.kafka.mapping.Route;
 import io.baton.kafka.mapping.Router;
-import io.baton.schemas.event.BatonEvent;
 import io.baton.schemas.event.BridgeCheckpoint;
-import io.baton.schemas.event.EventKind;
 import io.baton.vertx.client.ChangeStream;
 import io.baton.vertx.client.CoordinationClient;
 import io.vertx.core.Context;
@@ -23,6 +21,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +77,12 @@ public final class KafkaBridge {
    * @param entryTimes the Baton commit time (ms) of each entry of the batch
    * @param ackMillis  when the transaction's commit was acknowledged (wall clock)
    * @param ackNanos   the same instant on {@link System#nanoTime()}
+   * @param topics     records of the transaction per topic (the checkpoint not counted)
+   * @param txnNanos   the transaction's duration, begin to acknowledged commit
+   * @param resync     whether it published a resync
    */
   public record CommitInfo(long lastZxid, int entries, int records, long[] zxids, long[] entryTimes, long ackMillis,
-                           long ackNanos) {
+                           long ackNanos, Map<String, Integer> topics, long txnNanos, boolean resync) {
   }
 
   private record Entry(long zxid, List<ChangeEvent> events) {
@@ -102,6 +104,7 @@ public final class KafkaBridge {
   private final EventMapper mapper = new EventMapper();
   private final Router router;
   private final List<Consumer<CommitInfo>> commitListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<RuntimeException>> abortListeners = new CopyOnWriteArrayList<>();
 
   private final Object lock = new Object();
   private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -119,6 +122,8 @@ public final class KafkaBridge {
   private State lastLoggedOutage;
   private volatile String lastError;
   private volatile long lastCommitMillis;
+  private volatile long beatNanos = System.nanoTime();
+  private volatile long publishingSince = -1;
   private volatile long records;
   private volatile long entries;
   private volatile long transactions;
@@ -147,8 +152,42 @@ public final class KafkaBridge {
     commitListeners.add(listener);
   }
 
+  /** Called when a transaction did not commit (on the worker thread); the bridge starts over from its checkpoint. */
+  public void onAbort(Consumer<RuntimeException> listener) {
+    abortListeners.add(listener);
+  }
+
   public State state() {
     return state;
+  }
+
+  /** {@link System#nanoTime()} when the worker loop last went round (it is stuck if this gets old). */
+  public long lastBeatNanos() {
+    return beatNanos;
+  }
+
+  /** Committed entries Baton has and Kafka not yet, or -1 when unknown (nothing published yet). */
+  public long lagEntries() {
+    long committed = committedZxid;
+    long head = Math.max(batonZxid, lastEnqueuedSnapshot());
+    return committed >= 0 && head >= 0 && (committed >>> 32) == (head >>> 32) ? Math.max(0, head - committed) : -1;
+  }
+
+  /** Baton's commit time (ms) of the oldest entry read and not yet in Kafka (being published or queued), or -1. */
+  public long oldestPendingMillis() {
+    long publishing = publishingSince;
+    if (publishing > 0) {
+      return publishing;
+    }
+    synchronized (lock) {
+      Entry e = queue.peekFirst();
+      return e == null ? -1 : e.events().get(0).time();
+    }
+  }
+
+  /** When the current outage began (ms), or 0 while the bridge is not in one. */
+  public long unavailableSinceMillis() {
+    return unavailableSince;
   }
 
   /** zxid of the last entry published (committed in Kafka), -1 before the first. */
@@ -158,14 +197,13 @@ public final class KafkaBridge {
 
   /** The bridge's status: state, positions, lag (entries), counters, last error. */
   public JsonObject status() {
-    long committed = committedZxid;
-    long head = Math.max(batonZxid, lastEnqueuedSnapshot());
     JsonObject s = new JsonObject().put("bridgeId", config.bridgeId()).put("state", state.name())
-        .put("committedZxid", committed).put("batonZxid", head).put("queuedEntries", queued())
-        .put("records", records).put("entries", entries).put("transactions", transactions)
-        .put("resyncs", resyncs).put("lastCommitMillis", lastCommitMillis);
-    if (committed >= 0 && head >= 0 && (committed >>> 32) == (head >>> 32)) {
-      s.put("lagEntries", Math.max(0, head - committed));
+        .put("committedZxid", committedZxid).put("batonZxid", Math.max(batonZxid, lastEnqueuedSnapshot()))
+        .put("queuedEntries", queued()).put("records", records).put("entries", entries)
+        .put("transactions", transactions).put("resyncs", resyncs).put("lastCommitMillis", lastCommitMillis);
+    long lag = lagEntries();
+    if (lag >= 0) {
+      s.put("lagEntries", lag);
     }
     if (unavailableSince > 0) {
       s.put("unavailableSinceMillis", unavailableSince);
@@ -224,6 +262,7 @@ public final class KafkaBridge {
   private void run() {
     long backoff = config.backoffInitialMs();
     while (running) {
+      beatNanos = System.nanoTime();
       try {
         if (publisher == null) {
           setState(State.CONNECTING);
@@ -278,7 +317,7 @@ public final class KafkaBridge {
         closeStream();
         if (clientBroken) {
           closeClient();
-          String refused = batonRefusal(e);
+          String refused = Refusals.baton(e, config.batonAuth());
           if (refused != null) {
             lastError = refused;
             markUnavailable(State.BATON_AUTH_FAILED, refused);
@@ -297,7 +336,7 @@ public final class KafkaBridge {
         if (!(e instanceof org.apache.kafka.common.KafkaException) && state != State.ERROR) {
           LOG.error("bridge {}: unexpected failure; starting over from the checkpoint", config.bridgeId(), e);
         }
-        if (kafkaRefused(e)) {
+        if (Refusals.kafka(e)) {
           lastError = "Kafka refused the bridge's authentication (check security.protocol, sasl.mechanism and"
               + " sasl.jaas.config or the ssl.* settings in producer): " + e;
           markUnavailable(State.KAFKA_AUTH_FAILED, lastError);
@@ -351,36 +390,6 @@ public final class KafkaBridge {
     }
   }
 
-  /** Why Baton refused the bridge's session, for an authentication refusal; null for anything else. */
-  private String batonRefusal(RuntimeException e) {
-    if (!(e instanceof BatonException be)) {
-      return null;
-    }
-    BatonAuth auth = config.batonAuth();
-    if (be.code() == ErrorCode.SESSION_CLOSED_REQUIRE_AUTH) {
-      return auth == null
-          ? "Baton enforces authentication (enforceAuth) and the bridge has no credentials: set baton.auth ("
-              + be.getMessage() + ")"
-          : "Baton enforces authentication (enforceAuth) and refused the bridge's session authenticated as "
-              + auth.user() + " (" + be.getMessage() + ")";
-    }
-    if (be.code() == ErrorCode.AUTH_FAILED) {
-      return "Baton refused the bridge's credentials (baton.auth, " + (auth == null ? "none" : auth.user()) + "): "
-          + be.getMessage();
-    }
-    return null;
-  }
-
-  /** Whether Kafka refused the bridge's SASL or TLS authentication (anywhere in the cause chain). */
-  private static boolean kafkaRefused(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.kafka.common.errors.AuthenticationException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private long sleep(long backoff) {
     refreshBatonZxid();
     synchronized (lock) {
@@ -388,6 +397,7 @@ public final class KafkaBridge {
         long until = System.currentTimeMillis() + backoff;
         long left;
         while (running && (left = until - System.currentTimeMillis()) > 0) {
+          beatNanos = System.nanoTime();
           lock.wait(left);
         }
       } catch (InterruptedException e) {
@@ -549,6 +559,7 @@ public final class KafkaBridge {
     long lastCheck = System.currentTimeMillis();
     long enqueuedAtCheck = lastEnqueuedSnapshot();
     while (running) {
+      beatNanos = System.nanoTime();
       if (broken != null) {
         throw new BatonFailure(broken, true, null);
       }
@@ -639,14 +650,25 @@ public final class KafkaBridge {
     if (last == committedZxid) {
       return;
     }
-    commit(out, last, batch.size(), zxids, times);
+    publishingSince = times[0];
+    try {
+      commit(out, last, batch.size(), zxids, times, false);
+    } finally {
+      publishingSince = -1;
+    }
   }
 
   private void commit(List<ProducerRecord<byte[], byte[]>> out, long last, int entryCount, long[] zxids,
-                      long[] times) {
+                      long[] times, boolean resync) {
     BridgeCheckpoint cp = BridgeCheckpoint.newBuilder().setBridgeId(config.bridgeId()).setZxid(last)
         .setTime(System.currentTimeMillis()).setRecords(records + out.size()).setResyncs(resyncs).build();
-    publisher.commit(out, cp);
+    long begin = System.nanoTime();
+    try {
+      publisher.commit(out, cp);
+    } catch (RuntimeException e) {
+      abortListeners.forEach(l -> l.accept(e));
+      throw e;
+    }
     long ackNanos = System.nanoTime();
     long ack = System.currentTimeMillis();
     committedZxid = last;
@@ -658,7 +680,10 @@ public final class KafkaBridge {
       batonZxid = last;
     }
     if (!commitListeners.isEmpty()) {
-      CommitInfo info = new CommitInfo(last, entryCount, out.size(), zxids, times, ack, ackNanos);
+      Map<String, Integer> topics = new HashMap<>();
+      out.forEach(r -> topics.merge(r.topic(), 1, Integer::sum));
+      CommitInfo info = new CommitInfo(last, entryCount, out.size(), zxids, times, ack, ackNanos, topics,
+          ackNanos - begin, resync);
       for (Consumer<CommitInfo> l : commitListeners) {
         try {
           l.accept(info);
@@ -691,7 +716,7 @@ public final class KafkaBridge {
     int index = 0;
     for (Map.Entry<String, Set<String>> p : prefixes.entrySet()) {
       for (String topic : p.getValue()) {
-        out.add(marker(topic, p.getKey(), z0, now, "BEGIN", index++));
+        out.add(Records.resyncMarker(topic, p.getKey(), z0, now, "BEGIN", index++));
       }
     }
     for (Mapped m : mapped) {
@@ -703,25 +728,17 @@ public final class KafkaBridge {
     }
     for (Map.Entry<String, Set<String>> p : prefixes.entrySet()) {
       for (String topic : p.getValue()) {
-        out.add(marker(topic, p.getKey(), z0, now, "END", index++));
+        out.add(Records.resyncMarker(topic, p.getKey(), z0, now, "END", index++));
       }
     }
     resyncs++;
-    commit(out, z0, 0, new long[0], new long[0]);
+    commit(out, z0, 0, new long[0], new long[0], true);
     LOG.warn("bridge {}: resync published {} records of the state at zxid 0x{}", config.bridgeId(), out.size(),
         Long.toHexString(z0));
   }
 
-  private static ProducerRecord<byte[], byte[]> marker(String topic, String prefix, long zxid, long now, String cause,
-                                                       int index) {
-    BatonEvent e = BatonEvent.newBuilder().setZxid(zxid).setTime(now).setEntryIndex(index).setKind(EventKind.RESYNC)
-        .setPath(prefix).setSession(0).setVersion(-1).setData(null).setDataOmitted(false).setCause(cause)
-        .setRecipe(null).setName(null).setMemberId(null).setToken(null).setSessionTimeoutMs(null).setResync(true)
-        .build();
-    return Records.record(new Route(prefix, null, topic, true), new Mapped(prefix, e), Integer.MAX_VALUE);
-  }
-
   private void scan(String path, long zxid, long now, List<Mapped> out) throws InterruptedException {
+    beatNanos = System.nanoTime();
     NodeData d;
     Children children;
     try {

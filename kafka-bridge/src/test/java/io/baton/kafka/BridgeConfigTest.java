@@ -26,11 +26,36 @@ class BridgeConfigTest {
         new Object[] {valid().put("maxBatchEntries", "100"), "'maxBatchEntries' must be a whole number"},
         new Object[] {valid().put("createTopics", "yes"), "'createTopics' must be true or false"},
         new Object[] {valid().put("baton", new JsonObject().put("port", 7181.5)), "'baton.port' must be a whole number"},
-        new Object[] {valid().put("topics", "baton"), "'topics' must be an object"});
+        new Object[] {valid().put("topics", "baton"), "'topics' must be an object"},
+        new Object[] {valid().put("adminport", 8191), "'adminport'"},
+        new Object[] {valid().put("adminPort", "8191"), "'adminPort' must be a whole number"},
+        new Object[] {valid().put("adminPort", 70000), "'adminPort' must be -1"},
+        new Object[] {valid().put("adminReadyMaxLagMs", 1.5), "'adminReadyMaxLagMs' must be a whole number"},
+        new Object[] {valid().put("adminTls", new JsonObject().put("certPath", "/no/such.crt").put("keyPath", "k")),
+            "adminTls"},
+        new Object[] {valid().put("adminTls", new JsonObject().put("port", 1)), "adminTls.port"});
     for (Object[] b : bad) {
       assertThatThrownBy(() -> new BridgeConfig((JsonObject) b[0])).as("%s", b[0])
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining((String) b[1]);
     }
+  }
+
+  @Test
+  void adminPortKeysAndFlag() {
+    BridgeConfig none = new BridgeConfig(valid());
+    assertThat(none.adminPort()).isNull();
+    assertThat(none.adminHost()).isEqualTo("127.0.0.1");
+    assertThat(none.adminReadyMaxLagMs()).isEqualTo(30_000);
+    assertThat(none.adminServer().isSsl()).isFalse();
+    BridgeConfig set = new BridgeConfig(valid().put("adminPort", 9000).put("adminHost", "0.0.0.0")
+        .put("adminReadyMaxLagMs", 5000));
+    assertThat(set.adminPort()).isEqualTo(9000);
+    assertThat(set.adminHost()).isEqualTo("0.0.0.0");
+    assertThat(set.adminReadyMaxLagMs()).isEqualTo(5000);
+    assertThat(BridgeMain.parse(new String[] {"--admin-port", "-1"}).getInteger("adminPort")).isEqualTo(-1);
+    assertThatThrownBy(() -> BridgeMain.parse(new String[] {"--admin-port", "x"}))
+        .hasMessageContaining("--admin-port must be a number");
+    assertThat(BridgeMain.USAGE).contains("--admin-port");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.baton.admin.impl;
 
 import io.baton.admin.AdminNode;
+import io.baton.admin.Check;
 import io.baton.core.auth.Caller;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
@@ -93,7 +94,7 @@ public final class AdminApi {
     JsonArray checks = new JsonArray();
     health.ready().forEach(c -> checks.add(new JsonObject().put("name", c.name()).put("ok", c.ok())
         .put("reason", c.reason())));
-    json(ctx, 200, out.put("ready", NodeHealth.passed(health.ready())).put("checks", checks));
+    json(ctx, 200, out.put("ready", Check.passed(health.ready())).put("checks", checks));
   }
 
   private JsonObject recipes(Caller caller) {

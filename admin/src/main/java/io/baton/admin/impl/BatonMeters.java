@@ -6,11 +6,14 @@ import io.baton.core.view.RaftStatus;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -34,6 +37,7 @@ public final class BatonMeters implements NodeObserver {
   private final Timer apply;
   private final Timer snapshot;
   private final DistributionSummary snapshotSize;
+  private final List<Meter> registered = new CopyOnWriteArrayList<>();
 
   /** Registers the meters; the Raft ones only for a cluster member ({@code clustered}). */
   public BatonMeters(MeterRegistry registry, StatusBoard board, boolean clustered) {
@@ -41,10 +45,10 @@ public final class BatonMeters implements NodeObserver {
     this.board = board;
     this.commit = latency("baton.write.append.to.commit", "Time from a write's append (a leader's proposal) to its commit");
     this.apply = latency("baton.write.apply", "Time to apply a committed write: tree, watches, reply");
-    this.snapshot = Timer.builder("baton.snapshot.duration").description("Time to capture and write a snapshot")
-        .serviceLevelObjectives(buckets(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60)).register(registry);
-    this.snapshotSize = DistributionSummary.builder("baton.snapshot.size").baseUnit("bytes")
-        .description("Size of the snapshots written").register(registry);
+    this.snapshot = keep(Timer.builder("baton.snapshot.duration").description("Time to capture and write a snapshot")
+        .serviceLevelObjectives(buckets(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60)).register(registry));
+    this.snapshotSize = keep(DistributionSummary.builder("baton.snapshot.size").baseUnit("bytes")
+        .description("Size of the snapshots written").register(registry));
     gauges();
     if (clustered) {
       raftGauges();
@@ -56,8 +60,20 @@ public final class BatonMeters implements NodeObserver {
     });
   }
 
+  private <M extends Meter> M keep(M meter) {
+    registered.add(meter);
+    return meter;
+  }
+
+  /** Removes every meter it registered (the face closed; the registry may outlive it). */
+  public void close() {
+    registered.forEach(registry::remove);
+    registered.clear();
+  }
+
   private Timer latency(String name, String description) {
-    return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    return keep(Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry));
   }
 
   private void gauges() {
@@ -88,23 +104,23 @@ public final class BatonMeters implements NodeObserver {
   }
 
   private void node(String name, String description, ToDoubleFunction<StatusBoard.Snapshot> f, String unit) {
-    Gauge.builder(name, board, b -> b.current() == null ? Double.NaN : f.applyAsDouble(b.current()))
-        .description(description).baseUnit(unit).register(registry);
+    keep(Gauge.builder(name, board, b -> b.current() == null ? Double.NaN : f.applyAsDouble(b.current()))
+        .description(description).baseUnit(unit).register(registry));
   }
 
   private void disk(String name, String description, ToDoubleFunction<StatusBoard.Disk> f) {
-    Gauge.builder(name, board, b -> b.disk() == null ? Double.NaN : f.applyAsDouble(b.disk()))
-        .description(description).baseUnit("bytes").register(registry);
+    keep(Gauge.builder(name, board, b -> b.disk() == null ? Double.NaN : f.applyAsDouble(b.disk()))
+        .description(description).baseUnit("bytes").register(registry));
   }
 
   private void raft(String name, String description, ToDoubleFunction<RaftStatus> f) {
-    Gauge.builder(name, board, b -> raftOf(b) == null ? Double.NaN : f.applyAsDouble(raftOf(b)))
-        .description(description).register(registry);
+    keep(Gauge.builder(name, board, b -> raftOf(b) == null ? Double.NaN : f.applyAsDouble(raftOf(b)))
+        .description(description).register(registry));
   }
 
   private void raftCount(String name, String description, ToDoubleFunction<RaftStatus> f) {
-    FunctionCounter.builder(name, board, b -> raftOf(b) == null ? 0 : f.applyAsDouble(raftOf(b)))
-        .description(description).register(registry);
+    keep(FunctionCounter.builder(name, board, b -> raftOf(b) == null ? 0 : f.applyAsDouble(raftOf(b)))
+        .description(description).register(registry));
   }
 
   private static RaftStatus raftOf(StatusBoard b) {
@@ -118,17 +134,18 @@ public final class BatonMeters implements NodeObserver {
       if (peersRegistered.putIfAbsent(p.id(), Boolean.TRUE) == null) {
         long id = p.id();
         String peer = Long.toString(id);
-        Gauge.builder("baton.raft.peer.match.lag", board, b -> peer(b, id, x -> x.lagEntries()))
+        keep(Gauge.builder("baton.raft.peer.match.lag", board, b -> peer(b, id, x -> x.lagEntries()))
             .description("Entries the peer lacks behind this leader's log (-1 unless leading)").tag("peer", peer)
-            .register(registry);
-        Gauge.builder("baton.raft.peer.round.trip", board, b -> peer(b, id, x -> x.rttNanos() < 0 ? Double.NaN
+            .register(registry));
+        keep(Gauge.builder("baton.raft.peer.round.trip", board, b -> peer(b, id, x -> x.rttNanos() < 0 ? Double.NaN
             : x.rttNanos() / 1e9)).baseUnit("seconds").tag("peer", peer)
-            .description("Last round trip of an append to the peer and its answer").register(registry);
-        Gauge.builder("baton.raft.peer.up", board, b -> peer(b, id, x -> x.up() ? 1 : 0)).tag("peer", peer)
-            .description("1 while the peer answered within an election timeout").register(registry);
-        Gauge.builder("baton.raft.peer.last.contact.age", board, b -> peer(b, id, x -> x.lastContactMillis() == 0
+            .description("Last round trip of an append to the peer and its answer").register(registry));
+        keep(Gauge.builder("baton.raft.peer.up", board, b -> peer(b, id, x -> x.up() ? 1 : 0)).tag("peer", peer)
+            .description("1 while the peer answered within an election timeout").register(registry));
+        keep(Gauge.builder("baton.raft.peer.last.contact.age", board, b -> peer(b, id,
+            x -> x.lastContactMillis() == 0
             ? Double.NaN : (System.currentTimeMillis() - x.lastContactMillis()) / 1e3)).baseUnit("seconds")
-            .tag("peer", peer).description("Time since the peer was last heard from").register(registry);
+            .tag("peer", peer).description("Time since the peer was last heard from").register(registry));
       }
     }
   }
@@ -157,17 +174,18 @@ public final class BatonMeters implements NodeObserver {
     Timer t = byResult.get(result);
     if (t == null) {
       String tag = opTag;
-      t = byResult.computeIfAbsent(result, r -> Timer.builder("baton.request.duration")
+      t = byResult.computeIfAbsent(result, r -> keep(Timer.builder("baton.request.duration")
           .description("Client requests by op and result (ok or the error's name)").tags("op", tag, "result", r)
-          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
+          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry)));
     }
     t.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void logSynced(String log, long nanos) {
-    fsyncs.computeIfAbsent(log, l -> Timer.builder("baton.fsync.duration").description("Duration of log fsyncs")
-        .tag("log", l).serviceLevelObjectives(LATENCY_BUCKETS).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    fsyncs.computeIfAbsent(log, l -> keep(Timer.builder("baton.fsync.duration")
+        .description("Duration of log fsyncs").tag("log", l).serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry))).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.baton.admin.impl;
 
+import io.baton.admin.Check;
+import io.baton.admin.Health;
 import io.baton.core.view.RaftStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,15 +13,11 @@ import java.util.List;
  * and its data directory takes a write. Each check reads the last {@link StatusBoard} snapshot,
  * never the owner thread.
  */
-public final class NodeHealth {
+public final class NodeHealth implements Health {
   /** A snapshot older than this means the owner thread is stuck. */
   static final long STALE_NANOS = 5_000_000_000L;
   /** A disk look older than this counts as failed (the worker pool is stuck). */
   static final long DISK_STALE_NANOS = 30_000_000_000L;
-
-  /** One check's outcome; {@code reason} is empty when it passed. */
-  public record Check(String name, boolean ok, String reason) {
-  }
 
   private final StatusBoard board;
   private final long readyMaxLag;
@@ -30,6 +28,7 @@ public final class NodeHealth {
   }
 
   /** The liveness checks: {@code serving}, {@code owner}. */
+  @Override
   public List<Check> live() {
     List<Check> out = new ArrayList<>();
     StatusBoard.Snapshot s = board.current();
@@ -45,6 +44,7 @@ public final class NodeHealth {
   }
 
   /** The readiness checks: the liveness ones plus {@code leader}, {@code apply_lag}, {@code disk}. */
+  @Override
   public List<Check> ready() {
     List<Check> out = live();
     StatusBoard.Snapshot s = board.current();
@@ -77,12 +77,7 @@ public final class NodeHealth {
     return out;
   }
 
-  /** Whether every check of {@code checks} passed. */
-  public static boolean passed(List<Check> checks) {
-    return checks.stream().allMatch(Check::ok);
-  }
-
   private static Check ok(String name) {
-    return new Check(name, true, "");
+    return Check.ok(name);
   }
 }

@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,6 +71,8 @@ public final class CommandIngress {
   private Transport transport;
   private CoordinationClient own;
   private volatile long handled;
+  private volatile Consumer<String> answered = result -> {
+  };
 
   /**
    * @param transports connections for commands as they are
@@ -86,6 +89,11 @@ public final class CommandIngress {
 
   public long handled() {
     return handled;
+  }
+
+  /** Called with each command's result ({@code ok} or the error's name) once its reply is sent. */
+  public void onAnswered(Consumer<String> listener) {
+    this.answered = listener;
   }
 
   public synchronized void start() {
@@ -221,6 +229,7 @@ public final class CommandIngress {
     for (int i = 0; i < in.size(); i++) {
       ConsumerRecord<byte[], byte[]> r = in.get(i);
       JsonObject reply;
+      String result = "ok";
       try {
         reply = new JsonObject().put("ok", true).put("reply",
             answers.get(i).toCompletionStage().toCompletableFuture().get(config.commandTimeoutMs() + 5_000,
@@ -235,11 +244,13 @@ public final class CommandIngress {
           throw new IllegalStateException("Baton unreachable: " + cause);
         }
         BatonException be = (BatonException) cause;
+        result = be.code().displayName();
         reply = new JsonObject().put("ok", false).put("code", be.code().value()).put("error", be.code().displayName())
             .put("message", stripCode(be));
       }
       producer.send(replyRecord(r, reply));
       handled++;
+      answered.accept(result);
     }
     producer.flush();
     commitUpTo(consumer, in, in.size());

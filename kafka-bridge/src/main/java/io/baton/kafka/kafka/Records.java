@@ -5,6 +5,7 @@ import io.baton.kafka.mapping.Route;
 import io.baton.schemas.Schemas;
 import io.baton.schemas.event.BatonEvent;
 import io.baton.schemas.event.BridgeCheckpoint;
+import io.baton.schemas.event.EventKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -120,5 +121,15 @@ public final class Records {
     headers.add(new RecordHeader(ZXID_HEADER, Long.toString(c.getZxid()).getBytes(StandardCharsets.US_ASCII)));
     headers.add(new RecordHeader(SCHEMA_HEADER, CHECKPOINT_FINGERPRINT_HEX));
     return new ProducerRecord<>(topic, null, c.getBridgeId().getBytes(StandardCharsets.UTF_8), encode(c), headers);
+  }
+
+  /** A resync's {@code BEGIN} or {@code END} marker ({@code cause}) for {@code prefix} on {@code topic}. */
+  public static ProducerRecord<byte[], byte[]> resyncMarker(String topic, String prefix, long zxid, long now,
+                                                            String cause, int index) {
+    BatonEvent e = BatonEvent.newBuilder().setZxid(zxid).setTime(now).setEntryIndex(index).setKind(EventKind.RESYNC)
+        .setPath(prefix).setSession(0).setVersion(-1).setData(null).setDataOmitted(false).setCause(cause)
+        .setRecipe(null).setName(null).setMemberId(null).setToken(null).setSessionTimeoutMs(null).setResync(true)
+        .build();
+    return record(new Route(prefix, null, topic, true), new Mapped(prefix, e), Integer.MAX_VALUE);
   }
 }

@@ -38,9 +38,14 @@ public final class ChildProcess implements AutoCloseable {
         dataDir.resolveSibling(dataDir.getFileName() + "-server.log"), "Baton ready");
   }
 
-  /** A Kafka bridge process with a JSON config file. */
-  public static ChildProcess bridge(Path configFile) {
-    return new ChildProcess("io.baton.kafka.BridgeMain", List.of("--config", configFile.toString()),
+  /**
+   * A Kafka bridge process with a JSON config file and {@code extra} flags; without any, its admin
+   * port is off ({@code --admin-port -1}) so bridges side by side never contend for the default one.
+   */
+  public static ChildProcess bridge(Path configFile, String... extra) {
+    List<String> a = new ArrayList<>(List.of("--config", configFile.toString()));
+    a.addAll(extra.length == 0 ? List.of("--admin-port", "-1") : List.of(extra));
+    return new ChildProcess("io.baton.kafka.BridgeMain", a,
         configFile.resolveSibling(configFile.getFileName() + ".log"), "Kafka bridge ready");
   }
 

@@ -51,7 +51,11 @@ public final class AdminListener {
     return config.containsKey(PORT);
   }
 
-  private static HttpServerOptions tlsOptions(JsonObject tls) {
+  /**
+   * HTTP server options with TLS from an {@code adminTls} object (the shape of {@code bridgeTls},
+   * without {@code port}); fails naming the key at fault. The Kafka bridge's admin port uses it too.
+   */
+  public static HttpServerOptions tlsOptions(JsonObject tls) {
     if (tls.containsKey("port")) {
       throw new IllegalArgumentException(TLS + ".port: the admin face has one port, " + PORT);
     }

@@ -1,6 +1,8 @@
-package io.baton.admin.impl;
+package io.baton.admin;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -17,14 +19,17 @@ import java.util.function.Supplier;
  * with Vert.x health checks as {@code live/<check>} and {@code ready/<check>} and answered on the
  * event bus at {@code <address>.health} (the body names a group, {@code live} or {@code ready}; the
  * default is {@code ready}). Open to all: they tell whether the node serves, nothing of its data.
+ * The checks come from a {@link Health}: a node's, or a Kafka bridge's.
  */
 public final class HealthEndpoints {
   private final Vertx vertx;
-  private final NodeHealth health;
+  private final Health health;
   private final String address;
   private final HealthChecks checks;
+  private MessageConsumer<Object> consumer;
 
-  public HealthEndpoints(Vertx vertx, NodeHealth health, String address) {
+  /** The checks of {@code health}, to answer on the event bus at {@code <address>.health}. */
+  public HealthEndpoints(Vertx vertx, Health health, String address) {
     this.vertx = vertx;
     this.health = health;
     this.address = address + ".health";
@@ -33,22 +38,26 @@ public final class HealthEndpoints {
     register("ready", health::ready);
   }
 
-  private void register(String group, Supplier<List<NodeHealth.Check>> source) {
-    for (NodeHealth.Check c : source.get()) {
+  private void register(String group, Supplier<List<Check>> source) {
+    for (Check c : source.get()) {
       String name = c.name();
       checks.register(group + "/" + name, promise -> {
-        NodeHealth.Check now = source.get().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        Check now = source.get().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
         promise.complete(now.ok() ? Status.OK() : Status.KO(new JsonObject().put("reason", now.reason())));
       });
     }
   }
 
-  /** Adds the HTTP routes and the event-bus consumer. */
+  /** Adds the HTTP routes. */
   public void mount(Router router) {
     router.get("/livez").handler(ctx -> text(ctx, "livez", health.live()));
     router.get("/readyz").handler(ctx -> text(ctx, "readyz", health.ready()));
     router.get("/health").handler(this::etcd);
-    vertx.eventBus().<Object>consumer(address, message -> {
+  }
+
+  /** Answers on the event bus; completes once registered. */
+  public Future<Void> listen() {
+    consumer = vertx.eventBus().consumer(address, message -> {
       String group = message.body() instanceof String g && !g.isBlank() ? g : "ready";
       checks.checkStatus(group).onComplete(r -> {
         if (r.succeeded()) {
@@ -58,6 +67,12 @@ public final class HealthEndpoints {
         }
       });
     });
+    return consumer.completion();
+  }
+
+  /** Stops answering on the event bus. */
+  public Future<Void> close() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
   /** The event-bus address of the checks. */
@@ -65,12 +80,12 @@ public final class HealthEndpoints {
     return address;
   }
 
-  private static void text(RoutingContext ctx, String what, List<NodeHealth.Check> result) {
-    boolean passed = NodeHealth.passed(result);
+  private static void text(RoutingContext ctx, String what, List<Check> result) {
+    boolean passed = Check.passed(result);
     boolean verbose = ctx.queryParams().contains("verbose");
     StringBuilder body = new StringBuilder();
     if (verbose || !passed) {
-      for (NodeHealth.Check c : result) {
+      for (Check c : result) {
         if (verbose || !c.ok()) {
           body.append(c.ok() ? "[+]" : "[-]").append(c.name()).append(c.ok() ? " ok" : " failed: " + c.reason())
               .append('\n');
@@ -85,11 +100,11 @@ public final class HealthEndpoints {
   }
 
   private void etcd(RoutingContext ctx) {
-    List<NodeHealth.Check> result = health.ready();
-    boolean passed = NodeHealth.passed(result);
+    List<Check> result = health.ready();
+    boolean passed = Check.passed(result);
     StringBuilder reasons = new StringBuilder();
     JsonArray all = new JsonArray();
-    for (NodeHealth.Check c : result) {
+    for (Check c : result) {
       all.add(new JsonObject().put("name", c.name()).put("ok", c.ok()).put("reason", c.reason()));
       if (!c.ok()) {
         reasons.append(reasons.isEmpty() ? "" : "; ").append(c.name()).append(": ").append(c.reason());
