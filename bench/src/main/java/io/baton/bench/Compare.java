@@ -61,6 +61,9 @@ public final class Compare {
   private final List<Row> rows = new ArrayList<>();
   private final Map<String, HeapResult> heapResults = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+  /** Baton's synced rows: where a write's time went, by row label. */
+  private final Map<String, WriteBreakdown> breakdowns = new LinkedHashMap<>();
+  private DiskFloor floor;
   private int failures;
 
   /** One workload row: both servers' results. */
@@ -148,6 +151,8 @@ public final class Compare {
     Servers.classpath(); // fix the servers' code now
     progress("Baton vs ZooKeeper 3.9.5, %s mode; results go to %s", quick ? "quick" : "full", outDir);
     if (workloads) {
+      floor = DiskFloor.measure(Path.of(System.getProperty("java.io.tmpdir")), 200, quick ? 1_000 : 3_000);
+      progress("disk floor: %s", floor.describe());
       for (boolean sync : syncs) {
         for (int size : sizes) {
           Map<String, Load.Result> baton = guarded("Baton", sync, size);
@@ -273,9 +278,15 @@ public final class Compare {
           // creates are capped (server heap); their row skips the per-row warm-up so the cap is not spent
           // before the measured window (both servers are warmed up once above)
           boolean create = w.equals("create");
+          BatonServer timed = sync && !w.equals("getData") && server instanceof BatonServer b ? b : null;
+          WriteBreakdown.Scrape before = timed == null ? null : WriteBreakdown.scrape(timed.adminPort());
           Load.Result r = Load.run(SESSIONS, inFlight, create ? 0 : warmupMs, measureMs,
               create ? createCap : Long.MAX_VALUE, op);
           server.checkAlive();
+          if (timed != null) {
+            breakdowns.put(String.format(Locale.ROOT, "%s, %s, %d in flight", w, sizeLabel(size), inFlight),
+                WriteBreakdown.between(before, WriteBreakdown.scrape(timed.adminPort())));
+          }
           results.put(w + "/" + inFlight, r);
           progress("%-9s %-8s %-5s x%-2d %-9s %,10.0f ops/s  p50 %7.3f  p99 %7.3f  p99.9 %7.3f ms%s%s", name,
               sync ? "sync on" : "sync off", sizeLabel(size), inFlight, w, r.opsPerSec(), r.ms(50), r.ms(99),
@@ -475,6 +486,7 @@ public final class Compare {
             ratio(ops(r.baton), ops(r.zk)), pct(r.baton), pct(r.zk), ratio(p99(r.baton), p99(r.zk))));
       }
       sb.append("\nChart: `").append(pngName).append("`\n\n");
+      writeTimes(sb);
     }
 
     if (!heapResults.isEmpty()) {
@@ -519,6 +531,36 @@ public final class Compare {
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /** The disk's floor and where Baton's synced writes spent their time, against it. */
+  private void writeTimes(StringBuilder sb) {
+    if (floor == null) {
+      return;
+    }
+    sb.append("## Synced writes against the disk's floor\n\n");
+    sb.append("Disk floor, measured in this run in the servers' temp directory: ").append(floor.describe()).append(".\n\n");
+    sb.append("Baton's own timers (its admin port's Prometheus histograms, scraped before and after each row; means "
+        + "per write): fsync of the transaction log, append to commit (the fsync plus the hand-offs to the syncing "
+        + "thread and back, and waiting for a group's fsync), apply (tree, watches, reply). Client mean = the "
+        + "request's round trip seen by the client.\n\n");
+    sb.append("| row | client mean µs | x floor | fsync µs | append→commit µs | apply µs | writes per fsync |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Row r : rows) {
+      if (!r.sync || r.baton == null || r.workload.equals("getData")) {
+        continue;
+      }
+      WriteBreakdown b = breakdowns.get(String.format(Locale.ROOT, "%s, %s, %d in flight", r.workload,
+          sizeLabel(r.size), r.inFlight));
+      if (b == null) {
+        continue;
+      }
+      double meanUs = r.baton.latency().getMean() / 1e3;
+      sb.append(String.format(Locale.ROOT, "| %s, %s, %d in flight | %.0f | %.1f | %.0f | %.0f | %.0f | %.1f |%n",
+          r.workload, sizeLabel(r.size), r.inFlight, meanUs, meanUs / floor.meanUs(), b.fsyncUs(), b.appendToCommitUs(),
+          b.applyUs(), b.fsyncs() == 0 ? 0.0 : b.writes() / (double) b.fsyncs()));
+    }
+    sb.append('\n');
   }
 
   private static void heapLine(StringBuilder sb, String label, HeapResult baton, HeapResult zk,

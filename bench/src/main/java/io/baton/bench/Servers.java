@@ -224,6 +224,7 @@ final class Servers {
     private final String durability;
     private final Long snapshotEveryEntries;
     private final List<String> extraArgs = new ArrayList<>();
+    private final int adminPort = freePort();
 
     /** durability: none | group; snapshotEveryEntries null = the node's default (100,000). */
     BatonServer(Vertx vertx, Path dir, String durability, Long snapshotEveryEntries) throws IOException {
@@ -244,6 +245,11 @@ final class Servers {
       return "Baton";
     }
 
+    /** The node's admin port (Prometheus metrics at /metrics). */
+    int adminPort() {
+      return adminPort;
+    }
+
     @Override
     List<String> command() {
       List<String> cmd = new ArrayList<>(JvmFlags.ALL);
@@ -252,7 +258,8 @@ final class Servers {
       cmd.add(LOGBACK);
       cmd.addAll(List.of("-cp", classpath(), "io.baton.vertx.launcher.Main",
           "--data-dir", dir.resolve("data").toString(), "--bridge-host", "127.0.0.1",
-          "--bridge-port", Integer.toString(port), "--zk-port", "0", "--durability", durability));
+          "--bridge-port", Integer.toString(port), "--zk-port", "0", "--admin-port", Integer.toString(adminPort),
+          "--durability", durability));
       cmd.addAll(extraArgs);
       if (snapshotEveryEntries != null) {
         Path config = dir.resolve("baton.json");
