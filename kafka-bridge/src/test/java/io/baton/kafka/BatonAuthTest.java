@@ -71,9 +71,15 @@ class BatonAuthTest {
     node.startBridge(config);
     await(c.create("/app/x", b("1"), CreateMode.PERSISTENT));
     node.awaitCaughtUp(c, Duration.ofSeconds(30));
-    List<String> published = TopicReader.events(kafka.bootstrap(), "authed.events").stream()
-        .map(r -> r.event().getKind() + " " + r.event().getPath()).filter(s -> s.contains(" /app")).toList();
-    assertThat(published).containsExactly("NODE_CREATED /app", "NODE_CREATED /app/x");
+    // the bridge reports a transaction committed when Kafka acknowledged it; read_committed readers may see
+    // its records a moment later
+    List<List<String>> published = new java.util.ArrayList<>(List.of(List.of()));
+    InProcess.waitFor(() -> {
+      published.set(0, TopicReader.events(kafka.bootstrap(), "authed.events").stream()
+          .map(r -> r.event().getKind() + " " + r.event().getPath()).filter(s -> s.contains(" /app")).toList());
+      return published.get(0).size() >= 2;
+    }, Duration.ofSeconds(30), () -> "published: " + published.get(0));
+    assertThat(published.get(0)).containsExactly("NODE_CREATED /app", "NODE_CREATED /app/x");
 
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
