@@ -158,7 +158,7 @@ public final class ClusterBench {
       for (int i = 0; i < SESSIONS; i++) {
         sessions.add(servers.get(i % NODES).client());
       }
-      return new Servers.ZkTarget(servers.get(0), sessions);
+      return new Servers.ZkTarget(() -> { throw new UnsupportedOperationException("node count"); }, sessions);
     }
 
     @Override

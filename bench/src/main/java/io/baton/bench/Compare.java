@@ -64,6 +64,8 @@ public final class Compare {
   /** Baton's synced rows: where a write's time went, by row label. */
   private final Map<String, WriteBreakdown> breakdowns = new LinkedHashMap<>();
   private DiskFloor floor;
+  /** Baton driven by the official ZooKeeper client on its ZooKeeper face (else its own client on the TCP bridge). */
+  private final boolean zookeeperFace;
   private int failures;
 
   /** One workload row: both servers' results. */
@@ -87,6 +89,7 @@ public final class Compare {
     boolean w = true;
     boolean h = true;
     boolean kb = true;
+    String face = "bridge";
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -108,14 +111,21 @@ public final class Compare {
         case "--no-heap" -> h = false;
         case "--no-workloads" -> w = false;
         case "--no-kafka" -> kb = false;
+        case "--baton-face" -> {
+          face = args[++i];
+          if (!face.equals("bridge") && !face.equals("zookeeper")) {
+            throw new IllegalArgumentException("--baton-face is bridge or zookeeper, was " + face);
+          }
+        }
         case "--out" -> out = Path.of(args[++i]);
         case "" -> { }
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (known: --quick, --full, "
             + "--warmup-ms N, --measure-ms N, --sizes 100,4096, --in-flight 1,64, --sync on,off, --heap-nodes N, --no-heap, "
-            + "--no-workloads, --no-kafka, --server-flags F1,F2, --out DIR)");
+            + "--no-workloads, --no-kafka, --server-flags F1,F2, --baton-face bridge|zookeeper, --out DIR)");
       }
     }
     this.quick = q;
+    this.zookeeperFace = face.equals("zookeeper");
     this.warmupMs = warmup != null ? warmup : q ? 500 : 3_000;
     this.measureMs = measure != null ? measure : q ? 2_000 : 10_000;
     this.sizes = sz != null ? sz : q ? new int[] {100} : new int[] {100, 4096};
@@ -231,9 +241,11 @@ public final class Compare {
 
   private Server newServer(String name, boolean sync, Long snapshotEvery) throws Exception {
     Path dir = Files.createTempDirectory("compare-" + name.toLowerCase(Locale.ROOT));
-    return name.equals("Baton")
-        ? new BatonServer(vertx, dir, sync ? "group" : "none", snapshotEvery)
-        : new ZkServer(dir, sync, snapshotEvery);
+    if (!name.equals("Baton")) {
+      return new ZkServer(dir, sync, snapshotEvery);
+    }
+    BatonServer baton = new BatonServer(vertx, dir, sync ? "group" : "none", snapshotEvery);
+    return zookeeperFace ? baton.viaZooKeeperFace() : baton;
   }
 
   /** Starts a fresh server, runs every workload row on it; keys "workload/inFlight". */
@@ -435,7 +447,8 @@ public final class Compare {
   private String report(double minutes, String pngName) {
     StringBuilder sb = new StringBuilder();
     String mode = quick ? "quick mode" : "full mode";
-    sb.append("# Baton vs Apache ZooKeeper 3.9.5 (").append(mode).append(")\n\n");
+    sb.append("# Baton").append(zookeeperFace ? " (ZooKeeper face)" : "").append(" vs Apache ZooKeeper 3.9.5 (")
+        .append(mode).append(")\n\n");
     sb.append(String.format(Locale.ROOT, "Run of %s, %.1f minutes. Figures from one run on a possibly shared machine: "
         + "they vary from run to run; compare the two servers within a run.%n%n",
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")), minutes));
@@ -454,10 +467,12 @@ public final class Compare {
     sb.append("- Durability: **sync on** = Baton `group` (acknowledged after an fsync, fsyncs grouped, at most every 2 ms) "
         + "vs ZooKeeper `forceSync=yes` (acknowledged after the fsync of its group of writes); **sync off** = Baton "
         + "`none` vs `forceSync=no` (both acknowledged from the page cache).\n");
-    sb.append(String.format(Locale.ROOT, "- Client: this JVM, %d sessions per server (Baton: `CoordinationClient.connectBridge`, "
-        + "one TCP connection and event loop each; ZooKeeper: `org.apache.zookeeper.ZooKeeper` async API with callbacks). "
+    sb.append(String.format(Locale.ROOT, "- Client: this JVM, %d sessions per server (Baton: %s; ZooKeeper: "
+        + "`org.apache.zookeeper.ZooKeeper` async API with callbacks). "
         + "Closed loop: N requests in flight, slot i on session i mod %d (1 in flight = one request at a time on one "
-        + "session; 64 = 16 per session).%n", SESSIONS, SESSIONS));
+        + "session; 64 = 16 per session).%n", SESSIONS, zookeeperFace
+        ? "**the same official ZooKeeper client on Baton's ZooKeeper port** (`--baton-face zookeeper`)"
+        : "`CoordinationClient.connectBridge`, one TCP connection and event loop each", SESSIONS));
     sb.append(String.format(Locale.ROOT, "- Workloads: `create` (new persistent node per request, unique names; at most "
         + "%,d creates or %d MiB per row), `setData` / `getData` on %,d existing keys picked at random, `mix 90/10` "
         + "(90%% getData / 10%% setData). Values: %s. Fresh server and data dir per durability and value size.%n",

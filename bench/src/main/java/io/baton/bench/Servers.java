@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -225,6 +226,8 @@ final class Servers {
     private final Long snapshotEveryEntries;
     private final List<String> extraArgs = new ArrayList<>();
     private final int adminPort = freePort();
+    /** The port of its ZooKeeper face when the benchmark drives it with ZooKeeper's client, else 0 (any). */
+    private int zkPort;
 
     /** durability: none | group; snapshotEveryEntries null = the node's default (100,000). */
     BatonServer(Vertx vertx, Path dir, String durability, Long snapshotEveryEntries) throws IOException {
@@ -245,6 +248,12 @@ final class Servers {
       return "Baton";
     }
 
+    /** Clients will use its ZooKeeper face (the official ZooKeeper client) instead of the TCP bridge. */
+    BatonServer viaZooKeeperFace() throws IOException {
+      zkPort = freePort();
+      return this;
+    }
+
     /** The node's admin port (Prometheus metrics at /metrics). */
     int adminPort() {
       return adminPort;
@@ -258,7 +267,8 @@ final class Servers {
       cmd.add(LOGBACK);
       cmd.addAll(List.of("-cp", classpath(), "io.baton.vertx.launcher.Main",
           "--data-dir", dir.resolve("data").toString(), "--bridge-host", "127.0.0.1",
-          "--bridge-port", Integer.toString(port), "--zk-port", "0", "--admin-port", Integer.toString(adminPort),
+          "--bridge-port", Integer.toString(port), "--zk-port", Integer.toString(zkPort),
+          "--admin-port", Integer.toString(adminPort),
           "--durability", durability));
       cmd.addAll(extraArgs);
       if (snapshotEveryEntries != null) {
@@ -274,8 +284,14 @@ final class Servers {
     }
 
     @Override
-    BatonTarget connect(int sessions, long timeoutMs) throws Exception {
+    Target connect(int sessions, long timeoutMs) throws Exception {
       ClientOptions d = ClientOptions.defaults();
+      if (zkPort != 0) {
+        CoordinationClient probe = client(new ClientOptions(d.address(), d.sessionTimeoutMs(), 300_000), timeoutMs);
+        List<ZooKeeper> zk = ZkTarget.sessions(zkPort, sessions, this);
+        return new ZkTarget(() -> Long.valueOf(await(probe.request(new JsonObject().put("op", "info")))
+            .getLong("nodes")), zk);
+      }
       ClientOptions options = new ClientOptions(d.address(), d.sessionTimeoutMs(), 300_000);
       List<CoordinationClient> clients = new ArrayList<>();
       clients.add(client(options, timeoutMs));
@@ -438,26 +454,19 @@ final class Servers {
     @Override
     ZkTarget connect(int sessions, long timeoutMs) throws Exception {
       awaitServing(timeoutMs);
-      List<ZooKeeper> clients = new ArrayList<>();
-      for (int i = 0; i < sessions; i++) {
-        clients.add(client());
-      }
-      return new ZkTarget(this, clients);
+      return new ZkTarget(() -> {
+        String answer = srvr();
+        Matcher m = Pattern.compile("Node count: (\\d+)").matcher(answer == null ? "" : answer);
+        if (!m.find()) {
+          throw new IllegalStateException("no node count in srvr answer: " + answer);
+        }
+        return Long.parseLong(m.group(1));
+      }, ZkTarget.sessions(port, sessions, this));
     }
 
     /** A connected client session on this server. */
     ZooKeeper client() throws Exception {
-      CountDownLatch connected = new CountDownLatch(1);
-      ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {
-        if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-          connected.countDown();
-        }
-      });
-      if (!connected.await(60, TimeUnit.SECONDS)) {
-        zk.close();
-        throw new IllegalStateException("ZooKeeper client did not connect; log tail:\n" + logTail());
-      }
-      return zk;
+      return ZkTarget.sessions(port, 1, this).get(0);
     }
 
     void awaitServing(long timeoutMs) throws Exception {
@@ -475,13 +484,34 @@ final class Servers {
     }
   }
 
+  /** The official ZooKeeper client's sessions on a server speaking ZooKeeper's protocol (ZooKeeper, or Baton's face). */
   static final class ZkTarget implements Target {
-    private final ZkServer server;
+    private final Callable<Long> nodeCount;
     private final List<ZooKeeper> clients;
 
-    ZkTarget(ZkServer server, List<ZooKeeper> clients) {
-      this.server = server;
+    ZkTarget(Callable<Long> nodeCount, List<ZooKeeper> clients) {
+      this.nodeCount = nodeCount;
       this.clients = clients;
+    }
+
+    /** {@code sessions} sessions of the official client on 127.0.0.1:{@code port}. */
+    static List<ZooKeeper> sessions(int port, int sessions, Server server) throws Exception {
+      List<ZooKeeper> clients = new ArrayList<>();
+      for (int i = 0; i < sessions; i++) {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + port, 30_000, e -> {
+          if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+            connected.countDown();
+          }
+        });
+        if (!connected.await(60, TimeUnit.SECONDS)) {
+          zk.close();
+          throw new IllegalStateException(server.name() + ": the ZooKeeper client did not connect; log tail:\n"
+              + server.logTail());
+        }
+        clients.add(zk);
+      }
+      return clients;
     }
 
     @Override
@@ -508,13 +538,8 @@ final class Servers {
     }
 
     @Override
-    public long nodeCount() {
-      String answer = server.srvr();
-      Matcher m = Pattern.compile("Node count: (\\d+)").matcher(answer == null ? "" : answer);
-      if (!m.find()) {
-        throw new IllegalStateException("no node count in srvr answer: " + answer);
-      }
-      return Long.parseLong(m.group(1));
+    public long nodeCount() throws Exception {
+      return nodeCount.call();
     }
 
     @Override
