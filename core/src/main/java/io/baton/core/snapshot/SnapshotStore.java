@@ -82,7 +82,7 @@ public final class SnapshotStore {
       out.putLong(st.ctime());
       out.putLong(st.mtime());
       out.putInt(st.version());
-      out.putInt(st.cversion());
+      out.putInt(node.cversion()); // creates counted, not the cversion reported
       out.putInt(st.aversion());
       out.putLong(st.ephemeralOwner());
       List<Acl> acl = tree.acl(node);

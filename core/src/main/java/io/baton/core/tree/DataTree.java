@@ -415,11 +415,16 @@ public final class DataTree {
       rebuildQuotas();
     }
 
+    /** Restores one node open to all; see {@link #restore(String, byte[], Stat, List)}. */
     public void restore(String path, byte[] data, Stat stat) {
       restore(path, data, stat, List.of());
     }
 
-    /** Restores one node with its ACL (empty: open to all). */
+    /**
+     * Restores one node with its ACL (empty: open to all). The stat's cversion is the count of
+     * children created ({@link Znode#cversion()}, what snapshots keep), not the cversion
+     * {@link Znode#stat()} reports; its numChildren and dataLength are not read.
+     */
     public void restore(String path, byte[] data, Stat stat, List<Acl> acl) {
       Znode node;
       if (path.equals("/")) {

@@ -95,7 +95,7 @@ class NodeSemanticsTest {
     assertThat(node.create(0, "/q/item-", "a", CreateMode.PERSISTENT_SEQUENTIAL)).isEqualTo("/q/item-0000000000");
     assertThat(node.create(0, "/q/item-", "b", CreateMode.PERSISTENT_SEQUENTIAL)).isEqualTo("/q/item-0000000001");
     node.delete("/q/item-0000000001", -1);
-    assertThat(node.stat("/q").cversion()).isEqualTo(2);
+    assertThat(node.stat("/q").cversion()).as("ZooKeeper counts the delete").isEqualTo(3);
     assertThat(node.create(0, "/q/item-", "c", CreateMode.PERSISTENT_SEQUENTIAL)).isEqualTo("/q/item-0000000002");
     // a plain create also bumps the parent's cversion, so it consumes a number
     node.create("/q/plain", "");
@@ -369,7 +369,7 @@ class NodeSemanticsTest {
     long z5 = node.lastApplied();
     Stat p5 = node.stat("/p");
     assertThat(p5.pzxid()).isEqualTo(z5);
-    assertThat(p5.cversion()).as("delete does not bump cversion").isEqualTo(2);
+    assertThat(p5.cversion()).as("a child's delete counts, as in ZooKeeper").isEqualTo(3);
     assertThat(p5.numChildren()).isEqualTo(1);
     assertThat(p5.mzxid()).isEqualTo(z1);
     assertThat(p5.version()).isZero();
@@ -379,7 +379,7 @@ class NodeSemanticsTest {
     assertThat(p6.version()).isEqualTo(1);
     assertThat(p6.mzxid()).isEqualTo(z6);
     assertThat(p6.pzxid()).isEqualTo(z5);
-    assertThat(p6.cversion()).isEqualTo(2);
+    assertThat(p6.cversion()).isEqualTo(3);
     assertThat(p6.czxid()).isEqualTo(z1);
     assertThat(p6.dataLength()).isEqualTo(3);
 

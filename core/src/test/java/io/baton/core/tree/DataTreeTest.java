@@ -95,7 +95,11 @@ class DataTreeTest {
 
     DataTree copy = new DataTree();
     DataTree.Restorer restorer = copy.restorer();
-    tree.walk((path, node) -> restorer.restore(path, node.data(), node.stat()));
+    tree.walk((path, node) -> {
+      Stat s = node.stat();
+      restorer.restore(path, node.data(), new Stat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(),
+          node.cversion(), s.aversion(), s.ephemeralOwner(), s.dataLength(), s.numChildren(), s.pzxid()));
+    });
 
     assertThat(copy.digest()).isEqualTo(tree.digest());
     assertThat(copy.nodeCount()).isEqualTo(tree.nodeCount()).isEqualTo(503);
@@ -122,7 +126,8 @@ class DataTreeTest {
     }
     Stat stat = tree.get("/q").stat();
     assertThat(stat.numChildren()).isZero();
-    assertThat(stat.cversion()).isEqualTo(10_000);
+    assertThat(stat.cversion()).as("creates and deletes of children").isEqualTo(20_000);
+    assertThat(tree.get("/q").cversion()).as("creates, for sequential names").isEqualTo(10_000);
     assertThat(stat.pzxid()).isEqualTo(29_999);
     assertThat(tree.get("/q").childNames()).isEmpty();
   }
