@@ -98,7 +98,7 @@ class EventBusApiTest {
     assertThat(c.names()).containsExactly("a", "b");
     assertThat(c.stat().numChildren()).isEqualTo(2);
     assertThat(c.stat().cversion()).isEqualTo(2);
-    assertThat(await(client.getChildren("/", false)).names()).containsExactly("app", "x");
+    assertThat(await(client.getChildren("/", false)).names()).containsExactly("app", "x", "zookeeper");
 
     batonFailure(client.delete("/app", -1), ErrorCode.NOT_EMPTY);
     batonFailure(client.delete("/app/a", 5), ErrorCode.BAD_VERSION);

@@ -8,6 +8,8 @@ import io.baton.core.auth.Caller;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
+import io.baton.core.quota.QuotaIndex;
+import io.baton.core.quota.Quotas;
 import io.baton.core.tree.Children;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.NodeData;
@@ -21,6 +23,7 @@ import io.baton.core.watch.SetWatches;
 import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatchManager;
 import io.baton.core.watch.WatcherType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -87,6 +90,14 @@ final class Reads {
     checkReply(path + ": data of " + node.dataLength() + " bytes", 4L * ((node.dataLength() + 2) / 3));
     if (watch) {
       watches.addDataWatch(path, requireWatcher(sessionId));
+    }
+    String quoted = Quotas.statsPathOf(path);
+    QuotaIndex.Quota quota = quoted == null ? null : tree.quotas().get(quoted);
+    if (quota != null) { // ZooKeeper's zookeeper_stats: the quota's current usage
+      byte[] usage = quota.stats().getBytes(StandardCharsets.UTF_8);
+      Stat s = node.stat();
+      return new NodeData(usage, new Stat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(), s.cversion(),
+          s.aversion(), s.ephemeralOwner(), usage.length, s.numChildren(), s.pzxid()));
     }
     return new NodeData(node.data(), node.stat());
   }

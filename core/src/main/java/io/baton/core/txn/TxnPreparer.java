@@ -16,6 +16,7 @@ import io.baton.core.tree.DataTree;
 import io.baton.core.tree.EphemeralOwner;
 import io.baton.core.tree.PathValidator;
 import io.baton.core.tree.Paths;
+import io.baton.core.tree.SystemNodes;
 import io.baton.schemas.log.CheckTxn;
 import io.baton.schemas.log.CloseSessionTxn;
 import io.baton.schemas.log.CreateSessionTxn;
@@ -416,6 +417,9 @@ public final class TxnPreparer {
       request(path, null);
       if (path.equals("/")) {
         throw BatonException.badArguments("the root node cannot be deleted");
+      }
+      if (SystemNodes.isSystem(path)) {
+        throw BatonException.badArguments(path + " is one of ZooKeeper's built-in nodes, which cannot be deleted");
       }
       ChangeRecord node = lookup(path);
       if (node == null) {
