@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * A lone node also serves ZooKeeper's client protocol ({@link ZooKeeperPort}) on {@code zkPort},
  * 2181 unless told otherwise ({@code -1}: none), bound to {@code zkHost} (the bridge's host by
- * default); a cluster member serves it when {@code zkPort} is given.
+ * default); a cluster member serves it when {@code zkPort} is given, by default on the fourth field
+ * of its line in the cluster file ({@code server.N=host:peerPort:clientPort:zkPort}).
  * {@code java -jar baton-server.jar log truncate ...} runs the offline {@link io.baton.vertx.cli.LogTool}.
  * With {@code --cluster}, the node is member N of that cluster: its bridge listens on the client
  * address the file gives it and its data lives in {@code data-N} unless told otherwise.
@@ -244,6 +245,9 @@ public final class Main {
       config.put("dataDir", config.getString("dataDir", "data-" + id));
       config.put("bridgePort", config.getInteger("bridgePort", me.clientPort()));
       config.put("bridgeHost", config.getString("bridgeHost", me.host()));
+      if (!config.containsKey("zkPort") && me.zkPort() > 0) {
+        config.put("zkPort", me.zkPort()); // the file's fourth field
+      }
     }
     if (!config.containsKey("cluster")) {
       config.put("zkPort", config.getInteger("zkPort", DEFAULT_ZK_PORT));
