@@ -25,11 +25,16 @@ public final class ZooKeeperPort {
   private final Connections connections;
   private NetServer server;
 
-  /** A ZooKeeper port for {@code coordinator}'s node; call on the coordinator's context. */
+  /** A ZooKeeper port for {@code coordinator}'s node with the default options; call on the coordinator's context. */
   public ZooKeeperPort(Vertx vertx, Coordinator coordinator) {
+    this(vertx, coordinator, ZooKeeperPortOptions.defaults());
+  }
+
+  /** A ZooKeeper port for {@code coordinator}'s node; call on the coordinator's context. */
+  public ZooKeeperPort(Vertx vertx, Coordinator coordinator, ZooKeeperPortOptions options) {
     this.vertx = vertx;
     this.coordinator = coordinator;
-    this.connections = new Connections(vertx, coordinator);
+    this.connections = new Connections(vertx, coordinator, options);
   }
 
   /** Listens on {@code host:port} (0: any free port); completes with the port. Call on the coordinator's context. */
@@ -38,6 +43,7 @@ public final class ZooKeeperPort {
     server.connectHandler(connections::accept);
     return server.listen(port, host).map(s -> {
       coordinator.addListener(connections);
+      connections.fourLetterWords().port(s.actualPort());
       LOG.info("ZooKeeper clients served on {}:{}", host, s.actualPort());
       return s.actualPort();
     });

@@ -39,12 +39,18 @@ final class ZkNode implements AutoCloseable {
 
   /** A node on {@code dir} with the defaults changed by {@code config} (durability none unless set). */
   static ZkNode start(Path dir, UnaryOperator<CoordinatorConfig> config) throws Exception {
+    return start(dir, config, ZooKeeperPortOptions.defaults());
+  }
+
+  /** A node as {@link #start(Path, UnaryOperator)} whose ZooKeeper port has {@code options}. */
+  static ZkNode start(Path dir, UnaryOperator<CoordinatorConfig> config, ZooKeeperPortOptions options)
+      throws Exception {
     ZkNode node = new ZkNode(dir);
     CoordinatorConfig cfg = config.apply(CoordinatorConfig.defaults(dir).withDurability(Durability.NONE));
     node.coordinator = Coordinator.open(cfg, node.new ContextScheduler());
     node.zkPort = node.onOwner(() -> {
       node.coordinator.start();
-      node.port = new ZooKeeperPort(node.vertx, node.coordinator);
+      node.port = new ZooKeeperPort(node.vertx, node.coordinator, options);
       return node.port.listen(0, "127.0.0.1");
     });
     return node;

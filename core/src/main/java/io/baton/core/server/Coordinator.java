@@ -587,6 +587,11 @@ public final class Coordinator implements AutoCloseable {
     return watches.size();
   }
 
+  /** Sessions holding watches, watched paths and watch registrations. */
+  public io.baton.core.watch.WatchSummary watchSummary() {
+    return watches.summary();
+  }
+
   /** Digest of the applied state: tree digest, node count, open sessions, last zxid. */
   public StateDigest digest() {
     return StateDigest.of(tree, sessions, lastApplied);

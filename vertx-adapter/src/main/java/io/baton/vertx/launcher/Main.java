@@ -156,7 +156,7 @@ public final class Main {
             BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator(), node.commands());
             node.commands().pacing(bridge);
             listeners.listen(bridge).compose(ports -> zkPort < 0 ? Future.succeededFuture(new Listening(ports, zkHost, -1))
-                : new ZooKeeperPort(vertx, node.coordinator()).listen(zkPort, zkHost)
+                : new ZooKeeperPort(vertx, node.coordinator(), ZooKeeperSettings.of(config, node)).listen(zkPort, zkHost)
                     .recover(t -> Future.failedFuture(new IllegalStateException("the ZooKeeper port cannot listen on "
                         + zkHost + ":" + zkPort + " (zkPort): " + t.getMessage(), t)))
                     .map(p -> new Listening(ports, zkHost, p)))

@@ -41,6 +41,10 @@ final class ZkConnection {
   private boolean behind;
   private long queuedBytes;
   private long timer = -1;
+  private final long established = System.currentTimeMillis();
+  private int timeoutMs;
+  private long received;
+  private long sent;
 
   ZkConnection(Connections server, Vertx vertx, NetSocket socket, String host, Limits limits) {
     this.server = server;
@@ -59,6 +63,18 @@ final class ZkConnection {
       @Override
       public void refused(int length, int max) {
         closeWith("a packet length of " + length + " is outside 0.." + max + " (zkMaxBuffer)");
+      }
+
+      @Override
+      public boolean first(int header) {
+        String word = FourLetterWords.word(header);
+        if (word == null) {
+          return false;
+        }
+        LOG.debug("four-letter word {} from {}", word, host);
+        closing = true;
+        socket.end(Buffer.buffer(server.fourLetterWords().answer(word), "ISO-8859-1"));
+        return true;
       }
     });
     socket.handler(this::received);
@@ -103,6 +119,8 @@ final class ZkConnection {
     if (closing) {
       return;
     }
+    received++;
+    server.countReceived();
     if (!connected) {
       pause(true);
       server.handshake(this, payload);
@@ -121,8 +139,9 @@ final class ZkConnection {
   }
 
   /** The handshake opened or resumed {@code session}: serve requests from now on. */
-  void connected(long session, Buffer response) {
+  void connected(long session, int timeoutMs, Buffer response) {
     this.sessionId = session;
+    this.timeoutMs = timeoutMs;
     this.connected = true;
     write(response);
     pause(false);
@@ -221,6 +240,8 @@ final class ZkConnection {
     }
     int length = packet.length();
     queuedBytes += length;
+    sent++;
+    server.countSent();
     socket.write(packet).onComplete(ar -> {
       queuedBytes -= length;
       if (behind && queuedBytes <= limits.outboundHighWaterBytes() / 2) {
@@ -236,6 +257,27 @@ final class ZkConnection {
       behind = true;
       updateReading();
     }
+  }
+
+  /** Requests read and not yet answered. */
+  int outstanding() {
+    return replies.size();
+  }
+
+  /**
+   * A line of ZooKeeper's {@code cons} ({@code full}) or {@code stat}: address, interest ops, queued,
+   * received and sent packets, then session, established time and timeout.
+   */
+  String describe(boolean full) {
+    String remote = socket.remoteAddress() == null ? host : socket.remoteAddress().host() + ":"
+        + socket.remoteAddress().port();
+    StringBuilder s = new StringBuilder(" /").append(remote).append('[').append(paused ? 0 : 1).append("](queued=")
+        .append(replies.size()).append(",recved=").append(received).append(",sent=").append(sent);
+    if (full) {
+      s.append(",sid=0x").append(Long.toHexString(sessionId)).append(",est=").append(established).append(",to=")
+          .append(timeoutMs).append(",lzxid=0x").append(Long.toHexString(server.lastZxid()));
+    }
+    return s.append(')').toString();
   }
 
   // ---------------------------------------------------------------- flow and closing
