@@ -70,6 +70,7 @@ public final class NodeConfigKeys {
       }
     });
     object("bridgeTls");
+    object("zkTls");
     object("peerServerOptions");
     object("peerClientOptions");
   }

@@ -6,7 +6,6 @@ import io.baton.vertx.api.Protocol;
 import io.baton.vertx.config.NodeConfigKeys;
 import io.baton.vertx.bridge.BridgeListeners;
 import io.baton.vertx.bridge.BridgeServer;
-import io.baton.vertx.bridge.BridgeTls;
 import io.baton.zookeeper.ZooKeeperPort;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * address the file gives it and its data lives in {@code data-N} unless told otherwise.
  * {@code --bridge-tls-port} sets {@code bridgeTls.port}; the rest of the TLS listener (certificate,
  * trust store, client authentication) is the {@code bridgeTls} object of {@code --config}
- * ({@link BridgeTls}, docs/security.md).
+ * ({@link io.baton.tls.TlsListener}, docs/security.md).
  * The jar's manifest carries the JVM flags Chronicle Queue needs; Chronicle's analytics are off.
  */
 public final class Main {
@@ -130,36 +129,36 @@ public final class Main {
     return start(vertx, config, new CoordinatorVerticle());
   }
 
-  /** The ports a started node listens on; {@code zkPort} -1 when it serves no ZooKeeper clients. */
-  public record Listening(BridgeListeners.Ports bridge, String zkHost, int zkPort) {
+  /**
+   * The ports a started node listens on; {@code zkPort} and {@code zkTlsPort} -1 when it serves no
+   * ZooKeeper clients there.
+   */
+  public record Listening(BridgeListeners.Ports bridge, String zkHost, int zkPort, int zkTlsPort) {
     /** E.g. {@code bridge on 127.0.0.1:7181, ZooKeeper clients on 127.0.0.1:2181}. */
     public String describe() {
-      return bridge.describe() + (zkPort < 0 ? "" : ", ZooKeeper clients on " + zkHost + ":" + zkPort);
+      return bridge.describe() + new ZooKeeperListeners.Ports(zkHost, zkPort, zkTlsPort).describe();
     }
   }
 
   private static Future<Listening> start(Vertx vertx, JsonObject config, CoordinatorVerticle node) {
     String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
     BridgeListeners listeners;
+    ZooKeeperListeners zk;
     try {
       NodeConfigKeys.check(config);
       listeners = BridgeListeners.from(config, "127.0.0.1", DEFAULT_BRIDGE_PORT);
+      zk = ZooKeeperListeners.from(config);
     } catch (IllegalArgumentException badConfig) {
       return Future.failedFuture(badConfig);
     }
-    int zkPort = config.getInteger("zkPort", -1);
-    String zkHost = config.getString("zkHost", config.getString("bridgeHost", "127.0.0.1"));
     return vertx.deployVerticle(node, new DeploymentOptions().setConfig(config))
         .compose(id -> {
           Promise<Listening> listening = Promise.promise();
           node.ownerContext().runOnContext(v -> {
             BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator(), node.commands());
             node.commands().pacing(bridge);
-            listeners.listen(bridge).compose(ports -> zkPort < 0 ? Future.succeededFuture(new Listening(ports, zkHost, -1))
-                : new ZooKeeperPort(vertx, node.coordinator(), ZooKeeperSettings.of(config, node)).listen(zkPort, zkHost)
-                    .recover(t -> Future.failedFuture(new IllegalStateException("the ZooKeeper port cannot listen on "
-                        + zkHost + ":" + zkPort + " (zkPort): " + t.getMessage(), t)))
-                    .map(p -> new Listening(ports, zkHost, p)))
+            listeners.listen(bridge).compose(ports -> zk.listen(vertx, node, config)
+                    .map(z -> new Listening(ports, z.host(), z.plain(), z.tls())))
                 .onComplete(listening);
           });
           return listening.future();
@@ -234,7 +233,7 @@ public final class Main {
       i++;
     }
     if (tlsPort != null) {
-      config.put(BridgeTls.KEY, config.getJsonObject(BridgeTls.KEY, new JsonObject()).copy().put("port", tlsPort));
+      config.put(BridgeListeners.TLS_KEY, config.getJsonObject(BridgeListeners.TLS_KEY, new JsonObject()).copy().put("port", tlsPort));
     }
     if (config.containsKey("cluster")) {
       if (!config.containsKey("nodeId")) {

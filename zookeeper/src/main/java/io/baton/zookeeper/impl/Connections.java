@@ -150,6 +150,7 @@ public final class Connections implements CoordinatorListener {
         if (e != null) {
           c.closeWith("no session for it: " + e.getMessage());
         } else if (c.isOpen()) {
+          coordinator.auth().sessionOpened(opened.sessionId(), c.identities()); // its x509 identity is the session's
           bind(opened.sessionId(), c);
           c.connected(opened.sessionId(), opened.timeoutMs(), Handshake.accepted(connect, opened.sessionId(), opened.timeoutMs(),
               coordinator.auth().sessionSecret(opened.sessionId())));

@@ -32,6 +32,7 @@ public final class FourLetterWords {
   private final ZooKeeperPortOptions options;
   private final Connections connections;
   private int port;
+  private int securePort = -1;
 
   FourLetterWords(Coordinator coordinator, ZooKeeperPortOptions options, Connections connections) {
     this.coordinator = coordinator;
@@ -42,6 +43,11 @@ public final class FourLetterWords {
   /** The port clients reach (for {@code conf}). */
   public void port(int port) {
     this.port = port;
+  }
+
+  /** The TLS port clients reach (for {@code conf}'s {@code secureClientPort}). */
+  public void securePort(int port) {
+    this.securePort = port;
   }
 
   /** The word a connection's first four bytes spell if ZooKeeper knows it, else null. */
@@ -137,6 +143,9 @@ public final class FourLetterWords {
 
   private String conf() {
     StringBuilder s = new StringBuilder("clientPort=").append(port).append('\n');
+    if (securePort >= 0) {
+      s.append("secureClientPort=").append(securePort).append('\n');
+    }
     for (Map.Entry<String, String> e : options.conf().entrySet()) {
       s.append(e.getKey()).append('=').append(e.getValue()).append('\n');
     }

@@ -4,6 +4,7 @@ import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.limit.Limits;
 import io.baton.core.watch.WatchEvent;
+import io.baton.tls.PeerCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -51,7 +52,9 @@ final class ZkConnection {
     this.vertx = vertx;
     this.socket = socket;
     this.host = host;
-    this.identities = Set.of(new Identity("ip", host));
+    String x509 = PeerCertificates.x509Subject(socket);
+    this.identities = x509 == null ? Set.of(new Identity("ip", host))
+        : Set.of(new Identity("ip", host), new Identity("x509", x509));
     this.limits = limits;
     this.replies = new ReplyQueue(this::write);
     this.reader = new PacketReader(limits.zkMaxBuffer(), new PacketReader.Packets() {
@@ -90,7 +93,7 @@ final class ZkConnection {
     return host;
   }
 
-  /** What this connection proves about its client: its address ({@code ip}). */
+  /** What this connection proves about its client: its address ({@code ip}) and certificate subject ({@code x509}). */
   Set<Identity> identities() {
     return identities;
   }
