@@ -4,8 +4,10 @@ import io.baton.core.acl.Acl;
 import io.baton.core.acl.Perms;
 import io.baton.core.session.SessionSecrets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,6 +19,8 @@ public final class ClientAuth {
   private static final String X509_SCHEME = "x509";
   private final AccessPolicy access;
   private final SessionIdentities identities = new SessionIdentities();
+  /** The identities of the connection each session was last served over (watch events go there). */
+  private final Map<Long, Set<Identity>> connections = new HashMap<>();
   private volatile SessionSecrets secrets;
 
   public ClientAuth(AuthConfig config, SessionSecrets secrets) {
@@ -55,6 +59,21 @@ public final class ClientAuth {
 
   /** Who sends a request in {@code session} over a connection that proved {@code connection}; owner thread. */
   public Caller caller(long session, Set<Identity> connection) {
+    if (session != 0) {
+      connections.put(session, connection);
+    }
+    return resolve(session, connection);
+  }
+
+  /**
+   * Who receives {@code session}'s watch events: its identities over the connection it was last
+   * served over (ZooKeeper checks an event against the connection's authInfo); owner thread.
+   */
+  public Caller watcher(long session) {
+    return resolve(session, connections.getOrDefault(session, Set.of()));
+  }
+
+  private Caller resolve(long session, Set<Identity> connection) {
     Caller c = identities.caller(session, connection);
     return access.isSuper(c) ? c.asSuper() : c;
   }
@@ -94,5 +113,6 @@ public final class ClientAuth {
   /** Forgets an ended session's identities; owner thread. */
   public void sessionEnded(long session) {
     identities.remove(session);
+    connections.remove(session);
   }
 }

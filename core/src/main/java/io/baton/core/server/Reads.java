@@ -5,6 +5,7 @@ import io.baton.core.acl.AclCheck;
 import io.baton.core.acl.NodeAcl;
 import io.baton.core.acl.Perms;
 import io.baton.core.auth.Caller;
+import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
@@ -74,12 +75,25 @@ final class Reads {
     return node == null || AclCheck.permits(tree.acl(node), Perms.READ, caller);
   }
 
-  NodeAcl getAcl(String path) {
+  /**
+   * A node's ACL as {@code caller} may see it: whole with ADMIN on the node (or super), else with each
+   * digest's hash masked ({@code digest:alice:x}), as ZooKeeper's getACL answers.
+   */
+  NodeAcl getAcl(String path, Caller caller) {
     Znode node = tree.get(PathValidator.validate(path));
     if (node == null) {
       throw BatonException.noNode(path);
     }
-    return new NodeAcl(tree.acl(node), node.stat());
+    List<Acl> acl = tree.acl(node);
+    if (caller.superUser() || acl.isEmpty() || AclCheck.permits(acl, Perms.ADMIN, caller)) {
+      return new NodeAcl(acl, node.stat());
+    }
+    List<Acl> masked = new ArrayList<>(acl.size());
+    for (Acl a : acl) {
+      masked.add(!a.id().scheme().equals("digest") ? a
+          : new Acl(a.perms(), new Identity("digest", a.id().id().replaceAll(":.*", ":x"))));
+    }
+    return new NodeAcl(masked, node.stat());
   }
 
   NodeData getData(long sessionId, String path, boolean watch) {
@@ -125,12 +139,17 @@ final class Reads {
     return new Children(names, node.stat());
   }
 
+  /**
+   * The session's ephemerals whose path starts with {@code prefix} as a string ({@code /a} also finds
+   * {@code /ab}); all of them for {@code /} or a blank prefix, as ZooKeeper's getEphemerals.
+   */
   List<String> getEphemerals(long sessionId, String prefix) {
-    PathValidator.validate(prefix);
+    String p0 = prefix == null ? "" : prefix.trim();
+    boolean all = p0.isEmpty() || p0.equals("/");
     List<String> out = new ArrayList<>();
     long bytes = 0;
     for (String p : tree.ephemerals(requireWatcher(sessionId))) {
-      if (Paths.isAtOrBelow(p, prefix)) {
+      if (all || p.startsWith(p0)) {
         out.add(p);
         bytes += p.length() + REPLY_BYTES_PER_NAME;
         checkReply("the session's ephemerals under " + prefix, bytes);

@@ -547,7 +547,7 @@ public final class DataTree {
       h = h * 31 + s.cversion();
       h = h * 31 + s.aversion();
       h = h * 31 + acls.get(node.acl).hashCode();
-      h = h * 31 + s.ephemeralOwner();
+      h = h * 31 + node.ephemeralOwner();
       h = h * 31 + s.numChildren();
       acc[0] = acc[0] * 1_000_003L + h;
     });

@@ -97,12 +97,14 @@ public class Znode {
    * The stat clients see. Its cversion counts creates and deletes of children, derived as ZooKeeper's
    * {@code DataNode.copyStat} does from the creates still counted: {@code 2 * creates - numChildren}
    * (every create but those of the present children has had its delete). A node holding children
-   * it did not count (the root's {@code /zookeeper}) reports less, as in ZooKeeper.
+   * it did not count (the root's {@code /zookeeper}) reports less, as in ZooKeeper. Its
+   * ephemeralOwner is a session's id or 0: container and TTL markers stay inside
+   * ({@link #ephemeralOwner()}), as ZooKeeper's {@code DataNode.copyStat} keeps them.
    */
   public Stat stat() {
     int numChildren = numChildren();
-    return new Stat(czxid, mzxid, ctime, mtime, version, cversion() * 2 - numChildren, aversion, ephemeralOwner(),
-        dataLength(), numChildren, pzxid());
+    return new Stat(czxid, mzxid, ctime, mtime, version, cversion() * 2 - numChildren, aversion,
+        EphemeralOwner.visible(ephemeralOwner()), dataLength(), numChildren, pzxid());
   }
 
   /** Records a change of the child list: the parent's cversion and pzxid. */

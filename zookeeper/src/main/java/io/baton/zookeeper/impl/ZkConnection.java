@@ -37,6 +37,8 @@ final class ZkConnection {
   private long sessionId;
   private boolean connected;
   private boolean closing;
+  /** The client closes its session: nothing more is read, but the events of the close still go out. */
+  private boolean closingSession;
   private boolean closed;
   private boolean paused;
   private boolean behind;
@@ -210,7 +212,7 @@ final class ZkConnection {
 
   /** Delivers a watch notification now: before any reply that reveals its change. */
   void notify(WatchEvent event) {
-    if (connected && !closing) {
+    if (connected && (!closing || closingSession) && !closed) {
       write(Packets.notification(event));
     }
   }
@@ -218,6 +220,7 @@ final class ZkConnection {
   /** The client closes its session: read nothing more from it. */
   void closingSession() {
     closing = true;
+    closingSession = true;
     reader.stop();
   }
 
