@@ -141,15 +141,15 @@ final class Reads {
 
   /**
    * The session's ephemerals whose path starts with {@code prefix} as a string ({@code /a} also finds
-   * {@code /ab}); all of them for {@code /} or a blank prefix, as ZooKeeper's getEphemerals.
+   * {@code /ab}), as ZooKeeper's getEphemerals; the prefix must be a valid path, as ZooKeeper's client
+   * makes it.
    */
   List<String> getEphemerals(long sessionId, String prefix) {
-    String p0 = prefix == null ? "" : prefix.trim();
-    boolean all = p0.isEmpty() || p0.equals("/");
+    PathValidator.validate(prefix);
     List<String> out = new ArrayList<>();
     long bytes = 0;
     for (String p : tree.ephemerals(requireWatcher(sessionId))) {
-      if (all || p.startsWith(p0)) {
+      if (p.startsWith(prefix)) {
         out.add(p);
         bytes += p.length() + REPLY_BYTES_PER_NAME;
         checkReply("the session's ephemerals under " + prefix, bytes);
