@@ -98,7 +98,7 @@ class EventBusApiTest {
     assertThat(c.names()).containsExactly("a", "b");
     assertThat(c.stat().numChildren()).isEqualTo(2);
     assertThat(c.stat().cversion()).isEqualTo(2);
-    assertThat(await(client.getChildren("/", false)).names()).containsExactly("app", "x");
+    assertThat(await(client.getChildren("/", false)).names()).containsExactly("app", "x", "zookeeper");
 
     batonFailure(client.delete("/app", -1), ErrorCode.NOT_EMPTY);
     batonFailure(client.delete("/app/a", 5), ErrorCode.BAD_VERSION);
@@ -121,7 +121,9 @@ class EventBusApiTest {
     assertThat(names).containsExactly("/q/item-0000000000", "/q/item-0000000001", "/q/item-0000000002",
         "/q/lock-0000000003");
     await(client.delete("/q/item-0000000002", -1));
-    // as in ZooKeeper, the suffix is the parent's cversion, which counts creations only
+    // as in ZooKeeper, cversion counts creates and deletes of children (here 4 + 1) ...
+    assertThat(await(client.exists("/q", false)).cversion()).isEqualTo(5);
+    // ... while the suffix counts creations only
     assertThat(await(client.create("/q/item-", null, CreateMode.PERSISTENT_SEQUENTIAL)))
         .isEqualTo("/q/item-0000000004");
     assertThat(await(client.getEphemerals("/q"))).containsExactly("/q/lock-0000000003");

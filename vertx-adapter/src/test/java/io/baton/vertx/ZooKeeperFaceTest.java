@@ -48,6 +48,7 @@ class ZooKeeperFaceTest {
     Main.Listening ports = await(Main.serve(server, TestSupport.config(dataDir, "group")
         .put("bridgePort", 0).put("zkPort", 0)));
     assertThat(ports.zkPort()).isPositive();
+    assertThat(ports.zkTlsPort()).as("no zkTls").isEqualTo(-1);
     assertThat(ports.describe()).contains("ZooKeeper clients on 127.0.0.1:" + ports.zkPort());
     remote = Vertx.vertx();
     json = await(CoordinationClient.connectBridge(remote, "127.0.0.1", ports.bridge().first(), ClientOptions.defaults()));

@@ -39,13 +39,33 @@ final class ZkNode implements AutoCloseable {
 
   /** A node on {@code dir} with the defaults changed by {@code config} (durability none unless set). */
   static ZkNode start(Path dir, UnaryOperator<CoordinatorConfig> config) throws Exception {
+    return start(dir, config, ZooKeeperPortOptions.defaults());
+  }
+
+  /** A node as {@link #start(Path, UnaryOperator)} whose ZooKeeper port has {@code options}. */
+  static ZkNode start(Path dir, UnaryOperator<CoordinatorConfig> config, ZooKeeperPortOptions options)
+      throws Exception {
+    return start(dir, config, options, 0);
+  }
+
+  /**
+   * Closes this node and starts it again on its data directory and ZooKeeper port, as a restart
+   * does: its clients reconnect to the same address and resume their sessions.
+   */
+  ZkNode restart() throws Exception {
+    close();
+    return start(dir, c -> c, ZooKeeperPortOptions.defaults(), zkPort);
+  }
+
+  private static ZkNode start(Path dir, UnaryOperator<CoordinatorConfig> config, ZooKeeperPortOptions options,
+                              int port) throws Exception {
     ZkNode node = new ZkNode(dir);
     CoordinatorConfig cfg = config.apply(CoordinatorConfig.defaults(dir).withDurability(Durability.NONE));
     node.coordinator = Coordinator.open(cfg, node.new ContextScheduler());
     node.zkPort = node.onOwner(() -> {
       node.coordinator.start();
-      node.port = new ZooKeeperPort(node.vertx, node.coordinator);
-      return node.port.listen(0, "127.0.0.1");
+      node.port = new ZooKeeperPort(node.vertx, node.coordinator, options);
+      return node.port.listen(port, "127.0.0.1");
     });
     return node;
   }

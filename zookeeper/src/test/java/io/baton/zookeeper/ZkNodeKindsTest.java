@@ -14,7 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Container and TTL nodes through the official client: ZooKeeper's ephemeralOwner encodings, and reaping. */
+/**
+ * Container and TTL nodes through the official client: their stats show no owner (ZooKeeper 3.9.5's
+ * {@code DataNode.copyStat} hides the markers), and reaping.
+ */
 class ZkNodeKindsTest {
   @TempDir
   Path dir;
@@ -37,7 +40,7 @@ class ZkNodeKindsTest {
   void aContainerGoesOnceItsLastChildIsDeleted() throws Exception {
     Stat stat = new Stat();
     zk.create("/box", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER, stat);
-    assertThat(stat.getEphemeralOwner()).isEqualTo(0x8000000000000000L);
+    assertThat(stat.getEphemeralOwner()).isZero();
     zk.create("/box/item", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
     zk.delete("/box/item", -1);
     await().atMost(Duration.ofSeconds(10)).until(() -> zk.exists("/box", false) == null);
@@ -49,7 +52,7 @@ class ZkNodeKindsTest {
     String path = zk.create("/ttl-", "x".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE,
         CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL, stat, 500);
     assertThat(path).isEqualTo("/ttl-0000000000");
-    assertThat(stat.getEphemeralOwner()).isEqualTo(0xFF00000000000000L | 500);
+    assertThat(stat.getEphemeralOwner()).isZero();
     assertThat(zk.exists(path, false)).isNotNull();
     await().atMost(Duration.ofSeconds(10)).until(() -> zk.exists(path, false) == null);
   }

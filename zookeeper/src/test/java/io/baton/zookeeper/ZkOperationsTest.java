@@ -78,8 +78,15 @@ class ZkOperationsTest {
     assertThat(parent.getNumChildren()).isEqualTo(2);
     assertThat(parent.getCversion()).isEqualTo(2);
     assertThat(zk.getChildren("/q", false)).hasSize(2);
-    assertThat(zk.getAllChildrenNumber("/")).isEqualTo(3);
+    assertThat(zk.getAllChildrenNumber("/")).as("with /zookeeper, its quota and config").isEqualTo(6);
     assertThat(zk.getAllChildrenNumber("/q")).isEqualTo(2);
+
+    // ZooKeeper 3.9's cversion counts creates and deletes of children; sequential names count creates
+    zk.delete("/q/item-0000000000", -1);
+    assertThat(zk.exists("/q", false).getCversion()).isEqualTo(3);
+    assertThat(zk.create("/q/item-", bytes("c"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL))
+        .isEqualTo("/q/item-0000000002");
+    assertThat(zk.exists("/q", false).getCversion()).isEqualTo(4);
   }
 
   @Test

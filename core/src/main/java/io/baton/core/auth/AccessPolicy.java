@@ -16,7 +16,7 @@ public final class AccessPolicy {
   /** The root of the recipes' nodes. */
   public static final String RECIPE_ROOT = "/baton";
   /** ZooKeeper's system subtree (quotas under {@code /zookeeper/quota}); only super identities write it. */
-  public static final String SYSTEM_ROOT = "/zookeeper";
+  public static final String SYSTEM_ROOT = io.baton.core.tree.SystemNodes.ZOOKEEPER;
 
   private final AuthConfig config;
 

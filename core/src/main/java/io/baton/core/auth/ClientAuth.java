@@ -22,6 +22,8 @@ public final class ClientAuth {
   private final Map<Long, String> addresses = new HashMap<>();
   private final AccessPolicy access;
   private final SessionIdentities identities = new SessionIdentities();
+  /** The identities of the connection each session was last served over (watch events go there). */
+  private final Map<Long, Set<Identity>> connections = new HashMap<>();
   private volatile SessionSecrets secrets;
 
   public ClientAuth(AuthConfig config, SessionSecrets secrets) {
@@ -60,6 +62,21 @@ public final class ClientAuth {
 
   /** Who sends a request in {@code session} over a connection that proved {@code connection}; owner thread. */
   public Caller caller(long session, Set<Identity> connection) {
+    if (session != 0) {
+      connections.put(session, connection);
+    }
+    return resolve(session, connection);
+  }
+
+  /**
+   * Who receives {@code session}'s watch events: its identities over the connection it was last
+   * served over (ZooKeeper checks an event against the connection's authInfo); owner thread.
+   */
+  public Caller watcher(long session) {
+    return resolve(session, connections.getOrDefault(session, Set.of()));
+  }
+
+  private Caller resolve(long session, Set<Identity> connection) {
     Caller c = identities.caller(session, connection);
     return access.isSuper(c) ? c.asSuper() : c;
   }
@@ -107,5 +124,6 @@ public final class ClientAuth {
   public void sessionEnded(long session) {
     identities.remove(session);
     addresses.remove(session);
+    connections.remove(session);
   }
 }

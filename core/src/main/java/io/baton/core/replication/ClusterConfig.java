@@ -13,9 +13,9 @@ import java.util.TreeMap;
 /**
  * The static membership of a cluster, read from a file in ZooKeeper's {@code zoo.cfg} style:
  * <pre>
- *   server.1=127.0.0.1:7101:7181
- *   server.2=127.0.0.1:7102:7182
- *   server.3=127.0.0.1:7103:7183
+ *   server.1=127.0.0.1:7101:7181:2181
+ *   server.2=127.0.0.1:7102:7182:2182
+ *   server.3=127.0.0.1:7103:7183:2183
  *   # optional Raft timing: ticks of tickMs; elections after electionTicks..2*electionTicks silent ticks
  *   raft.tickMs=100
  *   raft.electionTicks=10
@@ -25,8 +25,8 @@ import java.util.TreeMap;
  *   # e.g. from `openssl rand -hex 32`; or cluster.secretFile=secret.hex (relative to this file's directory)
  *   cluster.secret=8f0c...
  * </pre>
- * where each server line is {@code host:peerPort:clientPort} (the node-to-node port, and the TCP
- * bridge port clients use). Every node reads the same file (a node's view of a peer's address may
+ * where each server line is {@code host:peerPort:clientPort[:zkPort]} (the node-to-node port, the TCP
+ * bridge port clients use, and optionally the port the node serves ZooKeeper's clients on). Every node reads the same file (a node's view of a peer's address may
  * differ, e.g. through a proxy). 1 to 7 voters; 3 or 5 tolerate 1 or 2 failures. A cluster without
  * a secret is refused: every peer link is authenticated with it ({@link ClusterSecret}).
  *
@@ -44,11 +44,21 @@ public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionT
       + "add cluster.secret=<hex of at least 32 bytes> (make one with `openssl rand -hex 32`), or "
       + "cluster.secretFile=<file holding it>, with the same secret on every node";
 
-  /** One voting node. */
-  public record Member(long id, String host, int peerPort, int clientPort) {
+  /** One voting node; {@code zkPort} -1 when the file gives it none. */
+  public record Member(long id, String host, int peerPort, int clientPort, int zkPort) {
+    /** A member serving no ZooKeeper port. */
+    public Member(long id, String host, int peerPort, int clientPort) {
+      this(id, host, peerPort, clientPort, -1);
+    }
+
     /** {@code host:clientPort}, the address clients connect to. */
     public String clientAddress() {
       return host + ":" + clientPort;
+    }
+
+    /** {@code host:zkPort}, the address ZooKeeper's clients connect to, or null without a zkPort. */
+    public String zkAddress() {
+      return zkPort < 0 ? null : host + ":" + zkPort;
     }
   }
 
@@ -108,10 +118,11 @@ public record ClusterConfig(Map<Long, Member> members, int tickMs, int electionT
           throw new IllegalArgumentException(key + ": node ids are 1..254");
         }
         String[] parts = value.split(":");
-        if (parts.length != 3 || parts[0].isBlank()) {
-          throw new IllegalArgumentException(key + "=" + value + ": expected host:peerPort:clientPort");
+        if (parts.length < 3 || parts.length > 4 || parts[0].isBlank()) {
+          throw new IllegalArgumentException(key + "=" + value + ": expected host:peerPort:clientPort[:zkPort]");
         }
-        members.put(id, new Member(id, parts[0], port(key, parts[1]), port(key, parts[2])));
+        members.put(id, new Member(id, parts[0], port(key, parts[1]), port(key, parts[2]),
+            parts.length == 4 ? port(key, parts[3]) : -1));
       } else if (key.equals("raft.tickMs")) {
         tickMs = (int) number(key, value);
       } else if (key.equals("raft.electionTicks")) {

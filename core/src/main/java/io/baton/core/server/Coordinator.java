@@ -81,6 +81,7 @@ public final class Coordinator implements AutoCloseable {
   private final LogSyncer syncer;
   private final SessionReplies replies = new SessionReplies();
   private final Reads reads;
+  private final WatchAcls watchAcls;
   private final Reaper reaper;
   private final Forwards forwards;
   private final ChronicleTxnLog log;
@@ -118,6 +119,7 @@ public final class Coordinator implements AutoCloseable {
         this::observer);
     this.syncer = new LogSyncer(log, scheduler, this::durable, this::observer);
     this.reads = new Reads(tree, watches, config.limits());
+    this.watchAcls = new WatchAcls(tree, auth);
     this.reaper = new Reaper(tree);
     this.views = new NodeViews(this, tree, sessions, watches);
     long last = Math.max(recovered.lastZxid(), log.lastZxid());
@@ -532,9 +534,12 @@ public final class Coordinator implements AutoCloseable {
     return reads.mayRead(caller, path);
   }
 
-  /** The ACL of the node at {@code path} and its stat (for its {@code aversion}); NoNode if missing. */
-  public NodeAcl getAcl(String path) {
-    return reads.getAcl(path);
+  /**
+   * The ACL of the node at {@code path} and its stat (for its {@code aversion}), digests masked for a
+   * caller without ADMIN on it as ZooKeeper does; NoNode if missing.
+   */
+  public NodeAcl getAcl(String path, Caller caller) {
+    return reads.getAcl(path, caller);
   }
 
   /** Stat of a node or null; with {@code watch}, a one-shot data watch whether or not it exists. */
@@ -547,7 +552,7 @@ public final class Coordinator implements AutoCloseable {
     return reads.getChildren(sessionId, path, watch);
   }
 
-  /** The calling session's ephemeral nodes at or below {@code prefix} (ZooKeeper 3.6 getEphemerals). */
+  /** The calling session's ephemeral nodes whose path starts with {@code prefix} (ZooKeeper 3.6 getEphemerals). */
   public List<String> getEphemerals(long sessionId, String prefix) {
     return reads.getEphemerals(sessionId, prefix);
   }
@@ -609,6 +614,11 @@ public final class Coordinator implements AutoCloseable {
   /** Number of (path, session) watch registrations. */
   public int watchCount() {
     return watches.size();
+  }
+
+  /** Sessions holding watches, watched paths and watch registrations. */
+  public io.baton.core.watch.WatchSummary watchSummary() {
+    return watches.summary();
   }
 
   /** Digest of the applied state: tree digest, node count, open sessions, last zxid. */
@@ -897,6 +907,9 @@ public final class Coordinator implements AutoCloseable {
     LogEntry entry = p.entry;
     List<OpResult> results;
     try {
+      if (watches.size() > 0) {
+        watchAcls.before(entry);
+      }
       results = applier.apply(entry);
     } catch (RuntimeException e) {
       halt(entry.getZxid(), "a committed entry cannot be applied: " + e.getMessage(), e);
@@ -921,14 +934,21 @@ public final class Coordinator implements AutoCloseable {
         case SESSION_OPENED -> tracker.track(ev.sessionId(), ev.version(), scheduler.now());
         case SESSION_CLOSED -> {
           watches.removeSession(ev.sessionId());
-          auth.sessionEnded(ev.sessionId());
           tracker.untrack(ev.sessionId());
         }
       }
     }
     for (WatchManager.Delivery d : deliveries) {
+      if (!watchAcls.permits(d.sessionId(), d.event())) {
+        continue; // the watcher may not read the node: ZooKeeper 3.9 drops the event too
+      }
       for (CoordinatorListener l : listeners) {
         l.watchEvent(d.sessionId(), d.event());
+      }
+    }
+    for (ChangeEvent ev : events) {
+      if (ev.kind() == ChangeEvent.Kind.SESSION_CLOSED) {
+        auth.sessionEnded(ev.sessionId()); // after the events of its ephemerals, checked with its identities
       }
     }
     for (CoordinatorListener l : listeners) {

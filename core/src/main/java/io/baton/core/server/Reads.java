@@ -5,9 +5,12 @@ import io.baton.core.acl.AclCheck;
 import io.baton.core.acl.NodeAcl;
 import io.baton.core.acl.Perms;
 import io.baton.core.auth.Caller;
+import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
+import io.baton.core.quota.QuotaIndex;
+import io.baton.core.quota.Quotas;
 import io.baton.core.tree.Children;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.NodeData;
@@ -21,6 +24,7 @@ import io.baton.core.watch.SetWatches;
 import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatchManager;
 import io.baton.core.watch.WatcherType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -71,12 +75,25 @@ final class Reads {
     return node == null || AclCheck.permits(tree.acl(node), Perms.READ, caller);
   }
 
-  NodeAcl getAcl(String path) {
+  /**
+   * A node's ACL as {@code caller} may see it: whole with ADMIN on the node (or super), else with each
+   * digest's hash masked ({@code digest:alice:x}), as ZooKeeper's getACL answers.
+   */
+  NodeAcl getAcl(String path, Caller caller) {
     Znode node = tree.get(PathValidator.validate(path));
     if (node == null) {
       throw BatonException.noNode(path);
     }
-    return new NodeAcl(tree.acl(node), node.stat());
+    List<Acl> acl = tree.acl(node);
+    if (caller.superUser() || acl.isEmpty() || AclCheck.permits(acl, Perms.ADMIN, caller)) {
+      return new NodeAcl(acl, node.stat());
+    }
+    List<Acl> masked = new ArrayList<>(acl.size());
+    for (Acl a : acl) {
+      masked.add(!a.id().scheme().equals("digest") ? a
+          : new Acl(a.perms(), new Identity("digest", a.id().id().replaceAll(":.*", ":x"))));
+    }
+    return new NodeAcl(masked, node.stat());
   }
 
   NodeData getData(long sessionId, String path, boolean watch) {
@@ -87,6 +104,14 @@ final class Reads {
     checkReply(path + ": data of " + node.dataLength() + " bytes", 4L * ((node.dataLength() + 2) / 3));
     if (watch) {
       watches.addDataWatch(path, requireWatcher(sessionId));
+    }
+    String quoted = Quotas.statsPathOf(path);
+    QuotaIndex.Quota quota = quoted == null ? null : tree.quotas().get(quoted);
+    if (quota != null) { // ZooKeeper's zookeeper_stats: the quota's current usage
+      byte[] usage = quota.stats().getBytes(StandardCharsets.UTF_8);
+      Stat s = node.stat();
+      return new NodeData(usage, new Stat(s.czxid(), s.mzxid(), s.ctime(), s.mtime(), s.version(), s.cversion(),
+          s.aversion(), s.ephemeralOwner(), usage.length, s.numChildren(), s.pzxid()));
     }
     return new NodeData(node.data(), node.stat());
   }
@@ -114,12 +139,17 @@ final class Reads {
     return new Children(names, node.stat());
   }
 
+  /**
+   * The session's ephemerals whose path starts with {@code prefix} as a string ({@code /a} also finds
+   * {@code /ab}), as ZooKeeper's getEphemerals; the prefix must be a valid path, as ZooKeeper's client
+   * makes it.
+   */
   List<String> getEphemerals(long sessionId, String prefix) {
     PathValidator.validate(prefix);
     List<String> out = new ArrayList<>();
     long bytes = 0;
     for (String p : tree.ephemerals(requireWatcher(sessionId))) {
-      if (Paths.isAtOrBelow(p, prefix)) {
+      if (p.startsWith(prefix)) {
         out.add(p);
         bytes += p.length() + REPLY_BYTES_PER_NAME;
         checkReply("the session's ephemerals under " + prefix, bytes);

@@ -82,9 +82,9 @@ public final class SnapshotStore {
       out.putLong(st.ctime());
       out.putLong(st.mtime());
       out.putInt(st.version());
-      out.putInt(st.cversion());
+      out.putInt(node.cversion()); // creates counted, not the cversion reported
       out.putInt(st.aversion());
-      out.putLong(st.ephemeralOwner());
+      out.putLong(node.ephemeralOwner()); // with container and TTL markers, which the stat does not show
       List<Acl> acl = tree.acl(node);
       boolean openToAll = acl.size() == 1 && acl.get(0).equals(Acl.OPEN);
       out.putInt(openToAll ? 0 : acl.size());

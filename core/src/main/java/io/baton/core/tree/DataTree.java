@@ -35,6 +35,31 @@ public final class DataTree {
   private AclTable acls = new AclTable();
   private QuotaIndex quotas = new QuotaIndex();
 
+  /** An empty tree: the root and ZooKeeper's built-in nodes ({@link SystemNodes}). */
+  public DataTree() {
+    for (String path : SystemNodes.PATHS) {
+      byte[] p = path.getBytes(StandardCharsets.UTF_8);
+      int slash = lastSlash(p);
+      Znode node = Znode.of(NodeKey.of(p, slash + 1, p.length - slash - 1, new byte[0]), 0, 0, 0);
+      List<Acl> acl = SystemNodes.acl(path);
+      node.acl = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
+      descend(p, slash).childTable().add(node); // not counted in the parent's cversion, as in ZooKeeper
+      nodeCount++;
+    }
+  }
+
+  /**
+   * Whether a logged create of {@code path} takes the place of a built-in node (a log written before
+   * {@link SystemNodes} were built in): the path is one of them and still holds its built-in state.
+   */
+  public boolean adoptable(String path) {
+    if (!SystemNodes.isSystem(path)) {
+      return false;
+    }
+    Znode node = get(path);
+    return node != null && node.czxid == 0;
+  }
+
   /** The node at {@code path}, or null. */
   public Znode get(String path) {
     if (path.length() == 1) {
@@ -110,8 +135,12 @@ public final class DataTree {
     if (parent == null) {
       throw new IllegalStateException("create " + path + ": parent missing");
     }
-    if (parent.child(p, slash + 1, p.length - slash - 1) != null) {
-      throw new IllegalStateException("create " + path + ": exists");
+    Znode existing = parent.child(p, slash + 1, p.length - slash - 1);
+    if (existing != null) {
+      if (ephemeralOwner != 0 || !adoptable(path)) {
+        throw new IllegalStateException("create " + path + ": exists");
+      }
+      return adopt(existing, path, data, acl, parent, parentCVersion, zxid, time);
     }
     Znode node = Znode.of(NodeKey.of(p, slash + 1, p.length - slash - 1, data), zxid, time, ephemeralOwner);
     node.acl = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
@@ -125,7 +154,33 @@ public final class DataTree {
     return node;
   }
 
-  /** Deletes a node without children. */
+  /** A built-in node takes the stat, data and ACL of a logged create of its path (see {@link SystemNodes}). */
+  private Znode adopt(Znode node, String path, byte[] data, List<Acl> acl, Znode parent, int parentCVersion,
+                      long zxid, long time) {
+    quotas.charge(path, 0, data.length - node.dataLength());
+    reset(node, data, acl, zxid, time);
+    parent.childrenChanged(parentCVersion, zxid);
+    return node;
+  }
+
+  /** Gives a built-in node a fresh node's stat (created at {@code zxid}), keeping its children. */
+  private void reset(Znode node, byte[] data, List<Acl> acl, long zxid, long time) {
+    node.key = NodeKey.withData(node.key, data);
+    node.czxid = zxid;
+    node.mzxid = zxid;
+    node.ctime = time;
+    node.mtime = time;
+    node.version = 0;
+    node.aversion = 0;
+    int next = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
+    acls.release(node.acl);
+    node.acl = next;
+    if (node.children != null) {
+      node.childrenChanged(0, zxid);
+    }
+  }
+
+  /** Deletes a node without children; a built-in node returns to its built-in state instead ({@link SystemNodes}). */
   public Znode delete(String path, long zxid) {
     byte[] p = path.getBytes(StandardCharsets.UTF_8);
     int slash = lastSlash(p);
@@ -133,6 +188,14 @@ public final class DataTree {
     Znode node = parent == null ? null : parent.child(p, slash + 1, p.length - slash - 1);
     if (node == null) {
       throw new IllegalStateException("delete " + path + ": missing");
+    }
+    if (SystemNodes.isSystem(path)) {
+      quotas.charge(path, 0, -node.dataLength());
+      reset(node, new byte[0], SystemNodes.acl(path), 0, 0);
+      if (zxid > parent.pzxid()) {
+        parent.childrenChanged(parent.cversion(), zxid);
+      }
+      return node;
     }
     parent.children.remove(p, slash + 1, p.length - slash - 1);
     if (zxid > parent.pzxid()) {
@@ -425,11 +488,16 @@ public final class DataTree {
       rebuildQuotas();
     }
 
+    /** Restores one node open to all; see {@link #restore(String, byte[], Stat, List)}. */
     public void restore(String path, byte[] data, Stat stat) {
       restore(path, data, stat, List.of());
     }
 
-    /** Restores one node with its ACL (empty: open to all). */
+    /**
+     * Restores one node with its ACL (empty: open to all). The stat's cversion is the count of
+     * children created ({@link Znode#cversion()}, what snapshots keep), not the cversion
+     * {@link Znode#stat()} reports; its numChildren and dataLength are not read.
+     */
     public void restore(String path, byte[] data, Stat stat, List<Acl> acl) {
       Znode node;
       dataBytes += data.length;
@@ -445,10 +513,16 @@ public final class DataTree {
           lastParentPath = parentPath;
         }
         byte[] name = Paths.name(path).getBytes(StandardCharsets.UTF_8);
-        node = Znode.of(NodeKey.of(name, 0, name.length, data), stat.czxid(), stat.ctime(), stat.ephemeralOwner());
-        lastParent.childTable().add(node);
-        nodeCount++;
-        index(path, stat.ephemeralOwner());
+        node = lastParent.child(name, 0, name.length);
+        if (node != null) { // a built-in node: restored in place, keeping its built-in children
+          node.key = NodeKey.withData(node.key, data);
+          node.czxid = stat.czxid();
+        } else {
+          node = Znode.of(NodeKey.of(name, 0, name.length, data), stat.czxid(), stat.ctime(), stat.ephemeralOwner());
+          lastParent.childTable().add(node);
+          nodeCount++;
+          index(path, stat.ephemeralOwner());
+        }
       }
       node.mzxid = stat.mzxid();
       node.ctime = stat.ctime();
@@ -457,7 +531,7 @@ public final class DataTree {
       acls.release(node.acl);
       node.acl = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
       node.aversion = stat.aversion();
-      if (stat.cversion() != 0 || stat.pzxid() != stat.czxid()) {
+      if (node.children != null || stat.cversion() != 0 || stat.pzxid() != stat.czxid()) {
         node.childrenChanged(stat.cversion(), stat.pzxid());
       }
     }
@@ -485,7 +559,7 @@ public final class DataTree {
       h = h * 31 + s.cversion();
       h = h * 31 + s.aversion();
       h = h * 31 + acls.get(node.acl).hashCode();
-      h = h * 31 + s.ephemeralOwner();
+      h = h * 31 + node.ephemeralOwner();
       h = h * 31 + s.numChildren();
       acc[0] = acc[0] * 1_000_003L + h;
     });

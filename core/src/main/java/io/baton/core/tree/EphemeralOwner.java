@@ -35,6 +35,14 @@ public final class EphemeralOwner {
     return owner != 0 && !isContainer(owner) && !isTtl(owner);
   }
 
+  /**
+   * The owner a client sees in a stat: a session's id, else 0 (ZooKeeper's
+   * {@code DataNode.getClientEphemeralOwner}: container and TTL markers are never shown).
+   */
+  public static long visible(long owner) {
+    return isContainer(owner) || isTtl(owner) ? 0 : owner;
+  }
+
   public static long ttlMillis(long owner) {
     return owner & ~TTL_MASK;
   }

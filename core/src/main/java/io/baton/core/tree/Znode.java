@@ -55,6 +55,11 @@ public class Znode {
     return version;
   }
 
+  /**
+   * The number of children ever created under this node (ZooKeeper's stored cversion): sequential
+   * names follow it, and it is what the log and snapshots carry. {@link #stat()} reports ZooKeeper's
+   * cversion instead, the count of creates and deletes of children.
+   */
   public int cversion() {
     return children == null ? 0 : children.cversion;
   }
@@ -88,9 +93,18 @@ public class Znode {
     return names;
   }
 
+  /**
+   * The stat clients see. Its cversion counts creates and deletes of children, derived as ZooKeeper's
+   * {@code DataNode.copyStat} does from the creates still counted: {@code 2 * creates - numChildren}
+   * (every create but those of the present children has had its delete). A node holding children
+   * it did not count (the root's {@code /zookeeper}) reports less, as in ZooKeeper. Its
+   * ephemeralOwner is a session's id or 0: container and TTL markers stay inside
+   * ({@link #ephemeralOwner()}), as ZooKeeper's {@code DataNode.copyStat} keeps them.
+   */
   public Stat stat() {
-    return new Stat(czxid, mzxid, ctime, mtime, version, cversion(), aversion, ephemeralOwner(), dataLength(),
-        numChildren(), pzxid());
+    int numChildren = numChildren();
+    return new Stat(czxid, mzxid, ctime, mtime, version, cversion() * 2 - numChildren, aversion,
+        EphemeralOwner.visible(ephemeralOwner()), dataLength(), numChildren, pzxid());
   }
 
   /** Records a change of the child list: the parent's cversion and pzxid. */

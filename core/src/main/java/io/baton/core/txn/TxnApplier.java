@@ -6,6 +6,7 @@ import io.baton.core.session.SessionTable;
 import io.baton.core.stream.ChangeEvents;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.Paths;
+import io.baton.core.tree.SystemNodes;
 import io.baton.core.tree.Znode;
 import io.baton.schemas.log.CheckTxn;
 import io.baton.schemas.log.CloseSessionTxn;
@@ -28,7 +29,8 @@ import java.util.Map;
  *
  * <p>An entry is checked whole before anything changes ({@link #check}): every create has its
  * parent and no node of its name, every delete and set finds its node (a delete one without
- * children), a closing session is open and its ephemerals exist. An entry that fails the check is
+ * children), a closing session is open and its ephemerals exist. Creates and deletes of
+ * ZooKeeper's built-in nodes in logs written before they were built in apply as {@link SystemNodes} says. An entry that fails the check is
  * refused with {@link UnapplicableEntryException} and leaves the state untouched.
  */
 public final class TxnApplier {
@@ -71,7 +73,7 @@ public final class TxnApplier {
       if (!o.exists(parent)) {
         throw unapplicable(entry, "create " + path + ": parent missing");
       }
-      if (o.exists(path)) {
+      if (o.exists(path) && (c.getEphemeralOwner() != 0 || o.touched(path) || !tree.adoptable(path))) {
         throw unapplicable(entry, "create " + path + ": exists");
       }
       o.created(path, parent);
@@ -114,7 +116,7 @@ public final class TxnApplier {
     if (path.length() < 2 || path.charAt(0) != '/' || !o.exists(path)) {
       throw unapplicable(entry, "delete " + path + ": missing");
     }
-    if (o.children(path) > 0) {
+    if (o.children(path) > 0 && !SystemNodes.isSystem(path)) { // a built-in node keeps its built-in children
       throw unapplicable(entry, "delete " + path + ": has children");
     }
     o.deleted(path, Paths.parent(path));
@@ -175,6 +177,11 @@ public final class TxnApplier {
     boolean exists(String path) {
       Boolean e = exists == null ? null : exists.get(path);
       return e != null ? e : tree.get(path) != null;
+    }
+
+    /** Whether an earlier operation of the entry created or deleted {@code path}. */
+    boolean touched(String path) {
+      return exists != null && exists.containsKey(path);
     }
 
     int children(String path) {

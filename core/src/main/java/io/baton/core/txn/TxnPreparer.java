@@ -16,6 +16,7 @@ import io.baton.core.tree.DataTree;
 import io.baton.core.tree.EphemeralOwner;
 import io.baton.core.tree.PathValidator;
 import io.baton.core.tree.Paths;
+import io.baton.core.tree.SystemNodes;
 import io.baton.schemas.log.CheckTxn;
 import io.baton.schemas.log.CloseSessionTxn;
 import io.baton.schemas.log.CreateSessionTxn;
@@ -196,6 +197,8 @@ public final class TxnPreparer {
     SetACLTxn setAcl(Command.SetAcl s) {
       String path = path(s.path());
       request(path, null);
+      // ZooKeeper's order: the ACL itself (InvalidACL), the node, ADMIN on it, its aversion
+      List<Acl> stored = acl(s.acl().isEmpty() ? OPEN : s.acl());
       ChangeRecord node = lookup(path);
       if (node == null) {
         throw BatonException.noNode(path);
@@ -204,8 +207,6 @@ public final class TxnPreparer {
       if (s.version() != -1 && node.aversion != s.version()) {
         throw BatonException.badVersion(path, s.version(), node.aversion);
       }
-      List<Acl> acl = s.acl().isEmpty() ? OPEN : s.acl();
-      List<Acl> stored = acl(acl);
       int aversion = node.aversion + 1;
       put(node.withAcl(zxid, stored, aversion));
       SetACLTxn txn = new SetACLTxn(path, entries(stored), aversion);
@@ -334,13 +335,14 @@ public final class TxnPreparer {
         createParents(parentPath, acl, txns);
         parent = lookup(parentPath);
       }
-      if (EphemeralOwner.isSession(parent.ephemeralOwner)) {
-        throw new BatonException(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath + " is ephemeral");
-      }
+      // ZooKeeper's order: CREATE on the parent, the name, NodeExists, then an ephemeral parent
       require(parent, Perms.CREATE, parentPath);
       String finalPath = mode.isSequential() ? path + String.format("%010d", parent.cversion) : path;
       if (lookup(finalPath) != null) {
         throw BatonException.nodeExists(finalPath);
+      }
+      if (EphemeralOwner.isSession(parent.ephemeralOwner)) {
+        throw new BatonException(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS, parentPath + " is ephemeral");
       }
       if (EphemeralOwner.isSession(owner)) {
         reserveEphemeral(owner, finalPath);
@@ -417,6 +419,16 @@ public final class TxnPreparer {
       if (path.equals("/")) {
         throw BatonException.badArguments("the root node cannot be deleted");
       }
+      if (SystemNodes.isSystem(path)) {
+        throw BatonException.badArguments(path + " is one of ZooKeeper's built-in nodes, which cannot be deleted");
+      }
+      // ZooKeeper's order: the parent and its DELETE permission first, then the node itself
+      String parentPath = Paths.parent(path);
+      ChangeRecord parent = lookup(parentPath);
+      if (parent == null) {
+        throw BatonException.noNode(path);
+      }
+      require(parent, Perms.DELETE, parentPath);
       ChangeRecord node = lookup(path);
       if (node == null) {
         throw BatonException.noNode(path);
@@ -427,8 +439,6 @@ public final class TxnPreparer {
       if (node.numChildren > 0) {
         throw new BatonException(ErrorCode.NOT_EMPTY, path + " has " + node.numChildren + " children");
       }
-      String parentPath = Paths.parent(path);
-      require(lookup(parentPath), Perms.DELETE, parentPath);
       removeNode(path);
       return new DeleteTxn(path, cause);
     }

@@ -180,6 +180,15 @@ public final class WatchManager {
     return size;
   }
 
+  /** Sessions holding watches, watched paths (counted once per kind of watch) and registrations. */
+  public WatchSummary summary() {
+    int paths = 0;
+    for (Table t : tables) {
+      paths += t.byPath().size();
+    }
+    return new WatchSummary(bySession.size(), paths, size);
+  }
+
   /** Number of watch registrations {@code sessionId} holds. */
   public int size(long sessionId) {
     SessionWatches own = bySession.get(sessionId);

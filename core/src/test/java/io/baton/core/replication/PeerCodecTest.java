@@ -96,10 +96,14 @@ class PeerCodecTest {
 
   @Test
   void clusterFilesAreParsedAndBadOnesRefused() throws Exception {
-    ClusterConfig c = ClusterConfig.parse("server.2=127.0.0.1:7102:7182\nserver.1=localhost:7101:7181\n"
+    ClusterConfig c = ClusterConfig.parse("server.2=127.0.0.1:7102:7182:2182\nserver.1=localhost:7101:7181\n"
         + "raft.tickMs=50\ncluster.secret=" + "0f".repeat(32) + "\n");
     assertThat(c.voters()).containsExactly(1L, 2L);
     assertThat(c.member(1).clientAddress()).isEqualTo("localhost:7181");
+    assertThat(c.member(1).zkAddress()).as("no fourth field: no ZooKeeper port").isNull();
+    assertThat(c.member(2).zkAddress()).isEqualTo("127.0.0.1:2182");
+    assertThatThrownBy(() -> ClusterConfig.parse("server.1=h:1:2:3:4\n")).hasMessageContaining("[:zkPort]");
+    assertThatThrownBy(() -> ClusterConfig.parse("server.1=h:1:2:0\n")).hasMessageContaining("out of range");
     assertThat(c.tickMs()).isEqualTo(50);
     assertThat(c.electionTicks()).isEqualTo(10);
     assertThatThrownBy(() -> ClusterConfig.parse("server.1=h:1\n")).hasMessageContaining("host:peerPort:clientPort");

@@ -270,7 +270,7 @@ class PipelineTest {
       assertThat(get(f).error()).isNull();
     }
     StateDigest d = node.digest();
-    assertThat(d.nodeCount()).isEqualTo(201);
+    assertThat(d.nodeCount()).as("with the 3 built-in /zookeeper nodes").isEqualTo(204);
     node.close();
     node = new TestNode(TestNode.config(dir));
     assertThat(node.digest()).isEqualTo(d);

@@ -109,6 +109,32 @@ class RecoveryTest {
   }
 
   @Test
+  void cversionAndSequentialNamesAfterDeletesSurviveSnapshotAndReplay() throws Exception {
+    CoordinatorConfig config = TestNode.config(dir);
+    try (TestNode node = new TestNode(config)) {
+      node.create("/q", "");
+      node.create(0, "/q/n-", "", CreateMode.PERSISTENT_SEQUENTIAL);
+      node.create(0, "/q/n-", "", CreateMode.PERSISTENT_SEQUENTIAL);
+      node.delete("/q/n-0000000000", -1);
+      node.<Long>await(c -> node.coordinator.snapshot(c));
+      node.delete("/q/n-0000000001", -1);
+      assertThat(node.stat("/q").cversion()).as("2 creates + 2 deletes").isEqualTo(4);
+    }
+    for (int restart = 0; restart < 2; restart++) {
+      try (TestNode node = new TestNode(config)) {
+        assertThat(node.stat("/q").cversion()).isEqualTo(4 + restart * 2);
+        assertThat(node.create(0, "/q/n-", "", CreateMode.PERSISTENT_SEQUENTIAL))
+            .as("names follow the creates only").isEqualTo("/q/n-000000000" + (2 + restart));
+        assertThat(node.stat("/q").cversion()).isEqualTo(5 + restart * 2);
+        node.delete("/q/n-000000000" + (2 + restart), -1);
+        if (restart == 0) {
+          node.<Long>await(c -> node.coordinator.snapshot(c));
+        }
+      }
+    }
+  }
+
+  @Test
   void snapshotOfEmptyTreeAndSnapshotAtLastEntry() throws Exception {
     CoordinatorConfig config = TestNode.config(dir);
     StateDigest before;
@@ -253,7 +279,7 @@ class RecoveryTest {
     assertThat(Long.parseLong(Files.readString(dir.resolve("log.horizon")).trim())).isGreaterThan(endOfSecondCycle);
     try (TestNode node = new TestNode(config)) {
       assertThat(node.digest()).isEqualTo(before);
-      assertThat(node.children("/")).containsExactly("c1", "c2", "c3", "c4", "c5");
+      assertThat(node.children("/")).containsExactly("c1", "c2", "c3", "c4", "c5", "zookeeper");
       time.advanceMillis(1_000);
       node.create("/c6", "h");
       before = node.digest();
@@ -284,7 +310,7 @@ class RecoveryTest {
       node.clockOffset.addAndGet(6_000);
       node.awaitTrue(() -> node.coordinator.exists(0, "/ttl", false) == null);
       node.closeSession(s);
-      assertThat(node.children("/")).containsExactly("box");
+      assertThat(node.children("/")).containsExactly("box", "zookeeper");
     }
   }
 

@@ -125,7 +125,7 @@ class SessionTest {
       node.closeSession(s);
       long z = node.lastApplied();
       assertThat(z).isEqualTo(before + 1);
-      assertThat(node.children("/")).containsExactly("c");
+      assertThat(node.children("/")).containsExactly("c", "zookeeper");
       assertThat(node.sessionOpen(s)).isFalse();
       assertThat(node.changesAt(z)).extracting(ChangeEvent::kind, ChangeEvent::path, ChangeEvent::cause)
           .containsExactly(

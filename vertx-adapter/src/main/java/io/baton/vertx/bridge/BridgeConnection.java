@@ -3,6 +3,7 @@ package io.baton.vertx.bridge;
 import io.baton.core.auth.Identity;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.limit.Limits;
+import io.baton.tls.PeerCertificates;
 import io.baton.vertx.api.Protocol;
 import io.baton.vertx.net.FrameReader;
 import io.vertx.core.Vertx;
@@ -12,14 +13,11 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +52,7 @@ final class BridgeConnection {
     this.vertx = vertx;
     this.socket = socket;
     this.host = host;
-    this.x509Subject = x509Subject(socket);
+    this.x509Subject = PeerCertificates.x509Subject(socket);
     this.identities = x509Subject == null ? Set.of(new Identity("ip", host))
         : Set.of(new Identity("ip", host), new Identity("x509", x509Subject));
     this.limits = limits;
@@ -94,19 +92,6 @@ final class BridgeConnection {
    */
   String x509Subject() {
     return x509Subject;
-  }
-
-  private static String x509Subject(NetSocket socket) {
-    if (!socket.isSsl()) {
-      return null;
-    }
-    try {
-      List<Certificate> chain = socket.peerCertificates();
-      return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate cert
-          ? cert.getSubjectX500Principal().getName() : null;
-    } catch (SSLPeerUnverifiedException noCertificate) {
-      return null;
-    }
   }
 
   Set<String> addresses() {

@@ -1,5 +1,6 @@
 package io.baton.vertx.bridge;
 
+import io.baton.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonObject;
@@ -8,7 +9,7 @@ import java.util.Locale;
 
 /**
  * Where the client bridge listens, from the node's configuration: plaintext on {@code bridgePort}
- * unless {@code bridgePlain} is false, and TLS when {@code bridgeTls} is given ({@link BridgeTls}),
+ * unless {@code bridgePlain} is false, and TLS when {@code bridgeTls} is given ({@link TlsListener}),
  * on {@code bridgeTls.port}; with the plaintext listener off, the TLS one takes {@code bridgePort}
  * unless {@code bridgeTls.port} says otherwise. Both bind to {@code bridgeHost}. Both feed one
  * {@link BridgeServer}, so its limits (connections, per address) count them together.
@@ -16,13 +17,15 @@ import java.util.Locale;
 public final class BridgeListeners {
   /** The key that turns the plaintext listener off ({@code false}). */
   public static final String PLAIN_KEY = "bridgePlain";
+  /** The key of the TLS listener's object ({@link TlsListener}). */
+  public static final String TLS_KEY = "bridgeTls";
 
   private final String host;
   private final int plainPort;
-  private final BridgeTls tls;
+  private final TlsListener tls;
   private final int tlsPort;
 
-  private BridgeListeners(String host, int plainPort, BridgeTls tls, int tlsPort) {
+  private BridgeListeners(String host, int plainPort, TlsListener tls, int tlsPort) {
     this.host = host;
     this.plainPort = plainPort;
     this.tls = tls;
@@ -40,14 +43,14 @@ public final class BridgeListeners {
     if (!(plainValue instanceof Boolean plain)) {
       throw new IllegalArgumentException(PLAIN_KEY + ": " + plainValue + " is not true or false");
     }
-    Object tlsValue = config.getValue(BridgeTls.KEY);
+    Object tlsValue = config.getValue(TLS_KEY);
     if (tlsValue != null && !(tlsValue instanceof JsonObject)) {
-      throw new IllegalArgumentException(BridgeTls.KEY + " must be an object, was " + tlsValue);
+      throw new IllegalArgumentException(TLS_KEY + " must be an object, was " + tlsValue);
     }
-    BridgeTls tls = tlsValue == null ? null : BridgeTls.parse((JsonObject) tlsValue);
+    TlsListener tls = tlsValue == null ? null : TlsListener.parse(TLS_KEY, (JsonObject) tlsValue);
     if (tls == null) {
       if (!plain) {
-        throw new IllegalArgumentException(PLAIN_KEY + " is false and " + BridgeTls.KEY
+        throw new IllegalArgumentException(PLAIN_KEY + " is false and " + TLS_KEY
             + " is not configured: the node would have no client port");
       }
       return new BridgeListeners(host, port, null, -1);
@@ -56,11 +59,11 @@ public final class BridgeListeners {
       return new BridgeListeners(host, -1, tls, tls.port() == null ? port : tls.port());
     }
     if (tls.port() == null) {
-      throw new IllegalArgumentException(BridgeTls.KEY + ".port is needed while the plaintext bridge listens on"
+      throw new IllegalArgumentException(TLS_KEY + ".port is needed while the plaintext bridge listens on"
           + " bridgePort " + port + " (or set " + PLAIN_KEY + " false to serve TLS only, on bridgePort)");
     }
     if (tls.port() == port && port != 0) {
-      throw new IllegalArgumentException(BridgeTls.KEY + ".port " + port + " is bridgePort too; give it another port"
+      throw new IllegalArgumentException(TLS_KEY + ".port " + port + " is bridgePort too; give it another port"
           + " (or set " + PLAIN_KEY + " false to serve TLS only, on bridgePort)");
     }
     return new BridgeListeners(host, port, tls, tls.port());
@@ -93,7 +96,7 @@ public final class BridgeListeners {
     Future<Integer> plain = plainPort < 0 ? Future.succeededFuture(-1)
         : listen(bridge, new NetServerOptions(), plainPort, "bridgePort");
     return plain.compose(p -> tls == null ? Future.succeededFuture(new Ports(host, p, -1, null))
-        : listen(bridge, tls.serverOptions(), tlsPort, BridgeTls.KEY)
+        : listen(bridge, tls.serverOptions(), tlsPort, TLS_KEY)
             .map(t -> new Ports(host, p, t, tls.clientAuth())));
   }
 

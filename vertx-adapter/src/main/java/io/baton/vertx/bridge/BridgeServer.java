@@ -2,13 +2,13 @@ package io.baton.vertx.bridge;
 
 import io.baton.core.limit.Limits;
 import io.baton.core.server.Coordinator;
+import io.baton.tls.TlsListener;
 import io.baton.vertx.api.Protocol;
 import io.baton.vertx.impl.CommandHandler;
 import io.baton.vertx.impl.ConsumerPacing;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -75,23 +75,9 @@ public final class BridgeServer implements ConsumerPacing {
     server.connectHandler(this::accepted);
     if (options.isSsl()) {
       server.exceptionHandler(t -> LOG.warn("refused a TLS bridge connection on port {}: {}", server.actualPort(),
-          handshakeFailure(t)));
+          TlsListener.handshakeFailure(t)));
     }
     return server.listen(port, host).map(NetServer::actualPort);
-  }
-
-  /** Why a TLS handshake failed, in a few words (never the bytes a plaintext client sent). */
-  private static String handshakeFailure(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root instanceof NotSslRecordException) {
-      return "not a TLS handshake (a plaintext client?)";
-    }
-    String message = String.valueOf(root.getMessage());
-    return "TLS handshake failed: " + root.getClass().getSimpleName() + ": "
-        + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
   }
 
   String address() {

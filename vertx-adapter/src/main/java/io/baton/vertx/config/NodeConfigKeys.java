@@ -3,6 +3,7 @@ package io.baton.vertx.config;
 import io.baton.core.auth.Identity;
 import io.baton.core.limit.Limits;
 import io.baton.core.server.Durability;
+import io.baton.zookeeper.ZooKeeperPortOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ public final class NodeConfigKeys {
     string("zkHost");
     string("adminHost");
     string("superDigest");
+    KEYS.put("zk4lwWhitelist", v -> ZooKeeperPortOptions.whitelist(requireString("zk4lwWhitelist", v)));
     KEYS.put("durability", v -> {
       String s = requireString("durability", v);
       try {
@@ -72,6 +74,7 @@ public final class NodeConfigKeys {
     });
     object("bridgeTls");
     object("adminTls");
+    object("zkTls");
     object("peerServerOptions");
     object("peerClientOptions");
   }

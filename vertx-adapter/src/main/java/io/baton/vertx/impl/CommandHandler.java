@@ -239,7 +239,10 @@ public final class CommandHandler {
       case "exists" -> {
         String path = f.string("path");
         boolean watch = f.optBool("watch", false);
-        coordinator.read(session, () -> coordinator.exists(session, path, watch),
+        coordinator.read(session, () -> {
+          coordinator.checkPermission(caller, path, Perms.READ); // an existing node: READ, as ZooKeeper 3.9
+          return coordinator.exists(session, path, watch);
+        },
             reply(m, (Stat s) -> new JsonObject().put("stat", s == null ? null : Protocol.stat(s))));
       }
       case "getData" -> {
@@ -266,7 +269,7 @@ public final class CommandHandler {
         String path = f.string("path");
         coordinator.read(session, () -> {
           coordinator.checkPermission(caller, path, Perms.READ | Perms.ADMIN);
-          return coordinator.getAcl(path);
+          return coordinator.getAcl(path, caller);
         }, reply(m, (io.baton.core.acl.NodeAcl a) -> new JsonObject().put("acl", Protocol.acl(a.acl()))
             .put("stat", Protocol.stat(a.stat()))));
       }
@@ -285,7 +288,7 @@ public final class CommandHandler {
         String path = f.string("path");
         AddWatchMode mode = AddWatchMode.parse(f.optString("mode", "persistent_recursive"));
         coordinator.read(session, () -> {
-          coordinator.checkPermission(caller, path, Perms.READ);
+          // not checked, as in ZooKeeper: the events themselves go only to a session that may read
           coordinator.addWatch(session, path, mode);
           return path;
         }, reply(m, p -> new JsonObject().put("path", p)));

@@ -1,7 +1,7 @@
 package io.baton.vertx.launcher;
 
 import io.baton.admin.AdminOptions;
-import io.baton.vertx.bridge.BridgeTls;
+import io.baton.tls.TlsListener;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -59,7 +59,7 @@ public final class AdminListener {
     if (tls.containsKey("port")) {
       throw new IllegalArgumentException(TLS + ".port: the admin face has one port, " + PORT);
     }
-    return BridgeTls.parse(TLS, tls).httpServerOptions();
+    return TlsListener.parse(TLS, tls).httpServerOptions();
   }
 
   private static int intValue(JsonObject config, String key, int dflt, int min) {

@@ -9,7 +9,6 @@ import io.baton.vertx.api.Protocol;
 import io.baton.vertx.config.NodeConfigKeys;
 import io.baton.vertx.bridge.BridgeListeners;
 import io.baton.vertx.bridge.BridgeServer;
-import io.baton.vertx.bridge.BridgeTls;
 import io.baton.zookeeper.ZooKeeperPort;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -35,13 +34,14 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * A lone node also serves ZooKeeper's client protocol ({@link ZooKeeperPort}) on {@code zkPort},
  * 2181 unless told otherwise ({@code -1}: none), bound to {@code zkHost} (the bridge's host by
- * default); a cluster member serves it when {@code zkPort} is given.
+ * default); a cluster member serves it when {@code zkPort} is given, by default on the fourth field
+ * of its line in the cluster file ({@code server.N=host:peerPort:clientPort:zkPort}).
  * {@code java -jar baton-server.jar log truncate ...} runs the offline {@link io.baton.vertx.cli.LogTool}.
  * With {@code --cluster}, the node is member N of that cluster: its bridge listens on the client
  * address the file gives it and its data lives in {@code data-N} unless told otherwise.
  * {@code --bridge-tls-port} sets {@code bridgeTls.port}; the rest of the TLS listener (certificate,
  * trust store, client authentication) is the {@code bridgeTls} object of {@code --config}
- * ({@link BridgeTls}, docs/security.md).
+ * ({@link io.baton.tls.TlsListener}, docs/security.md).
  * The node's admin face ({@link AdminFace}: metrics, health, the admin page) listens on
  * {@code --admin-port} ({@code adminPort}, by default the bridge port + 1000, on the bridge's host;
  * -1 turns it off; see {@link AdminListener}).
@@ -151,13 +151,15 @@ public final class Main {
   }
 
   /**
-   * The ports a started node listens on: the bridge's, the ZooKeeper port ({@code zkPort} -1 when it
-   * serves no ZooKeeper clients) and the admin face (null when it is off or could not take its default port).
+   * The ports a started node listens on: the bridge's, the ZooKeeper ports ({@code zkPort} and
+   * {@code zkTlsPort} -1 when it serves no ZooKeeper clients there) and the admin face (null when it is
+   * off or could not take its default port).
    */
-  public record Listening(BridgeListeners.Ports bridge, String zkHost, int zkPort, AdminFace admin, String adminUrl) {
+  public record Listening(BridgeListeners.Ports bridge, String zkHost, int zkPort, int zkTlsPort, AdminFace admin,
+                          String adminUrl) {
     /** E.g. {@code bridge on 127.0.0.1:7181, ZooKeeper clients on 127.0.0.1:2181, admin on http://127.0.0.1:8181}. */
     public String describe() {
-      return bridge.describe() + (zkPort < 0 ? "" : ", ZooKeeper clients on " + zkHost + ":" + zkPort)
+      return bridge.describe() + new ZooKeeperListeners.Ports(zkHost, zkPort, zkTlsPort).describe()
           + (admin == null ? "" : ", admin on " + adminUrl);
     }
   }
@@ -166,33 +168,29 @@ public final class Main {
                                          AdminOptions admin) {
     String address = config.getString("address", Protocol.DEFAULT_ADDRESS);
     BridgeListeners listeners;
+    ZooKeeperListeners zk;
     try {
       NodeConfigKeys.check(config);
       listeners = BridgeListeners.from(config, "127.0.0.1", DEFAULT_BRIDGE_PORT);
+      zk = ZooKeeperListeners.from(config);
     } catch (IllegalArgumentException badConfig) {
       return Future.failedFuture(badConfig);
     }
-    int zkPort = config.getInteger("zkPort", -1);
-    String zkHost = config.getString("zkHost", config.getString("bridgeHost", "127.0.0.1"));
     return vertx.deployVerticle(node, new DeploymentOptions().setConfig(config))
         .compose(id -> {
           Promise<Listening> listening = Promise.promise();
           node.ownerContext().runOnContext(v -> {
             BridgeServer bridge = new BridgeServer(vertx, address, node.coordinator(), node.commands());
             node.commands().pacing(bridge);
-            listeners.listen(bridge).compose(ports -> zkPort < 0
-                    ? Future.succeededFuture(new Listening(ports, zkHost, -1, null, null))
-                : new ZooKeeperPort(vertx, node.coordinator()).listen(zkPort, zkHost)
-                    .recover(t -> Future.failedFuture(new IllegalStateException("the ZooKeeper port cannot listen on "
-                        + zkHost + ":" + zkPort + " (zkPort): " + t.getMessage(), t)))
-                    .map(p -> new Listening(ports, zkHost, p, null, null)))
+            listeners.listen(bridge).compose(ports -> zk.listen(vertx, node, config)
+                    .map(z -> new Listening(ports, z.host(), z.plain(), z.tls(), null, null)))
                 .onComplete(listening);
           });
           return listening.future();
         })
         .compose(l -> admin == null ? Future.succeededFuture(l)
             : startAdmin(vertx, config, node, admin, address).map(face -> new Listening(l.bridge(), l.zkHost(),
-                l.zkPort(), face, face == null ? null : (admin.tls() ? "https://" : "http://") + admin.host() + ":"
+                l.zkPort(), l.zkTlsPort(), face, face == null ? null : (admin.tls() ? "https://" : "http://") + admin.host() + ":"
                 + face.port())));
   }
 
@@ -286,7 +284,7 @@ public final class Main {
       i++;
     }
     if (tlsPort != null) {
-      config.put(BridgeTls.KEY, config.getJsonObject(BridgeTls.KEY, new JsonObject()).copy().put("port", tlsPort));
+      config.put(BridgeListeners.TLS_KEY, config.getJsonObject(BridgeListeners.TLS_KEY, new JsonObject()).copy().put("port", tlsPort));
     }
     if (config.containsKey("cluster")) {
       if (!config.containsKey("nodeId")) {
@@ -297,6 +295,9 @@ public final class Main {
       config.put("dataDir", config.getString("dataDir", "data-" + id));
       config.put("bridgePort", config.getInteger("bridgePort", me.clientPort()));
       config.put("bridgeHost", config.getString("bridgeHost", me.host()));
+      if (!config.containsKey("zkPort") && me.zkPort() > 0) {
+        config.put("zkPort", me.zkPort()); // the file's fourth field
+      }
     }
     if (!config.containsKey("cluster")) {
       config.put("zkPort", config.getInteger("zkPort", DEFAULT_ZK_PORT));

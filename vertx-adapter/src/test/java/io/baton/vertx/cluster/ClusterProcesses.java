@@ -30,6 +30,7 @@ public final class ClusterProcesses implements AutoCloseable {
   private final Map<Integer, Integer> clientPorts = new TreeMap<>();
   private final Map<Integer, Integer> peerPorts = new TreeMap<>();
   private final Map<Integer, Integer> adminPorts = new TreeMap<>();
+  private final Map<Integer, Integer> zkPorts = new TreeMap<>();
   private final String secret;
   private final Map<Integer, CoordinationClient> admins = new java.util.HashMap<>();
   /** The super user every node is given, for admin requests. */
@@ -47,6 +48,15 @@ public final class ClusterProcesses implements AutoCloseable {
   /** As above, with node settings ({@code --config} JSON, e.g. {@code snapshotEveryEntries}) for every node. */
   public ClusterProcesses(Vertx vertx, Path root, int size, String durability, String raftSettings,
                           PeerRoute peerAddress, JsonObject nodeConfig) throws Exception {
+    this(vertx, root, size, durability, raftSettings, peerAddress, nodeConfig, false);
+  }
+
+  /**
+   * As above; with {@code zooKeeperPorts} each server line has a fourth field, the port the node
+   * serves ZooKeeper's clients on ({@link #zkPort(int)}).
+   */
+  public ClusterProcesses(Vertx vertx, Path root, int size, String durability, String raftSettings,
+                          PeerRoute peerAddress, JsonObject nodeConfig, boolean zooKeeperPorts) throws Exception {
     this.vertx = vertx;
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
@@ -54,13 +64,16 @@ public final class ClusterProcesses implements AutoCloseable {
     for (int id = 1; id <= size; id++) {
       clientPorts.put(id, ServerProcess.freePort());
       peerPorts.put(id, ServerProcess.freePort());
+      if (zooKeeperPorts) {
+        zkPorts.put(id, ServerProcess.freePort());
+      }
     }
     for (int id = 1; id <= size; id++) {
       StringBuilder cfg = new StringBuilder(raftSettings).append("\ncluster.secret=").append(secret).append('\n');
       for (int peer = 1; peer <= size; peer++) {
         int port = peer == id ? peerPorts.get(peer) : peerAddress.port(id, peer, peerPorts.get(peer));
         cfg.append("server.").append(peer).append("=127.0.0.1:").append(port).append(':')
-            .append(clientPorts.get(peer)).append('\n');
+            .append(clientPorts.get(peer)).append(zkPorts.isEmpty() ? "" : ":" + zkPorts.get(peer)).append('\n');
       }
       Path file = root.resolve("cluster-" + id + ".cfg");
       Files.writeString(file, cfg);
@@ -116,6 +129,11 @@ public final class ClusterProcesses implements AutoCloseable {
 
   public int peerPort(int id) {
     return peerPorts.get(id);
+  }
+
+  /** The port node {@code id} serves ZooKeeper's clients on (a cluster made with zooKeeperPorts). */
+  public int zkPort(int id) {
+    return zkPorts.get(id);
   }
 
   /** The cluster secret (hex) every node's file holds. */

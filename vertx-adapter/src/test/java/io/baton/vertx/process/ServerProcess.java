@@ -83,9 +83,12 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add(dataDir.toString());
     cmd.add("--bridge-port");
     cmd.add(Integer.toString(port));
-    // any free port for ZooKeeper clients: test nodes run side by side, never on 2181
-    cmd.add("--zk-port");
-    cmd.add("0");
+    if (!extraArgs.contains("--cluster")) {
+      // any free port for ZooKeeper clients: test nodes run side by side, never on 2181 (a cluster
+      // member serves one only when its cluster file's line gives it)
+      cmd.add("--zk-port");
+      cmd.add("0");
+    }
     cmd.addAll(extraArgs);
     if (!extraArgs.contains("--admin-port")) {
       // the admin face is on by default (bridge port + 1000); tests that do not look at it leave it off

@@ -6,6 +6,7 @@ import io.baton.core.limit.Limits;
 import io.baton.core.server.Coordinator;
 import io.baton.core.server.CoordinatorListener;
 import io.baton.core.watch.WatchEvent;
+import io.baton.zookeeper.ZooKeeperPortOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -35,13 +36,17 @@ public final class Connections implements CoordinatorListener {
   private final Set<ZkConnection> open = new HashSet<>();
   private final Map<String, Integer> perHost = new HashMap<>();
   private final Map<Long, ZkConnection> bySession = new HashMap<>();
+  private final FourLetterWords fourLetterWords;
+  private long received;
+  private long sent;
 
   /** Connections to {@code coordinator}'s node; call on the coordinator's context. */
-  public Connections(Vertx vertx, Coordinator coordinator) {
+  public Connections(Vertx vertx, Coordinator coordinator, ZooKeeperPortOptions options) {
     this.vertx = vertx;
     this.coordinator = coordinator;
     this.limits = coordinator.config().limits();
     this.requests = new Requests(coordinator);
+    this.fourLetterWords = new FourLetterWords(coordinator, options, this);
     if (coordinator.auth().sessionSecret(1).length != Handshake.PASSWORD_BYTES) {
       throw new IllegalStateException("session secrets must be " + Handshake.PASSWORD_BYTES
           + " bytes to serve as ZooKeeper session passwords");
@@ -76,6 +81,47 @@ public final class Connections implements CoordinatorListener {
     return requests;
   }
 
+  /** The four-letter words this port answers. */
+  public FourLetterWords fourLetterWords() {
+    return fourLetterWords;
+  }
+
+  void countReceived() {
+    received++;
+  }
+
+  void countSent() {
+    sent++;
+  }
+
+  /** Packets received from clients (handshakes and requests). */
+  long received() {
+    return received;
+  }
+
+  /** Packets sent to clients (replies, notifications). */
+  long sent() {
+    return sent;
+  }
+
+  /** Open connections. */
+  int count() {
+    return open.size();
+  }
+
+  /** Requests read and not yet answered, on every connection. */
+  long outstanding() {
+    long n = 0;
+    for (ZkConnection c : open) {
+      n += c.outstanding();
+    }
+    return n;
+  }
+
+  void forEach(java.util.function.Consumer<ZkConnection> visitor) {
+    open.forEach(visitor);
+  }
+
   /** The zxid a reply carries: the node's last applied one. */
   long lastZxid() {
     return coordinator.lastApplied();
@@ -104,9 +150,9 @@ public final class Connections implements CoordinatorListener {
         if (e != null) {
           c.closeWith("no session for it: " + e.getMessage());
         } else if (c.isOpen()) {
-          coordinator.auth().sessionOpened(opened.sessionId(), c.identities());
+          coordinator.auth().sessionOpened(opened.sessionId(), c.identities()); // its x509 identity is the session's
           bind(opened.sessionId(), c);
-          c.connected(opened.sessionId(), Handshake.accepted(connect, opened.sessionId(), opened.timeoutMs(),
+          c.connected(opened.sessionId(), opened.timeoutMs(), Handshake.accepted(connect, opened.sessionId(), opened.timeoutMs(),
               coordinator.auth().sessionSecret(opened.sessionId())));
         }
       });
@@ -124,7 +170,7 @@ public final class Connections implements CoordinatorListener {
       } else if (c.isOpen()) {
         coordinator.auth().sessionOpened(id, c.identities());
         bind(id, c);
-        c.connected(id, Handshake.accepted(connect, id, timeout, coordinator.auth().sessionSecret(id)));
+        c.connected(id, timeout, Handshake.accepted(connect, id, timeout, coordinator.auth().sessionSecret(id)));
       }
     });
   }

@@ -15,6 +15,12 @@ final class PacketReader {
 
     /** The header announced {@code length}, outside 0..{@code max}; nothing more is read. */
     void refused(int length, int max);
+
+    /**
+     * The connection's first four bytes, {@code header}: true if they were a four-letter word, answered
+     * (then nothing more is read).
+     */
+    boolean first(int header);
   }
 
   private final int max;
@@ -83,6 +89,10 @@ final class PacketReader {
           return;
         }
         int length = held.getInt(at);
+        if (packets == 0 && out.first(length)) {
+          stop();
+          return;
+        }
         if (length < 0 || length > max) {
           stop();
           out.refused(length, max);

@@ -137,6 +137,7 @@ final class Requests {
       case OpCode.EXISTS -> {
         ExistsRequest r = in.read(new ExistsRequest());
         read(c, slot, () -> {
+          coordinator.checkPermission(caller, r.getPath(), Perms.READ); // an existing node: READ, as ZooKeeper 3.9
           io.baton.core.tree.Stat stat = coordinator.exists(session, r.getPath(), r.getWatch());
           if (stat == null) {
             throw BatonException.noNode(r.getPath());
@@ -167,7 +168,7 @@ final class Requests {
         GetACLRequest r = in.read(new GetACLRequest());
         read(c, slot, () -> {
           coordinator.checkPermission(caller, r.getPath(), Perms.READ | Perms.ADMIN);
-          io.baton.core.acl.NodeAcl acl = coordinator.getAcl(r.getPath());
+          io.baton.core.acl.NodeAcl acl = coordinator.getAcl(r.getPath(), caller);
           return new GetACLResponse(Records.acl(acl.acl()), Records.stat(acl.stat()));
         });
       }
@@ -193,7 +194,7 @@ final class Requests {
       case OpCode.ADD_WATCH -> {
         AddWatchRequest r = in.read(new AddWatchRequest());
         read(c, slot, () -> {
-          coordinator.checkPermission(caller, r.getPath(), Perms.READ);
+          // not checked, as in ZooKeeper: the events themselves go only to a session that may read
           coordinator.addWatch(session, r.getPath(), WatchCodes.addWatchMode(r.getMode()));
           return new ErrorResponse(0);
         });

@@ -4,6 +4,7 @@ import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.limit.Limits;
 import io.baton.core.watch.WatchEvent;
+import io.baton.tls.PeerCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -36,18 +37,26 @@ final class ZkConnection {
   private long sessionId;
   private boolean connected;
   private boolean closing;
+  /** The client closes its session: nothing more is read, but the events of the close still go out. */
+  private boolean closingSession;
   private boolean closed;
   private boolean paused;
   private boolean behind;
   private long queuedBytes;
   private long timer = -1;
+  private final long established = System.currentTimeMillis();
+  private int timeoutMs;
+  private long received;
+  private long sent;
 
   ZkConnection(Connections server, Vertx vertx, NetSocket socket, String host, Limits limits) {
     this.server = server;
     this.vertx = vertx;
     this.socket = socket;
     this.host = host;
-    this.identities = Set.of(new Identity("ip", host));
+    String x509 = PeerCertificates.x509Subject(socket);
+    this.identities = x509 == null ? Set.of(new Identity("ip", host))
+        : Set.of(new Identity("ip", host), new Identity("x509", x509));
     this.limits = limits;
     this.replies = new ReplyQueue(this::write);
     this.reader = new PacketReader(limits.zkMaxBuffer(), new PacketReader.Packets() {
@@ -59,6 +68,18 @@ final class ZkConnection {
       @Override
       public void refused(int length, int max) {
         closeWith("a packet length of " + length + " is outside 0.." + max + " (zkMaxBuffer)");
+      }
+
+      @Override
+      public boolean first(int header) {
+        String word = FourLetterWords.word(header);
+        if (word == null) {
+          return false;
+        }
+        LOG.debug("four-letter word {} from {}", word, host);
+        closing = true;
+        socket.end(Buffer.buffer(server.fourLetterWords().answer(word), "ISO-8859-1"));
+        return true;
       }
     });
     socket.handler(this::received);
@@ -74,7 +95,7 @@ final class ZkConnection {
     return host;
   }
 
-  /** What this connection proves about its client: its address ({@code ip}). */
+  /** What this connection proves about its client: its address ({@code ip}) and certificate subject ({@code x509}). */
   Set<Identity> identities() {
     return identities;
   }
@@ -103,6 +124,8 @@ final class ZkConnection {
     if (closing) {
       return;
     }
+    received++;
+    server.countReceived();
     if (!connected) {
       pause(true);
       server.handshake(this, payload);
@@ -121,8 +144,9 @@ final class ZkConnection {
   }
 
   /** The handshake opened or resumed {@code session}: serve requests from now on. */
-  void connected(long session, Buffer response) {
+  void connected(long session, int timeoutMs, Buffer response) {
     this.sessionId = session;
+    this.timeoutMs = timeoutMs;
     this.connected = true;
     write(response);
     pause(false);
@@ -188,7 +212,7 @@ final class ZkConnection {
 
   /** Delivers a watch notification now: before any reply that reveals its change. */
   void notify(WatchEvent event) {
-    if (connected && !closing) {
+    if (connected && (!closing || closingSession) && !closed) {
       write(Packets.notification(event));
     }
   }
@@ -196,6 +220,7 @@ final class ZkConnection {
   /** The client closes its session: read nothing more from it. */
   void closingSession() {
     closing = true;
+    closingSession = true;
     reader.stop();
   }
 
@@ -221,6 +246,8 @@ final class ZkConnection {
     }
     int length = packet.length();
     queuedBytes += length;
+    sent++;
+    server.countSent();
     socket.write(packet).onComplete(ar -> {
       queuedBytes -= length;
       if (behind && queuedBytes <= limits.outboundHighWaterBytes() / 2) {
@@ -236,6 +263,27 @@ final class ZkConnection {
       behind = true;
       updateReading();
     }
+  }
+
+  /** Requests read and not yet answered. */
+  int outstanding() {
+    return replies.size();
+  }
+
+  /**
+   * A line of ZooKeeper's {@code cons} ({@code full}) or {@code stat}: address, interest ops, queued,
+   * received and sent packets, then session, established time and timeout.
+   */
+  String describe(boolean full) {
+    String remote = socket.remoteAddress() == null ? host : socket.remoteAddress().host() + ":"
+        + socket.remoteAddress().port();
+    StringBuilder s = new StringBuilder(" /").append(remote).append('[').append(paused ? 0 : 1).append("](queued=")
+        .append(replies.size()).append(",recved=").append(received).append(",sent=").append(sent);
+    if (full) {
+      s.append(",sid=0x").append(Long.toHexString(sessionId)).append(",est=").append(established).append(",to=")
+          .append(timeoutMs).append(",lzxid=0x").append(Long.toHexString(server.lastZxid()));
+    }
+    return s.append(')').toString();
   }
 
   // ---------------------------------------------------------------- flow and closing

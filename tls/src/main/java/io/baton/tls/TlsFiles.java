@@ -1,4 +1,4 @@
-package io.baton.vertx.bridge;
+package io.baton.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
