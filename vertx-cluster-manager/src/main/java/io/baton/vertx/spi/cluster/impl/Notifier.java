@@ -1,0 +1,42 @@
+package io.baton.vertx.spi.cluster.impl;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls Vert.x's node and registration listeners one at a time, in the order of the changes, on a thread
+ * of their own: Vert.x may block in them (its HA manager reads the cluster's sync map when a node leaves),
+ * which must never stall the Baton client's event loop.
+ */
+public final class Notifier {
+  private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "baton-cluster-events");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Queues {@code call} after every call queued before. */
+  public void notify(String what, Runnable call) {
+    executor.execute(() -> {
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        LOG.warn("Vert.x listener failed on {}", what, e);
+      }
+    });
+  }
+
+  /** Runs what is queued, then stops. */
+  public void close() {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.baton.vertx.spi.cluster;
+
+import io.vertx.core.spi.cluster.ClusterManager;
+
+/** Vert.x's own {@code ClusteredEventBusTest} on a {@link BatonClusterManager}, each test a new cluster on one Baton node. */
+public class BatonClusteredEventBusTest extends io.vertx.tests.eventbus.ClusteredEventBusTest {
+
+  @Override
+  public void setUp() throws Exception {
+    BatonTestNode.newCluster();
+    super.setUp();
+  }
+
+  @Override
+  protected ClusterManager getClusterManager() {
+    return BatonTestNode.clusterManager();
+  }
+}
