@@ -71,6 +71,11 @@ public final class Connection {
     return client;
   }
 
+  /** Whether {@link #close} was called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   public Vertx vertx() {
     return vertx;
   }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Membership implements Connection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+  private static final long RETRY_MS = 500;
   private final Connection connection;
   private final Layout layout;
   private final String nodeId;
@@ -154,11 +155,15 @@ public final class Membership implements Connection.Listener {
       boolean again;
       synchronized (this) {
         listing = false;
-        again = listAgain || ar.failed() && !Errors.is(ar.cause(), ErrorCode.SESSION_EXPIRED)
-            && !Errors.is(ar.cause(), ErrorCode.CONNECTION_LOSS);
+        again = listAgain;
+      }
+      if (connection.isClosed()) {
+        return;
       }
       if (again) {
         list();
+      } else if (ar.failed() && !Errors.is(ar.cause(), ErrorCode.SESSION_EXPIRED)) {
+        connection.vertx().setTimer(RETRY_MS, id -> list());    // a reconnect or a new session lists again anyway
       }
     });
   }
