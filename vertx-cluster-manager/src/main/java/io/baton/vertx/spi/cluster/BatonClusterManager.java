@@ -213,7 +213,7 @@ public class BatonClusterManager implements ClusterManager {
 
   @Override
   public void getRegistrations(String address, Completable<List<RegistrationInfo>> promise) {
-    promise.succeed(subscriptions.get(address));
+    caller.on(subscriptions.fetch(address)).onComplete(promise);
   }
 
   @Override

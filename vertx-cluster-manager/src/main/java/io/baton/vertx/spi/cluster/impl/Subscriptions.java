@@ -87,18 +87,45 @@ public final class Subscriptions implements Connection.Listener {
         .onSuccess(v -> forget(address, name));
   }
 
+  /**
+   * The registrations of {@code address} as they are now, local-only ones included: read from Baton after
+   * a {@code sync} (Vert.x asks when it has no view of the address yet, and a registration another node has
+   * just completed must be seen), falling back to the cache if Baton cannot answer.
+   */
+  public Future<List<RegistrationInfo>> fetch(String address) {
+    CoordinationClient c = connection.client();
+    String dir = layout.subsOf(address);
+    return c.sync(dir).compose(v -> c.getChildren(dir, false)).map(children -> {
+      List<RegistrationInfo> list = localOf(address);
+      for (String name : children.names()) {
+        RegistrationInfo info = parse(name);
+        if (info != null) {
+          list.add(info);
+        }
+      }
+      return list;
+    }).recover(t -> {
+      if (Errors.is(t, ErrorCode.NO_NODE)) {
+        return Future.succeededFuture(localOf(address));
+      }
+      LOG.debug("reading the registrations of {} failed, answering from the cache: {}", address, t.toString());
+      return Future.succeededFuture(get(address));
+    });
+  }
+
   /** The registrations of {@code address} as last seen, local-only ones included; never blocks. */
   public List<RegistrationInfo> get(String address) {
-    List<RegistrationInfo> list = new ArrayList<>();
-    Set<RegistrationInfo> local = localOnly.get(address);
-    if (local != null) {
-      list.addAll(local);
-    }
+    List<RegistrationInfo> list = localOf(address);
     Map<String, RegistrationInfo> r = remote.get(address);
     if (r != null) {
       list.addAll(r.values());
     }
     return list;
+  }
+
+  private List<RegistrationInfo> localOf(String address) {
+    Set<RegistrationInfo> local = localOnly.get(address);
+    return local == null ? new ArrayList<>() : new ArrayList<>(local);
   }
 
   private Future<Void> create(CoordinationClient c, String address, RegistrationInfo info, int attempts) {
