@@ -1,5 +1,8 @@
 package io.baton.vertx.spi.cluster;
 
+import io.baton.core.tree.CreateMode;
+import io.baton.vertx.client.ClientOptions;
+import io.baton.vertx.client.CoordinationClient;
 import io.baton.vertx.launcher.Main;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +23,7 @@ import java.util.stream.Stream;
  */
 public final class BatonTestNode {
   /** Session timeout of the Vert.x nodes in tests: how long a killed node stays a member. */
-  public static final int SESSION_TIMEOUT_MS = 3_000;
+  public static final int SESSION_TIMEOUT_MS = 5_000;
   private static int port;
   private static volatile String prefix = "/vertx-test";
 
@@ -38,6 +41,7 @@ public final class BatonTestNode {
             .put("bridgePort", wanted).put("bridgeHost", "127.0.0.1").put("adminPort", -1)
             .put("minSessionTimeoutMs", 1_000);
         port = Main.start(server, config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        warmUp(port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           server.close();
           delete(dir);
@@ -47,6 +51,22 @@ public final class BatonTestNode {
       }
     }
     return port;
+  }
+
+  /** One session's round trips, so the first Vert.x nodes do not meet a cold node (and time out on 2 cores). */
+  private static void warmUp(int port) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      CoordinationClient c = CoordinationClient.connectBridge(vertx, "127.0.0.1", port, ClientOptions.defaults())
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      for (int i = 0; i < 50; i++) {
+        c.create("/warm-up", new byte[16], CreateMode.EPHEMERAL).compose(p -> c.getData(p, false))
+            .compose(d -> c.delete("/warm-up", -1)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      c.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      vertx.close();
+    }
   }
 
   /** A new prefix: the cluster managers created from now on form a new Vert.x cluster. */

@@ -39,7 +39,7 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
 
   @Override
   public Future<V> get(K k) {
-    return caller.on(read(path(k)).map(d -> d == null ? null : ValueCodec.<V>decode(d.data())));
+    return caller.on(retry(() -> read(path(k)).map(d -> d == null ? null : ValueCodec.<V>decode(d.data()))));
   }
 
   @Override
@@ -49,7 +49,7 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
 
   @Override
   public Future<Void> put(K k, V v, long ttl) {
-    return caller.on(write(path(k), ValueCodec.encode(v), checkTtl(ttl)));
+    return caller.on(retry(() -> write(path(k), ValueCodec.encode(v), checkTtl(ttl))));
   }
 
   @Override
@@ -59,20 +59,20 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
 
   @Override
   public Future<V> putIfAbsent(K k, V v, long ttl) {
-    return caller.on(putIfAbsent(path(k), ValueCodec.encode(v), checkTtl(ttl)));
+    return caller.on(retry(() -> putIfAbsent(path(k), ValueCodec.encode(v), checkTtl(ttl))));
   }
 
   @Override
   public Future<V> remove(K k) {
     String path = path(k);
-    return caller.on(update(path, d -> true, d -> delete(path, d.stat()), d -> ValueCodec.<V>decode(d.data()), null));
+    return caller.on(retry(() -> update(path, d -> true, d -> delete(path, d.stat()), d -> ValueCodec.<V>decode(d.data()), null)));
   }
 
   @Override
   public Future<Boolean> removeIfPresent(K k, V v) {
     String path = path(k);
-    return caller.on(update(path, d -> Objects.equals(ValueCodec.decode(d.data()), v), d -> delete(path, d.stat()),
-        d -> true, false));
+    return caller.on(retry(() -> update(path, d -> Objects.equals(ValueCodec.decode(d.data()), v), d -> delete(path, d.stat()),
+        d -> true, false)));
   }
 
   @Override
@@ -85,8 +85,8 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
     String path = path(k);
     byte[] data = ValueCodec.encode(v);
     long t = checkTtl(ttl);
-    return caller.on(update(path, d -> true, d -> overwrite(path, d.stat(), data, t),
-        d -> ValueCodec.<V>decode(d.data()), null));
+    return caller.on(retry(() -> update(path, d -> true, d -> overwrite(path, d.stat(), data, t),
+        d -> ValueCodec.<V>decode(d.data()), null)));
   }
 
   @Override
@@ -99,46 +99,46 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
     String path = path(k);
     byte[] data = ValueCodec.encode(newValue);
     long t = checkTtl(ttl);
-    return caller.on(update(path, d -> Objects.equals(ValueCodec.decode(d.data()), oldValue),
-        d -> overwrite(path, d.stat(), data, t), d -> true, false));
+    return caller.on(retry(() -> update(path, d -> Objects.equals(ValueCodec.decode(d.data()), oldValue),
+        d -> overwrite(path, d.stat(), data, t), d -> true, false)));
   }
 
   @Override
   public Future<Void> clear() {
-    CoordinationClient c = connection.client();
-    return caller.on(names().compose(names -> {
+    return caller.on(retry(() -> names().compose(names -> {
+      CoordinationClient c = connection.client();
       List<Future<Void>> deletes = new ArrayList<>();
       for (String name : names) {
         deletes.add(c.delete(dir + "/" + name, -1).recover(t -> ignore(t, ErrorCode.NO_NODE, null)));
       }
       return Future.all(deletes).mapEmpty();
-    }));
+    })));
   }
 
   @Override
   public Future<Integer> size() {
-    return caller.on(names().map(List::size));
+    return caller.on(retry(() -> names().map(List::size)));
   }
 
   @Override
   public Future<Set<K>> keys() {
-    return caller.on(names().map(names -> {
+    return caller.on(retry(() -> names().map(names -> {
       Set<K> keys = new HashSet<>();
       for (String name : names) {
         keys.add(ValueCodec.decode(Layout.unsegment(name)));
       }
       return keys;
-    }));
+    })));
   }
 
   @Override
   public Future<List<V>> values() {
-    return caller.on(entries(new HashMap<>()).map(m -> new ArrayList<>(m.values())));
+    return caller.on(retry(() -> entries(new HashMap<>()).map(m -> new ArrayList<>(m.values()))));
   }
 
   @Override
   public Future<Map<K, V>> entries() {
-    return caller.on(entries(new HashMap<>()));
+    return caller.on(retry(() -> entries(new HashMap<>())));
   }
 
   /** The entries; an entry removed while they are read is left out. */
@@ -157,6 +157,10 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
       }
       return Future.all(reads).map(into);
     });
+  }
+
+  private <T> Future<T> retry(java.util.function.Supplier<Future<T>> op) {
+    return Retry.onConnectionLoss(connection, op);
   }
 
   private Future<List<String>> names() {

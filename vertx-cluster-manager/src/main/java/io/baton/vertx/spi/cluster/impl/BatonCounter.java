@@ -4,7 +4,11 @@ import io.baton.vertx.client.recipes.Recipes;
 import io.vertx.core.Future;
 import io.vertx.core.shareddata.Counter;
 
-/** A cluster-wide counter: Baton's counter recipe ({@code /baton/counters/<name>}), atomic on the Baton node. */
+/**
+ * A cluster-wide counter: Baton's counter recipe ({@code /baton/counters/<name>}), atomic on the Baton node.
+ * Reads are retried across a failover; an add or compare-and-set whose answer is lost to a failover fails
+ * with ConnectionLoss (it may or may not have been applied), as repeating it could apply it twice.
+ */
 public final class BatonCounter implements Counter {
   private final Connection connection;
   private final CallerContext caller;
@@ -18,7 +22,7 @@ public final class BatonCounter implements Counter {
 
   @Override
   public Future<Long> get() {
-    return caller.on(counter().get());
+    return caller.on(Retry.onConnectionLoss(connection, () -> counter().get()));
   }
 
   @Override

@@ -71,6 +71,10 @@ public final class Connection {
     return client;
   }
 
+  public int sessionTimeoutMs() {
+    return options.sessionTimeoutMs();
+  }
+
   /** Whether {@link #close} was called. */
   public boolean isClosed() {
     return closed;

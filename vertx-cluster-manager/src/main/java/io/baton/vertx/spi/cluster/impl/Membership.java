@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.spi.cluster.NodeListener;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,15 +53,16 @@ public final class Membership implements Connection.Listener {
 
   /** Watches the members, adds this node and takes the first listing (no events for the members found). */
   public Future<Void> join() {
-    CoordinationClient c = connection.client();
-    return Nodes.ensure(c, layout.nodes())
-        .compose(v -> c.addWatch(layout.nodes(), AddWatchMode.PERSISTENT))
-        .compose(v -> createOwn(c))
-        .compose(v -> c.getChildren(layout.nodes(), false))
-        .map(children -> {
-          known.addAll(children.names());
-          return null;
-        });
+    return Retry.onConnectionLoss(connection, () -> {
+      CoordinationClient c = connection.client();
+      return Nodes.ensure(c, layout.nodes())
+          .compose(v -> c.addWatch(layout.nodes(), AddWatchMode.PERSISTENT))
+          .compose(v -> createOwn(c))
+          .compose(v -> c.getChildren(layout.nodes(), false));
+    }).map(children -> {
+      known.addAll(children.names());
+      return null;
+    });
   }
 
   private Future<Void> createOwn(CoordinationClient c) {
@@ -76,18 +78,25 @@ public final class Membership implements Connection.Listener {
   public Future<Void> setNodeInfo(NodeInfo info) {
     own = info;
     infos.put(nodeId, info);
-    CoordinationClient c = connection.client();
-    return c.setData(layout.node(nodeId), bytes(info), -1).<Void>mapEmpty()
-        .recover(t -> Errors.is(t, ErrorCode.NO_NODE) ? createOwn(c) : Future.failedFuture(t));
+    return Retry.onConnectionLoss(connection, () -> {
+      CoordinationClient c = connection.client();
+      return c.setData(layout.node(nodeId), bytes(info), -1).<Void>mapEmpty()
+          .recover(t -> Errors.is(t, ErrorCode.NO_NODE) ? createOwn(c) : Future.failedFuture(t));
+    });
   }
 
   public NodeInfo ownInfo() {
     return own;
   }
 
-  /** The members as last listed; never blocks. */
+  /**
+   * The members as last listed, sorted, never blocking. Every node must list them in the same order:
+   * Vert.x HA picks the node that takes over a failed node's verticles by position in this list.
+   */
   public List<String> nodes() {
-    return new ArrayList<>(known);
+    List<String> list = new ArrayList<>(known);
+    Collections.sort(list);
+    return list;
   }
 
   /** A member's NodeInfo; fails if it is not a member (or has not published it yet). */
@@ -96,7 +105,7 @@ public final class Membership implements Connection.Listener {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return connection.client().getData(layout.node(id), false).compose(d -> {
+    return Retry.onConnectionLoss(connection, () -> connection.client().getData(layout.node(id), false)).compose(d -> {
       if (d.data() == null || d.data().length == 0) {
         return Future.failedFuture(new VertxException("node " + id + " has not published its NodeInfo yet", true));
       }

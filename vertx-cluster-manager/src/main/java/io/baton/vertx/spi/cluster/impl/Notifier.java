@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Notifier {
   private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+  private volatile boolean closed;
   private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "baton-cluster-events");
     t.setDaemon(true);
@@ -22,6 +23,9 @@ public final class Notifier {
   /** Queues {@code call} after every call queued before. */
   public void notify(String what, Runnable call) {
     executor.execute(() -> {
+      if (closed) {
+        return;     // this node has left: Vert.x is told nothing more
+      }
       try {
         call.run();
       } catch (RuntimeException e) {
@@ -30,8 +34,9 @@ public final class Notifier {
     });
   }
 
-  /** Runs what is queued, then stops. */
+  /** Drops what is queued and stops. */
   public void close() {
+    closed = true;
     executor.shutdown();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -53,10 +53,12 @@ public final class Subscriptions implements Connection.Listener {
 
   /** Watches the registry and reads it whole. */
   public Future<Void> start() {
-    CoordinationClient c = connection.client();
-    return Nodes.ensure(c, layout.subs())
-        .compose(v -> c.addWatch(layout.subs(), AddWatchMode.PERSISTENT_RECURSIVE))
-        .compose(v -> readAll(c));
+    return Retry.onConnectionLoss(connection, () -> {
+      CoordinationClient c = connection.client();
+      return Nodes.ensure(c, layout.subs())
+          .compose(v -> c.addWatch(layout.subs(), AddWatchMode.PERSISTENT_RECURSIVE))
+          .compose(v -> readAll(c));
+    });
   }
 
   public Future<Void> add(String address, RegistrationInfo info) {
@@ -66,7 +68,7 @@ public final class Subscriptions implements Connection.Listener {
       return Future.succeededFuture();
     }
     own.computeIfAbsent(address, a -> ConcurrentHashMap.newKeySet()).add(info);
-    return create(connection.client(), address, info, CREATE_ATTEMPTS);
+    return Retry.onConnectionLoss(connection, () -> create(connection.client(), address, info, CREATE_ATTEMPTS));
   }
 
   public Future<Void> remove(String address, RegistrationInfo info) {
@@ -82,8 +84,8 @@ public final class Subscriptions implements Connection.Listener {
       mine.remove(info);
     }
     String name = childName(info);
-    return connection.client().delete(layout.subsOf(address) + "/" + name, -1)
-        .recover(t -> Errors.is(t, ErrorCode.NO_NODE) ? Future.succeededFuture() : Future.failedFuture(t))
+    return Retry.onConnectionLoss(connection, () -> connection.client().delete(layout.subsOf(address) + "/" + name, -1)
+        .recover(t -> Errors.is(t, ErrorCode.NO_NODE) ? Future.succeededFuture() : Future.failedFuture(t)))
         .onSuccess(v -> forget(address, name));
   }
 
@@ -93,9 +95,11 @@ public final class Subscriptions implements Connection.Listener {
    * just completed must be seen), falling back to the cache if Baton cannot answer.
    */
   public Future<List<RegistrationInfo>> fetch(String address) {
-    CoordinationClient c = connection.client();
     String dir = layout.subsOf(address);
-    return c.sync(dir).compose(v -> c.getChildren(dir, false)).map(children -> {
+    return Retry.onConnectionLoss(connection, () -> {
+      CoordinationClient c = connection.client();
+      return c.sync(dir).compose(v -> c.getChildren(dir, false));
+    }).map(children -> {
       List<RegistrationInfo> list = localOf(address);
       for (String name : children.names()) {
         RegistrationInfo info = parse(name);
