@@ -16,68 +16,62 @@ import java.util.Objects;
  * bounds how long a dead Vert.x node stays a member, and the path prefix under which this Vert.x cluster
  * keeps its state (several clusters can share one Baton). Immutable; the {@code with...} methods copy.
  *
- * <p>JSON form ({@link #fromJson}): {@code {"servers": ["10.0.0.1:7181", ...], "sessionTimeoutMs": 10000,
- * "requestTimeoutMs": 30000, "prefix": "/vertx", "address": "baton", "clusterHost": null,
- * "clusterPublicHost": null, "tls": {"caPem": "...", "certPem": "...", "keyPem": "...", "verifyHostname": true}}}.
+ * <p>JSON form ({@link #fromJson}), every key optional: {@code {"servers": ["10.0.0.1:7181", ...],
+ * "sessionTimeoutMs": 10000, "requestTimeoutMs": 30000, "prefix": "/vertx", "address": "baton",
+ * "digest": "user:password", "clusterHost": null, "clusterPublicHost": null,
+ * "tls": {"caPem": "ca.pem", "certPem": "client.pem", "keyPem": "client.key", "verifyHostname": true}}}.
  */
 public final class BatonClusterOptions {
   /** The default path prefix. */
   public static final String DEFAULT_PREFIX = "/vertx";
 
-  private final List<String> servers;
-  private final Vertx embedded;
-  private final int sessionTimeoutMs;
-  private final long requestTimeoutMs;
-  private final String prefix;
-  private final String address;
-  private final ClientTls tls;
-  private final String clusterHost;
-  private final String clusterPublicHost;
+  private List<String> servers = List.of("127.0.0.1:7181");
+  private Vertx embedded;
+  private int sessionTimeoutMs = 10_000;
+  private long requestTimeoutMs = 30_000;
+  private String prefix = DEFAULT_PREFIX;
+  private String address = Protocol.DEFAULT_ADDRESS;
+  private ClientTls tls;
+  private String digest;
+  private String clusterHost;
+  private String clusterPublicHost;
 
-  private BatonClusterOptions(List<String> servers, Vertx embedded, int sessionTimeoutMs, long requestTimeoutMs,
-                              String prefix, String address, ClientTls tls, String clusterHost,
-                              String clusterPublicHost) {
-    this.servers = List.copyOf(servers);
-    this.embedded = embedded;
-    this.sessionTimeoutMs = sessionTimeoutMs;
-    this.requestTimeoutMs = requestTimeoutMs;
-    this.prefix = checkPrefix(prefix);
-    this.address = Objects.requireNonNull(address, "address");
-    this.tls = tls;
-    this.clusterHost = clusterHost;
-    this.clusterPublicHost = clusterPublicHost;
+  private BatonClusterOptions() {
   }
 
   /** One Baton node at {@code 127.0.0.1:7181}, a 10 s session, prefix {@value #DEFAULT_PREFIX}. */
   public static BatonClusterOptions defaults() {
-    return new BatonClusterOptions(List.of("127.0.0.1:7181"), null, 10_000, 30_000, DEFAULT_PREFIX,
-        Protocol.DEFAULT_ADDRESS, null, null, null);
+    return new BatonClusterOptions();
   }
 
   /** Options read from their JSON form (class comment); absent keys keep their defaults. */
   public static BatonClusterOptions fromJson(JsonObject json) {
-    BatonClusterOptions d = defaults();
-    List<String> servers = new ArrayList<>();
+    BatonClusterOptions o = defaults();
     JsonArray list = json.getJsonArray("servers");
     if (list != null) {
+      List<String> servers = new ArrayList<>();
       list.forEach(s -> servers.add((String) s));
-    } else {
-      servers.addAll(d.servers);
+      o = o.withServers(servers);
     }
+    o = o.withSessionTimeout(json.getInteger("sessionTimeoutMs", o.sessionTimeoutMs))
+        .withPrefix(json.getString("prefix", o.prefix))
+        .withClusterHost(json.getString("clusterHost"), json.getString("clusterPublicHost"))
+        .withDigest(json.getString("digest"));
+    o.requestTimeoutMs = json.getLong("requestTimeoutMs", o.requestTimeoutMs);
+    o.address = json.getString("address", o.address);
     JsonObject t = json.getJsonObject("tls");
-    ClientTls tls = null;
     if (t != null) {
-      tls = t.getString("caPem") != null ? ClientTls.trusting(t.getString("caPem")) : new ClientTls(null, null, true);
+      ClientTls tls = t.getString("caPem") != null ? ClientTls.trusting(t.getString("caPem"))
+          : new ClientTls(null, null, true);
       if (t.getString("certPem") != null) {
         tls = tls.withClientCertificate(t.getString("certPem"), t.getString("keyPem"));
       }
       if (!t.getBoolean("verifyHostname", true)) {
         tls = tls.withoutHostnameVerification();
       }
+      o = o.withTls(tls);
     }
-    return new BatonClusterOptions(servers, null, json.getInteger("sessionTimeoutMs", d.sessionTimeoutMs),
-        json.getLong("requestTimeoutMs", d.requestTimeoutMs), json.getString("prefix", d.prefix),
-        json.getString("address", d.address), tls, json.getString("clusterHost"), json.getString("clusterPublicHost"));
+    return o;
   }
 
   /** These options with Baton's nodes at {@code hostPorts} ({@code host:port} of their TCP bridges). */
@@ -85,8 +79,10 @@ public final class BatonClusterOptions {
     if (hostPorts.isEmpty()) {
       throw new IllegalArgumentException("at least one Baton node address is needed");
     }
-    return new BatonClusterOptions(hostPorts, null, sessionTimeoutMs, requestTimeoutMs, prefix, address, tls,
-        clusterHost, clusterPublicHost);
+    BatonClusterOptions o = copy();
+    o.servers = List.copyOf(hostPorts);
+    o.embedded = null;
+    return o;
   }
 
   /**
@@ -95,30 +91,50 @@ public final class BatonClusterOptions {
    * Vert.x instance itself.
    */
   public BatonClusterOptions withEmbedded(Vertx batonVertx) {
-    return new BatonClusterOptions(servers, Objects.requireNonNull(batonVertx), sessionTimeoutMs, requestTimeoutMs,
-        prefix, address, tls, clusterHost, clusterPublicHost);
+    BatonClusterOptions o = copy();
+    o.embedded = Objects.requireNonNull(batonVertx);
+    return o;
   }
 
+  /** The Baton session timeout: how long a Vert.x node that died without leaving stays a member. */
   public BatonClusterOptions withSessionTimeout(int ms) {
-    return new BatonClusterOptions(servers, embedded, ms, requestTimeoutMs, prefix, address, tls, clusterHost,
-        clusterPublicHost);
+    BatonClusterOptions o = copy();
+    o.sessionTimeoutMs = ms;
+    return o;
   }
 
+  /** The path under which this Vert.x cluster lives, e.g. {@code /vertx/orders}. */
   public BatonClusterOptions withPrefix(String p) {
-    return new BatonClusterOptions(servers, embedded, sessionTimeoutMs, requestTimeoutMs, p, address, tls,
-        clusterHost, clusterPublicHost);
+    if (p == null || !p.startsWith("/") || p.endsWith("/") || p.contains("//") || p.startsWith("/baton")
+        || p.startsWith("/zookeeper")) {
+      throw new IllegalArgumentException("prefix must be an absolute path such as /vertx (not / nor under /baton "
+          + "or /zookeeper): " + p);
+    }
+    BatonClusterOptions o = copy();
+    o.prefix = p;
+    return o;
   }
 
   /** These options with TLS on the bridge connections (see {@link ClientTls}). */
   public BatonClusterOptions withTls(ClientTls t) {
-    return new BatonClusterOptions(servers, embedded, sessionTimeoutMs, requestTimeoutMs, prefix, address, t,
-        clusterHost, clusterPublicHost);
+    BatonClusterOptions o = copy();
+    o.tls = t;
+    return o;
+  }
+
+  /** The session authenticates with this ZooKeeper digest identity ({@code user:password}; null: none). */
+  public BatonClusterOptions withDigest(String userPassword) {
+    BatonClusterOptions o = copy();
+    o.digest = userPassword;
+    return o;
   }
 
   /** The host the event bus of this Vert.x node binds to and advertises (null: Vert.x's default). */
   public BatonClusterOptions withClusterHost(String host, String publicHost) {
-    return new BatonClusterOptions(servers, embedded, sessionTimeoutMs, requestTimeoutMs, prefix, address, tls,
-        host, publicHost);
+    BatonClusterOptions o = copy();
+    o.clusterHost = host;
+    o.clusterPublicHost = publicHost;
+    return o;
   }
 
   public List<String> servers() {
@@ -138,6 +154,11 @@ public final class BatonClusterOptions {
     return prefix;
   }
 
+  /** The digest identity ({@code user:password}) of the session, or null. */
+  public String digest() {
+    return digest;
+  }
+
   public String clusterHost() {
     return clusterHost;
   }
@@ -151,12 +172,18 @@ public final class BatonClusterOptions {
     return new ClientOptions(address, sessionTimeoutMs, requestTimeoutMs, tls);
   }
 
-  private static String checkPrefix(String p) {
-    if (p == null || !p.startsWith("/") || p.endsWith("/") || p.contains("//") || p.startsWith("/baton")
-        || p.startsWith("/zookeeper")) {
-      throw new IllegalArgumentException("prefix must be an absolute path such as /vertx (not / nor under /baton "
-          + "or /zookeeper): " + p);
-    }
-    return p;
+  private BatonClusterOptions copy() {
+    BatonClusterOptions o = new BatonClusterOptions();
+    o.servers = servers;
+    o.embedded = embedded;
+    o.sessionTimeoutMs = sessionTimeoutMs;
+    o.requestTimeoutMs = requestTimeoutMs;
+    o.prefix = prefix;
+    o.address = address;
+    o.tls = tls;
+    o.digest = digest;
+    o.clusterHost = clusterHost;
+    o.clusterPublicHost = clusterPublicHost;
+    return o;
   }
 }

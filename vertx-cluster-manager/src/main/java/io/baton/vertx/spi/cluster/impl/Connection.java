@@ -96,11 +96,14 @@ public final class Connection {
     Future<CoordinationClient> opening = options.embedded() != null
         ? CoordinationClient.connect(vertx, options.clientOptions())
         : CoordinationClient.connectBridge(vertx, options.servers(), options.clientOptions());
-    return opening.map(c -> {
+    return opening.compose(c -> {
       c.watchHandler(e -> listeners.forEach(l -> l.watchEvent(e)));
       c.connectionStateHandler(state -> stateChanged(c, state));
-      client = c;
-      return null;
+      Future<Void> identified = options.digest() == null ? Future.succeededFuture() : c.addAuth("digest", options.digest());
+      return identified.map(v -> {
+        client = c;
+        return (Void) null;
+      }).recover(t -> c.close().transform(x -> Future.failedFuture(t)));
     });
   }
 
