@@ -58,7 +58,7 @@ public class BatonClusterManager implements ClusterManager {
 
   private final BatonClusterOptions options;
   private final Layout layout;
-  private final Map<String, BatonAsyncMap<?, ?>> maps = new ConcurrentHashMap<>();
+  private final Map<String, BatonAsyncMap<?, ?>> syncMaps = new ConcurrentHashMap<>();
   private Vertx vertx;
   private CallerContext caller;
   private volatile NodeListener nodeListener;
@@ -224,7 +224,7 @@ public class BatonClusterManager implements ClusterManager {
   @Override
   @SuppressWarnings("unchecked")
   public <K, V> Map<K, V> getSyncMap(String name) {
-    BatonAsyncMap<K, V> map = (BatonAsyncMap<K, V>) maps.computeIfAbsent(name,
+    BatonAsyncMap<K, V> map = (BatonAsyncMap<K, V>) syncMaps.computeIfAbsent(name,
         n -> new BatonAsyncMap<>(connection, CallerContext.NONE, layout.map(n)));
     return new BlockingMap<>(map, options.clientOptions().requestTimeoutMs());
   }

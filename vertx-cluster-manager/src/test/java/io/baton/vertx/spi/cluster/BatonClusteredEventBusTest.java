@@ -3,7 +3,10 @@ package io.baton.vertx.spi.cluster;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.concurrent.TimeUnit;
 
-/** Vert.x's own {@code ClusteredEventBusTest} on a {@link BatonClusterManager}, each test a new cluster on one Baton node. */
+/**
+ * Vert.x's own {@code ClusteredEventBusTest} on a {@link BatonClusterManager}, each test a new cluster on one Baton
+ * node.
+ */
 public class BatonClusteredEventBusTest extends io.vertx.tests.eventbus.ClusteredEventBusTest {
 
   @Override

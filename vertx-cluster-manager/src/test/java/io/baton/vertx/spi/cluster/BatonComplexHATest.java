@@ -2,7 +2,10 @@ package io.baton.vertx.spi.cluster;
 
 import io.vertx.core.spi.cluster.ClusterManager;
 
-/** Vert.x's own {@code ComplexHATest} on a {@link BatonClusterManager}, each test a new cluster on one Baton node. */
+/**
+ * Vert.x's own {@code ComplexHATest} on a {@link BatonClusterManager}, each test a new cluster on one Baton
+ * node.
+ */
 public class BatonComplexHATest extends io.vertx.tests.ha.ComplexHATest {
 
   @Override

@@ -69,7 +69,8 @@ class FailoverTest {
     proxy.restore();
 
     Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      assertThat(events.log).contains("left " + c.getNodeId(), "added " + d.getNodeId(), "orders [" + b.getNodeId() + "]");
+      assertThat(events.log)
+          .contains("left " + c.getNodeId(), "added " + d.getNodeId(), "orders [" + b.getNodeId() + "]");
       assertThat(a.getNodes()).containsExactlyInAnyOrder(a.getNodeId(), b.getNodeId(), d.getNodeId());
     });
     assertThat(events.log).doesNotContain("lost");

@@ -65,14 +65,15 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
   @Override
   public Future<V> remove(K k) {
     String path = path(k);
-    return caller.on(retry(() -> update(path, d -> true, d -> delete(path, d.stat()), d -> ValueCodec.<V>decode(d.data()), null)));
+    return caller.on(retry(() -> update(path, d -> true, d -> delete(path, d.stat()),
+        d -> ValueCodec.<V>decode(d.data()), null)));
   }
 
   @Override
   public Future<Boolean> removeIfPresent(K k, V v) {
     String path = path(k);
-    return caller.on(retry(() -> update(path, d -> Objects.equals(ValueCodec.decode(d.data()), v), d -> delete(path, d.stat()),
-        d -> true, false)));
+    return caller.on(retry(() -> update(path, d -> Objects.equals(ValueCodec.decode(d.data()), v),
+        d -> delete(path, d.stat()), d -> true, false)));
   }
 
   @Override

@@ -99,7 +99,8 @@ public final class Connection {
     return opening.compose(c -> {
       c.watchHandler(e -> listeners.forEach(l -> l.watchEvent(e)));
       c.connectionStateHandler(state -> stateChanged(c, state));
-      Future<Void> identified = options.digest() == null ? Future.succeededFuture() : c.addAuth("digest", options.digest());
+      Future<Void> identified = options.digest() == null ? Future.succeededFuture()
+          : c.addAuth("digest", options.digest());
       return identified.map(v -> {
         client = c;
         return (Void) null;
