@@ -142,6 +142,23 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
     return caller.on(retry(() -> entries(new HashMap<>())));
   }
 
+  /** Puts {@code v} and completes with the value it replaced (null if none), as {@code Map.put} does. */
+  Future<V> getAndPut(K k, V v) {
+    String path = path(k);
+    byte[] data = ValueCodec.encode(v);
+    return retry(() -> getAndPut(path, data));
+  }
+
+  private Future<V> getAndPut(String path, byte[] data) {
+    return read(path).compose(d -> {
+      Future<Void> written = d == null
+          ? connection.client().create(path, data, CreateMode.PERSISTENT, 0, true).mapEmpty()
+          : overwrite(path, d.stat(), data, 0);
+      return written.map(x -> d == null ? (V) null : ValueCodec.<V>decode(d.data()))
+          .recover(t -> retryable(t) ? getAndPut(path, data) : Future.failedFuture(t));
+    });
+  }
+
   /** The entries; an entry removed while they are read is left out. */
   Future<Map<K, V>> entries(Map<K, V> into) {
     return names().compose(names -> {

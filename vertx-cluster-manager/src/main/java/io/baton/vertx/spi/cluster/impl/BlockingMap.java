@@ -37,8 +37,7 @@ public final class BlockingMap<K, V> extends AbstractMap<K, V> {
 
   @Override
   public V put(K key, V value) {
-    return await(map.replace(key, value).compose(old -> old != null ? Future.succeededFuture(old)
-        : map.putIfAbsent(key, value)));
+    return await(map.getAndPut(key, value));
   }
 
   @Override
