@@ -163,6 +163,15 @@ public class BatonClusterManager implements ClusterManager {
     return nodeId;
   }
 
+  /**
+   * The Baton session of this node ({@code 0x…}, as Baton's admin page, CLI and Kafka session events show
+   * it), or null when not joined. It changes only if the session is lost and replaced.
+   */
+  public String sessionId() {
+    Connection c = connection;
+    return c == null || !active ? null : "0x" + Long.toHexString(c.client().sessionId());
+  }
+
   @Override
   public List<String> getNodes() {
     return membership.nodes();

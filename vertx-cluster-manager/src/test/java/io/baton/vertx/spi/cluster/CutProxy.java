@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of the Baton node, whose link can be cut (every connection closed and
+ * A TCP proxy on 127.0.0.1 in front of a Baton node, whose link can be cut (every connection closed and
  * new ones refused: the client sees its node go away and fails over, here back to the same address) and
  * restored.
  */
@@ -16,6 +16,7 @@ final class CutProxy implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final int targetPort;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<NetSocket> clients = ConcurrentHashMap.newKeySet();
   private final int port;
   private NetServer server;
 
@@ -27,6 +28,11 @@ final class CutProxy implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** Client connections open now. */
+  int activeConnections() {
+    return clients.size();
   }
 
   /** Closes every connection and stops listening. */
@@ -49,14 +55,19 @@ final class CutProxy implements AutoCloseable {
     NetServer s = vertx.createNetServer().connectHandler(client -> {
       client.pause();
       sockets.add(client);
+      clients.add(client);
       vertx.createNetClient().connect(targetPort, "127.0.0.1").onComplete(ar -> {
         if (ar.failed()) {
+          clients.remove(client);
           client.close();
           return;
         }
         NetSocket target = ar.result();
         sockets.add(target);
-        client.handler(target::write).closeHandler(v -> target.close());
+        client.handler(target::write).closeHandler(v -> {
+          clients.remove(client);
+          target.close();
+        });
         target.handler(client::write).closeHandler(v -> client.close());
         client.resume();
       });
