@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Vert.x's own {@code FaultToleranceTest} on a {@link BatonClusterManager}: three Vert.x nodes in child
  * processes (their cluster manager found by Vert.x's service loader and configured by the file named by
- * {@value BatonClusterManager#CONFIG_PROPERTY}) are killed, and the survivor sees them leave and their
- * subscriptions go once their sessions expire.
+ * {@value BatonClusterManager#CONFIG_PROPERTY}) are killed, and the survivor sees them leave (within the
+ * session timeout and 3 s) and their subscriptions go once their sessions expire.
  */
 public class BatonFaultToleranceTest extends io.vertx.tests.eventbus.FaultToleranceTest {
   private Path config;
@@ -30,6 +30,16 @@ public class BatonFaultToleranceTest extends io.vertx.tests.eventbus.FaultTolera
   protected void tearDown() throws Exception {
     super.tearDown();
     Files.deleteIfExists(config);
+  }
+
+  /** The killed nodes are gone once their sessions expire: within the session timeout and a little slack. */
+  @Override
+  protected void afterNodesKilled() throws Exception {
+    long killed = System.currentTimeMillis();
+    super.afterNodesKilled();
+    long seen = System.currentTimeMillis() - killed;
+    assertTrue("killed nodes seen as left after " + seen + " ms",
+        seen < BatonTestNode.SESSION_TIMEOUT_MS + 3_000);
   }
 
   @Override
