@@ -2,7 +2,6 @@ package io.baton.vertx.spi.cluster.impl;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +33,12 @@ public final class Notifier {
     });
   }
 
-  /** Drops what is queued and stops. */
+  /**
+   * Drops what is queued and stops, without waiting for a call under way (it may be waiting on the Baton
+   * client, whose event loop is the caller's).
+   */
   public void close() {
     closed = true;
     executor.shutdown();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
