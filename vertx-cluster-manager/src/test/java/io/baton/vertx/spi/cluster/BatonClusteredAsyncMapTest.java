@@ -1,0 +1,21 @@
+package io.baton.vertx.spi.cluster;
+
+import io.vertx.core.spi.cluster.ClusterManager;
+
+/**
+ * Vert.x's own {@code ClusteredAsyncMapTest} on a {@link BatonClusterManager}, each test a new cluster on one Baton
+ * node.
+ */
+public class BatonClusteredAsyncMapTest extends io.vertx.tests.shareddata.ClusteredAsyncMapTest {
+
+  @Override
+  public void setUp() throws Exception {
+    BatonTestNode.newCluster();
+    super.setUp();
+  }
+
+  @Override
+  protected ClusterManager getClusterManager() {
+    return BatonTestNode.clusterManager();
+  }
+}
