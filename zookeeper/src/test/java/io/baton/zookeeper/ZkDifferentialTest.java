@@ -16,6 +16,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A differential test: one seeded random sequence of operations from 3 sessions, through the official
  * client, against a real ZooKeeper 3.9.5 server and against a Baton node. Creates of every mode,
- * deletes, sets, multis, reads with one-shot watches, persistent watches, ACLs, session closes. Every
- * reply (paths, error codes, stats with zxids and times compared by relation) and every watch event
- * must be the same. The deliberate differences README's Semantics section lists are excluded by name
+ * deletes, sets, multis, multiReads, reads with one-shot watches, persistent watches, watch removals,
+ * ACLs, session closes. Every reply (paths, error codes, stats with zxids and times compared by
+ * relation) and every watch event must be the same. The deliberate differences README's Semantics section lists are excluded by name
  * here ({@link #DELIBERATE}) and nowhere else.
  */
 class ZkDifferentialTest {
@@ -107,7 +108,7 @@ class ZkDifferentialTest {
         events += zk.events(s).size();
       }
       assertThat(events).as("watch events compared").isGreaterThan(OPS / 20);
-      assertThat(succeeded).as("operations that succeeded").isGreaterThan(OPS / 2);
+      assertThat(succeeded).as("operations that succeeded").isGreaterThan(OPS * 2 / 5);
     }
   }
 
@@ -229,7 +230,7 @@ class ZkDifferentialTest {
       };
     } else if (kind < 83) {
       return multi(slot);
-    } else if (kind < 88) {
+    } else if (kind < 86) {
       String path = existing();
       return new Operation(slot) {
         String call(DiffTarget t, ZooKeeper zk) throws Exception {
@@ -242,7 +243,7 @@ class ZkDifferentialTest {
           return "s" + slot + " getACL " + path;
         }
       };
-    } else if (kind < 92) {
+    } else if (kind < 89) {
       String path = deletable(); // the root keeps its open ACL, or most of the run would be refusals
       List<ACL> acl = acl();
       int version = random.nextInt(3) == 0 ? random.nextInt(2) : -1;
@@ -253,6 +254,49 @@ class ZkDifferentialTest {
 
         public String toString() {
           return "s" + slot + " setACL " + path + " " + acl + " v" + version;
+        }
+      };
+    } else if (kind < 91) {
+      List<Op> reads = new ArrayList<>();
+      for (int i = 0; i < 1 + random.nextInt(3); i++) {
+        reads.add(random.nextBoolean() ? Op.getData(existing()) : Op.getChildren(existing()));
+      }
+      return new Operation(slot) {
+        String call(DiffTarget t, ZooKeeper zk) throws Exception {
+          List<String> out = new ArrayList<>();
+          for (OpResult r : zk.multi(reads)) {
+            if (r instanceof OpResult.GetDataResult d) {
+              out.add("data=" + new String(d.getData(), StandardCharsets.UTF_8) + " " + t.stat(d.getStat()));
+            } else if (r instanceof OpResult.GetChildrenResult c) {
+              List<String> names = new ArrayList<>(c.getChildren());
+              if (DELIBERATE.containsKey("children-order")) {
+                Collections.sort(names);
+              }
+              out.add(names.toString());
+            } else {
+              out.add(KeeperException.Code.get(((OpResult.ErrorResult) r).getErr()).name());
+            }
+          }
+          return "READ " + out;
+        }
+
+        public String toString() {
+          List<String> paths = new ArrayList<>();
+          reads.forEach(r -> paths.add(r.getClass().getSimpleName() + " " + r.getPath()));
+          return "s" + slot + " multiRead " + paths;
+        }
+      };
+    } else if (kind < 93) {
+      String path = existing();
+      Watcher.WatcherType type = Watcher.WatcherType.values()[random.nextInt(Watcher.WatcherType.values().length)];
+      return new Operation(slot) {
+        String call(DiffTarget t, ZooKeeper zk) throws Exception {
+          zk.removeAllWatches(path, type, false);
+          return "removed";
+        }
+
+        public String toString() {
+          return "s" + slot + " removeAllWatches " + path + " " + type;
         }
       };
     } else if (kind < 95) {
