@@ -3,9 +3,14 @@ package io.baton.vertx.spi.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.vertx.CoordinatorVerticle;
+import io.baton.vertx.client.ClientOptions;
+import io.baton.vertx.client.CoordinationClient;
+import io.baton.vertx.client.recipes.Recipes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Counter;
 import java.nio.file.Path;
@@ -13,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two clustered Vert.x instances coordinated by a Baton node embedded in the same JVM, over its event bus. */
+/**
+ * Two clustered Vert.x instances coordinated by a Baton node embedded in the same JVM, over its event bus;
+ * they are the members of the Baton group named by their prefix.
+ */
 class EmbeddedBatonTest {
   @TempDir
   Path dataDir;
@@ -33,6 +41,12 @@ class EmbeddedBatonTest {
 
       Object reply = await(b.eventBus().request("greetings", "b")).body();
       assertThat(reply).isEqualTo("hello b");
+      CoordinationClient client = await(CoordinationClient.connect(baton, ClientOptions.defaults()));
+      JsonArray members = await(Recipes.of(client).group("vertx-embedded").members());
+      assertThat(members).extracting(m -> ((JsonObject) m).getString("id")).containsExactlyInAnyOrder(
+          ((VertxInternal) a).clusterManager().getNodeId(), ((VertxInternal) b).clusterManager().getNodeId());
+      await(client.close());
+
       Counter counter = await(b.sharedData().getCounter("visits"));
       await(counter.incrementAndGet());
       assertThat(await(await(a.sharedData().getCounter("visits")).get())).isEqualTo(1L);

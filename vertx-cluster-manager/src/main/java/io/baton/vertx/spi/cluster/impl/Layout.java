@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Where a Vert.x cluster keeps its state in Baton's tree, under its prefix (default {@code /vertx}):
+ * Where a Vert.x cluster keeps its state in Baton's tree, under its prefix (default {@code /vertx}): its
+ * nodes are the members of the Baton group named by the prefix tag ({@code /baton/groups/<tag>/members/
+ * <nodeId>}, so Baton's membership feed and the Kafka bridge report their joins and losses),
  * {@code <prefix>/nodes/<nodeId>} (ephemeral, NodeInfo as data), {@code <prefix>/subs/<address>/<nodeId>-<seq>}
  * (ephemeral registrations under a container per address) and {@code <prefix>/maps/<map>/<key>} (entries,
  * TTL nodes when put with a TTL). Addresses, map names and keys are arbitrary strings or bytes, so they are
@@ -25,8 +27,19 @@ public final class Layout {
     return prefix;
   }
 
+  /** Where NodeInfo lives: {@code <prefix>/nodes}. */
   public String nodes() {
     return prefix + "/nodes";
+  }
+
+  /** The Baton group whose members are this cluster's nodes: the prefix tag. */
+  public String group() {
+    return tag();
+  }
+
+  /** The members of {@link #group()}: {@code /baton/groups/<tag>/members} (the group recipe's layout). */
+  public String members() {
+    return "/baton/groups/" + tag() + "/members";
   }
 
   public String node(String nodeId) {
@@ -47,7 +60,12 @@ public final class Layout {
 
   /** The recipe name of the lock or counter {@code name} of this cluster. */
   public String recipeName(String name) {
-    return prefix.substring(1).replace('/', '.') + "." + segment(name.getBytes(StandardCharsets.UTF_8));
+    return tag() + "." + segment(name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The prefix as one path segment: without its first {@code /}, the others turned into {@code .}. */
+  private String tag() {
+    return prefix.substring(1).replace('/', '.');
   }
 
   /** Bytes as a path segment (unpadded base64url). */

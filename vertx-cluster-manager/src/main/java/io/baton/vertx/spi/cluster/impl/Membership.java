@@ -5,6 +5,7 @@ import io.baton.core.tree.CreateMode;
 import io.baton.core.watch.AddWatchMode;
 import io.baton.core.watch.WatchEvent;
 import io.baton.vertx.client.CoordinationClient;
+import io.baton.vertx.client.recipes.Recipes;
 import io.vertx.core.Future;
 import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
@@ -21,10 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Vert.x nodes of the cluster: each is an ephemeral {@code <prefix>/nodes/<nodeId>} of its Baton
- * session, with its {@link NodeInfo} as data. A persistent watch on {@code nodes} triggers a fresh listing,
- * which is diffed against the last one: the listener hears every join and leave in order, and a reconnect
- * (events possibly missed) or a new session only triggers one more listing, so nothing is missed.
+ * The Vert.x nodes of the cluster: each is a member of the Baton group named by the prefix (an ephemeral
+ * {@code /baton/groups/<tag>/members/<nodeId>} of its session, joined through the group recipe, so Baton's
+ * membership events and the Kafka bridge's {@code MEMBER_JOINED}/{@code MEMBER_LEFT} tell the cluster's
+ * story), with its {@link NodeInfo} in the ephemeral {@code <prefix>/nodes/<nodeId>}. A persistent watch on
+ * the members triggers a fresh listing, which is diffed against the last one: the listener hears every join
+ * and leave in order, and a reconnect (events possibly missed) or a new session only triggers one more
+ * listing, so nothing is missed.
  */
 public final class Membership implements Connection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
@@ -55,19 +59,24 @@ public final class Membership implements Connection.Listener {
   public Future<Void> join() {
     return Retry.onConnectionLoss(connection, () -> {
       CoordinationClient c = connection.client();
-      return Nodes.ensure(c, layout.nodes())
-          .compose(v -> c.addWatch(layout.nodes(), AddWatchMode.PERSISTENT))
-          .compose(v -> createOwn(c))
-          .compose(v -> c.getChildren(layout.nodes(), false));
+      return enter(c).compose(v -> c.getChildren(layout.members(), false));
     }).map(children -> {
       known.addAll(children.names());
       return null;
     });
   }
 
+  /** Watches the members and joins them (again after a new session). */
+  private Future<Void> enter(CoordinationClient c) {
+    return Nodes.ensure(c, layout.nodes())
+        .compose(v -> c.addWatch(layout.members(), AddWatchMode.PERSISTENT))
+        .compose(v -> Recipes.of(c).group(layout.group()).join(nodeId, null)
+            .recover(t -> Errors.is(t, ErrorCode.NODE_EXISTS) ? Future.succeededFuture() : Future.failedFuture(t)))
+        .compose(v -> own == null ? Future.succeededFuture() : createOwn(c));
+  }
+
   private Future<Void> createOwn(CoordinationClient c) {
-    NodeInfo info = own;
-    byte[] data = info == null ? new byte[0] : bytes(info);
+    byte[] data = bytes(own);
     return c.create(layout.node(nodeId), data, CreateMode.EPHEMERAL)
         .<Void>mapEmpty()
         .recover(t -> Errors.is(t, ErrorCode.NODE_EXISTS) ? c.setData(layout.node(nodeId), data, -1).mapEmpty()
@@ -105,7 +114,8 @@ public final class Membership implements Connection.Listener {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return Retry.onConnectionLoss(connection, () -> connection.client().getData(layout.node(id), false)).compose(d -> {
+    return Retry.onConnectionLoss(connection, () -> connection.client().getData(layout.node(id), false))
+        .compose(d -> {
       if (d.data() == null || d.data().length == 0) {
         return Future.failedFuture(new VertxException("node " + id + " has not published its NodeInfo yet", true));
       }
@@ -121,7 +131,7 @@ public final class Membership implements Connection.Listener {
 
   @Override
   public void watchEvent(WatchEvent event) {
-    if (event.path().equals(layout.nodes())) {
+    if (event.path().equals(layout.members())) {
       list();
     }
   }
@@ -133,10 +143,7 @@ public final class Membership implements Connection.Listener {
 
   @Override
   public void sessionReplaced() {
-    CoordinationClient c = connection.client();
-    Nodes.ensure(c, layout.nodes())
-        .compose(v -> c.addWatch(layout.nodes(), AddWatchMode.PERSISTENT))
-        .compose(v -> createOwn(c))
+    enter(connection.client())
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("could not add this node again after a new session: {}", ar.cause().toString());
@@ -155,7 +162,7 @@ public final class Membership implements Connection.Listener {
       listing = true;
       listAgain = false;
     }
-    connection.client().getChildren(layout.nodes(), false).onComplete(ar -> {
+    connection.client().getChildren(layout.members(), false).onComplete(ar -> {
       if (ar.succeeded()) {
         diff(new HashSet<>(ar.result().names()));
       } else {
