@@ -3,7 +3,6 @@ package io.baton.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -11,30 +10,10 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** multi and multiRead through the official client, with ZooKeeper's result layout on failure. */
-class ZkMultiTest {
-  @TempDir
-  Path dir;
-  ZkNode node;
-  ZooKeeper zk;
-
-  @BeforeEach
-  void start() throws Exception {
-    node = ZkNode.start(dir);
-    zk = node.client();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    zk.close();
-    node.close();
-  }
-
+class ZkMultiTest extends OneNodeTest {
   @Test
   void aMultiAppliesEveryOperationAndAnswersEachInItsShape() throws Exception {
     zk.create("/m", "0".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);

@@ -3,39 +3,18 @@ package io.baton.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Container and TTL nodes through the official client: their stats show no owner (ZooKeeper 3.9.5's
  * {@code DataNode.copyStat} hides the markers), and reaping.
  */
-class ZkNodeKindsTest {
-  @TempDir
-  Path dir;
-  ZkNode node;
-  ZooKeeper zk;
-
-  @BeforeEach
-  void start() throws Exception {
-    node = ZkNode.start(dir);
-    zk = node.client();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    zk.close();
-    node.close();
-  }
-
+class ZkNodeKindsTest extends OneNodeTest {
   @Test
   void aContainerGoesOnceItsLastChildIsDeleted() throws Exception {
     Stat stat = new Stat();

@@ -4,39 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The official ZooKeeper client against a Baton node: each plain operation, its reply and its errors. */
-class ZkOperationsTest {
-  @TempDir
-  Path dir;
-  ZkNode node;
-  ZooKeeper zk;
-
-  @BeforeEach
-  void start() throws Exception {
-    node = ZkNode.start(dir);
-    zk = node.client();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (zk != null) {
-      zk.close();
-    }
-    node.close();
-  }
-
+class ZkOperationsTest extends OneNodeTest {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
