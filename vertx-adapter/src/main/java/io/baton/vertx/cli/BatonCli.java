@@ -197,10 +197,14 @@ public final class BatonCli {
 
   /** {@code Error <Name> (<code>): message}. */
   static String describe(BatonException e) {
+    return "Error " + e.code().displayName() + " (" + e.code().value() + "): " + message(e);
+  }
+
+  /** The error's message without the {@code Name: } prefix its code already gives. */
+  static String message(BatonException e) {
     String prefix = e.code().displayName() + ": ";
     String msg = e.getMessage();
-    return "Error " + e.code().displayName() + " (" + e.code().value() + "): "
-        + (msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg);
+    return msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg;
   }
 
   static String usage() {

@@ -285,9 +285,7 @@ final class CliRunner {
       try {
         nodes.add(connection.requestAt(server, new JsonObject().put("op", "info")).copy().put("server", server));
       } catch (BatonException e) {
-        String prefix = e.code().displayName() + ": ";
-        String message = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
-        nodes.add(new JsonObject().put("server", server).put("error", message));
+        nodes.add(new JsonObject().put("server", server).put("error", BatonCli.message(e)));
       }
     }
     return nodes;
