@@ -101,7 +101,7 @@ class VertxClusterMembershipTest {
     for (Rec r : recs) {
       BatonEvent e = r.event();
       assertThat(e.getName()).isEqualTo(layout.group());
-      assertThat(r.key()).as("the group's directory").isEqualTo(layout.members().replaceFirst("/members$", ""));
+      assertThat(r.key()).as("the group's directory").isEqualTo("/baton/groups/" + layout.group());
       assertThat(e.getPath()).isEqualTo(layout.members() + "/" + e.getMemberId());
     }
     assertThat(recs).filteredOn(r -> r.event().getMemberId().equals(aId))
