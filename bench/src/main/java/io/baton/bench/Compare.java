@@ -609,7 +609,7 @@ public final class Compare {
     return String.format(Locale.ROOT, "%s / %s / %s", ms(r.ms(50)), ms(r.ms(99)), ms(r.ms(99.9)));
   }
 
-  private static String ms(double v) {
+  static String ms(double v) {
     return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v)
         : String.format(Locale.ROOT, "%.2f", v);
   }
@@ -642,7 +642,7 @@ public final class Compare {
     }
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + " " + f[1] + " " + f[2];
@@ -652,7 +652,7 @@ public final class Compare {
   }
 
   /** The directory holding the root pom.xml and bench/ (the benchmark runs from bench/ under exec:exec). */
-  private static Path repoRoot() {
+  static Path repoRoot() {
     Path p = Path.of("").toAbsolutePath();
     for (Path q = p; q != null; q = q.getParent()) {
       if (Files.isRegularFile(q.resolve("pom.xml")) && Files.isDirectory(q.resolve("bench"))) {
@@ -662,7 +662,7 @@ public final class Compare {
     return p;
   }
 
-  private static void progress(String fmt, Object... args) {
+  static void progress(String fmt, Object... args) {
     System.err.printf(Locale.ROOT, "[%s] %s%n", LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
         String.format(Locale.ROOT, fmt, args));
   }
