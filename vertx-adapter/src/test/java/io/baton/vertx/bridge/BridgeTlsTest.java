@@ -24,7 +24,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.KeyStoreOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -308,9 +307,7 @@ class BridgeTlsTest {
   }
 
   private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return io.baton.vertx.process.ServerProcess.freePort();
   }
 
   private static <T> T await(Future<T> f) throws Exception {

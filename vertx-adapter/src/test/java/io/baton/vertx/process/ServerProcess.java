@@ -30,10 +30,26 @@ public final class ServerProcess implements AutoCloseable {
     this.logFile = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
   }
 
+  /** Ports returned by {@link #freePort()} in this JVM, never returned twice. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A free TCP port on 127.0.0.1 for a server under test, outside the ephemeral port range. */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    // Outside the kernel's ephemeral range (32768-60999 by default): a port the kernel handed out for
+    // bind(0) may be taken by any outgoing connection before the process under test binds it.
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException inUse) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 10000 and 32000");
   }
 
   /** Adds launcher arguments for the next starts. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL while holding the lock loses it when its session expires.
  */
 class BridgeProcessRecipeTest {
-  private static final int SESSION_TIMEOUT_MS = 500;
+  private static final int SESSION_TIMEOUT_MS = 2_000;
 
   @TempDir
   Path tmp;

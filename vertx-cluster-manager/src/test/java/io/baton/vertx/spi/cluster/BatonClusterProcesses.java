@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * A 3-node Baton cluster of child JVMs on 127.0.0.1 (the real launcher with {@code --cluster}), for the
  * tests that kill a Baton node with {@code kill -9}.
  */
-final class BatonClusterProcesses implements AutoCloseable {
+public final class BatonClusterProcesses implements AutoCloseable {
   private final Path root;
   private final List<Integer> clientPorts = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
@@ -96,9 +96,25 @@ final class BatonClusterProcesses implements AutoCloseable {
     return root.resolve("node-" + id + ".log");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** Ports returned by {@link #freePort()} in this JVM, never returned twice. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A free TCP port on 127.0.0.1 for a server under test, outside the ephemeral port range. */
+  public static int freePort() throws IOException {
+    // Outside the kernel's ephemeral range (32768-60999 by default): a port the kernel handed out for
+    // bind(0) may be taken by any outgoing connection before the process under test binds it.
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException inUse) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 10000 and 32000");
   }
 }

@@ -7,7 +7,6 @@ import io.baton.vertx.launcher.Main;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -85,9 +84,7 @@ public final class BatonTestNode {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return BatonClusterProcesses.freePort();
   }
 
   private static void delete(Path dir) {

@@ -39,10 +39,7 @@ class ReadmeExampleIT {
     assertThat(commands.get(1)).last().isEqualTo("pong");
     assertThat(commands.get(2)).last().isEqualTo("ping");
 
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = io.baton.vertx.spi.cluster.BatonClusterProcesses.freePort();
     List<Process> processes = new ArrayList<>();
     try {
       Process baton = start(commands.get(0), List.of("--bridge-port", Integer.toString(port), "--zk-port", "-1",
