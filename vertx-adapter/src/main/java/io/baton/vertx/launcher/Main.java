@@ -66,10 +66,10 @@ public final class Main {
       io.baton.vertx.cli.LogTool.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "baton-logback.xml");
-    }
+    System.setProperty(LauncherLogging.ACTIVE, "true");
+    Warmup warmup = Warmup.start();
     Logger log = LoggerFactory.getLogger(Main.class);
+    warmup.loggingReady();
     JsonObject config;
     AdminOptions admin;
     try {
@@ -95,6 +95,7 @@ public final class Main {
       System.err.flush();
       Runtime.getRuntime().halt(EXIT_FATAL);
     });
+    warmup.await();
     start(vertx, config, node, admin).onSuccess(ports -> System.out.println("Baton ready: " + ports.describe()
         + ", address '" + config.getString("address") + "', data in "
         + Path.of(config.getString("dataDir")).toAbsolutePath()))
