@@ -461,7 +461,7 @@ public final class Compare {
         .append(Servers.EXTRA_FLAGS.isEmpty() ? "" : " plus `" + String.join(" ", Servers.EXTRA_FLAGS) + "`")
         .append(", warnings-only logging; data directories under ").append(tempDirLabel()).append(".\n");
     sb.append("  - Baton: `io.baton.vertx.launcher.Main --durability group|none`, TCP event-bus bridge, plus `JvmFlags.ALL` (")
-        .append(JvmFlags.ALL.size()).append(" flags); other settings default (groupCommitMs 2, snapshot every 100,000 entries).\n");
+        .append(JvmFlags.ALL.size()).append(" flags); other settings default (groupCommitMs 0: an fsync starts as soon as the previous one ends, snapshot every 100,000 entries).\n");
     sb.append("  - ZooKeeper: `ZooKeeperServerMain zoo.cfg` standalone, ").append(ZkServer.configSummary())
         .append("; NIO server, default snapCount 100,000.\n");
     sb.append("- Durability: **sync on** = Baton `group` (acknowledged after an fsync, fsyncs grouped, at most every 2 ms) "
