@@ -13,7 +13,6 @@ import io.baton.kafka.support.TopicReader;
 import io.baton.kafka.support.TopicReader.Rec;
 import io.baton.vertx.client.CoordinationClient;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,35 +20,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The broker goes away in the middle of a write load and comes back: Baton keeps serving, the
  * bridge reports itself unavailable with a growing lag, then catches up from the log; every entry
  * ends up in Kafka exactly once.
  */
-class BrokerOutageTest {
-  static KafkaFixture kafka;
-
-  @TempDir
-  Path dir;
-  InProcess node;
-
-  @BeforeAll
-  static void broker() throws Exception {
-    kafka = KafkaFixture.shared();
-  }
-
-  @AfterEach
-  void close() {
-    if (node != null) {
-      node.close();
-    }
-  }
-
+class BrokerOutageTest extends BrokerNodeTest {
   /** Short Kafka timeouts so the outage is noticed in seconds. */
   static JsonObject fastFailure(JsonObject config) {
     config.getJsonObject("producer").put("max.block.ms", "3000").put("request.timeout.ms", "3000")

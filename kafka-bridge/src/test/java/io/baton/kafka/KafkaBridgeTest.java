@@ -23,37 +23,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The bridge as a verticle next to the node (local event bus), against a real broker. */
-class KafkaBridgeTest {
-  static KafkaFixture kafka;
-
-  @TempDir
-  Path dir;
-  InProcess node;
-
-  @BeforeAll
-  static void broker() throws Exception {
-    kafka = KafkaFixture.shared();
-  }
-
-  @AfterEach
-  void close() {
-    if (node != null) {
-      node.close();
-    }
-  }
-
+class KafkaBridgeTest extends BrokerNodeTest {
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

@@ -16,38 +16,16 @@ import io.baton.vertx.client.CoordinationClient;
 import io.baton.vertx.client.recipes.Recipes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The log is purged past the bridge's checkpoint while the bridge is down (one-second log cycles,
  * one snapshot kept): on restart the stream fails with Compacted, and the bridge publishes the
  * state of its routed prefixes as resync records, then goes on with live events.
  */
-class ResyncTest {
-  static KafkaFixture kafka;
-
-  @TempDir
-  Path dir;
-  InProcess node;
-
-  @BeforeAll
-  static void broker() throws Exception {
-    kafka = KafkaFixture.shared();
-  }
-
-  @AfterEach
-  void close() {
-    if (node != null) {
-      node.close();
-    }
-  }
-
+class ResyncTest extends BrokerNodeTest {
   @Test
   void purgedCheckpointGivesAResyncOfTheRoutedPrefixesThenLiveEvents() throws Exception {
     node = new InProcess().startNode(dir.resolve("data"), new JsonObject().put("rollCycle", "TEST_SECONDLY")

@@ -20,13 +20,9 @@ import io.baton.vertx.spi.cluster.impl.Layout;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Vert.x cluster of {@code BatonClusterManager} nodes as the bridge publishes it to a real broker: each
@@ -34,27 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * caused by {@code SESSION_CLOSED}, and a node killed with {@code kill -9} (a child JVM) one caused by
  * {@code SESSION_EXPIRED}.
  */
-class VertxClusterMembershipTest {
+class VertxClusterMembershipTest extends BrokerNodeTest {
   private static final String PREFIX = "/vertx-kafka";
   private static final int KILLED_SESSION_TIMEOUT_MS = 2_000;
-  static KafkaFixture kafka;
-
-  @TempDir
-  Path dir;
-  InProcess node;
-
-  @BeforeAll
-  static void broker() throws Exception {
-    kafka = KafkaFixture.shared();
-  }
-
-  @AfterEach
-  void close() {
-    if (node != null) {
-      node.close();
-    }
-  }
-
   @Test
   void joinsAndLeavesOfVertxNodesAreMembershipRecords() throws Exception {
     node = new InProcess();

@@ -45,8 +45,16 @@ public final class SnapshotStore {
     Files.createDirectories(dir);
   }
 
-  /** A serialized snapshot not yet on disk: {@code length} bytes of {@code bytes}, without the checksum. */
-  public record Image(long zxid, byte[] bytes, int length) {
+  /**
+   * A serialized snapshot not yet on disk, without the checksum: {@code length} bytes in {@code chunks}
+   * (each full but the last). Chunks, not one array: the image needs no contiguous heap and is never
+   * copied to grow, so a snapshot takes about its own size in heap beside the tree, however large.
+   */
+  public record Image(long zxid, List<ByteBuffer> chunks, long length) {
+    /** The chunks, each ready to be read from its start. */
+    List<ByteBuffer> parts() {
+      return chunks.stream().map(ByteBuffer::duplicate).toList();
+    }
   }
 
   /** A snapshot loaded from disk. */
@@ -59,7 +67,7 @@ public final class SnapshotStore {
    * {@link #write} adds the checksum on the calling (worker) thread.
    */
   public static Image capture(long zxid, DataTree tree, SessionTable sessions) {
-    ImageBuffer out = new ImageBuffer((int) Math.min(Integer.MAX_VALUE - 16, 64 + tree.nodeCount() * 200));
+    ImageBuffer out = new ImageBuffer();
     out.putLong(MAGIC);
     out.putInt(FORMAT);
     out.putLong(zxid);
@@ -99,34 +107,40 @@ public final class SnapshotStore {
         out.put(id, id.length);
       }
     });
-    return new Image(zxid, out.array(), out.length());
+    return new Image(zxid, out.chunks(), out.length());
   }
 
-  /** A growable big-endian byte buffer without synchronization. */
+  /** A growable big-endian byte buffer of fixed-size chunks, without synchronization. */
   private static final class ImageBuffer {
+    /** Under half of G1's smallest region (1 MiB), so no chunk is a humongous object. */
+    static final int CHUNK = 256 << 10;
+    private final List<ByteBuffer> chunks = new ArrayList<>();
     private byte[] buf;
-    private int len;
+    private int pos;
+    private long full;
 
-    ImageBuffer(int initial) {
-      buf = new byte[Math.max(64, initial)];
+    ImageBuffer() {
+      next();
     }
 
-    private void ensure(int extra) {
-      if (len + extra > buf.length) {
-        long grown = Math.max((long) len + extra, (long) buf.length * 3 / 2);
-        if (grown > Integer.MAX_VALUE - 16) {
-          throw new IllegalStateException("snapshot larger than 2 GiB");
-        }
-        buf = java.util.Arrays.copyOf(buf, (int) grown);
+    private void next() {
+      if (buf != null) {
+        chunks.add(ByteBuffer.wrap(buf, 0, pos).asReadOnlyBuffer());
+        full += pos;
       }
+      buf = new byte[CHUNK];
+      pos = 0;
     }
 
     void putInt(int v) {
-      ensure(4);
-      buf[len++] = (byte) (v >>> 24);
-      buf[len++] = (byte) (v >>> 16);
-      buf[len++] = (byte) (v >>> 8);
-      buf[len++] = (byte) v;
+      if (CHUNK - pos < 4) {
+        put(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}, 4);
+        return;
+      }
+      buf[pos++] = (byte) (v >>> 24);
+      buf[pos++] = (byte) (v >>> 16);
+      buf[pos++] = (byte) (v >>> 8);
+      buf[pos++] = (byte) v;
     }
 
     void putLong(long v) {
@@ -135,25 +149,39 @@ public final class SnapshotStore {
     }
 
     void put(byte[] b, int length) {
-      ensure(length);
-      System.arraycopy(b, 0, buf, len, length);
-      len += length;
+      int at = 0;
+      while (at < length) {
+        if (pos == CHUNK) {
+          next();
+        }
+        int n = Math.min(length - at, CHUNK - pos);
+        System.arraycopy(b, at, buf, pos, n);
+        pos += n;
+        at += n;
+      }
     }
 
     void putData(Znode node) {
       int length = node.dataLength();
       putInt(length);
-      ensure(length);
-      node.copyData(buf, len);
-      len += length;
+      if (length <= CHUNK - pos) {
+        node.copyData(buf, pos);
+        pos += length;
+      } else {
+        byte[] data = new byte[length];
+        node.copyData(data, 0);
+        put(data, length);
+      }
     }
 
-    byte[] array() {
-      return buf;
+    List<ByteBuffer> chunks() {
+      List<ByteBuffer> out = new ArrayList<>(chunks);
+      out.add(ByteBuffer.wrap(buf, 0, pos).asReadOnlyBuffer());
+      return out;
     }
 
-    int length() {
-      return len;
+    long length() {
+      return full + pos;
     }
   }
 
@@ -161,9 +189,10 @@ public final class SnapshotStore {
   public Path write(Image image) throws IOException {
     Path target = dir.resolve(fileName(image.zxid()));
     CRC32C crc = new CRC32C();
-    crc.update(image.bytes(), 0, image.length());
-    DurableFiles.writeAtomically(target, ByteBuffer.wrap(image.bytes(), 0, image.length()),
-        ByteBuffer.allocate(8).putLong(0, crc.getValue()));
+    List<ByteBuffer> parts = new ArrayList<>(image.parts());
+    parts.forEach(part -> crc.update(part.duplicate()));
+    parts.add(ByteBuffer.allocate(8).putLong(0, crc.getValue()));
+    DurableFiles.writeAtomically(target, parts.toArray(ByteBuffer[]::new));
     return target;
   }
 

@@ -3,7 +3,6 @@ package io.baton.kafka.support;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,26 +111,9 @@ public final class KafkaFixture {
         + "\" password=\"" + password + "\";";
   }
 
-  /** Ports returned by {@link #freePort()} in this JVM, never returned twice. */
-  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  /** A free TCP port on 127.0.0.1 for a server under test, outside the ephemeral port range. */
+  /** A free port on 127.0.0.1 outside the ephemeral range ({@code ServerProcess.freePort}). */
   public static int freePort() throws IOException {
-    // Outside the kernel's ephemeral range (32768-60999 by default): a port the kernel handed out for
-    // bind(0) may be taken by any outgoing connection before the process under test binds it.
-    for (int attempt = 0; attempt < 1_000; attempt++) {
-      int port = 10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22_000);
-      if (!HANDED_OUT.add(port)) {
-        continue;
-      }
-      try (ServerSocket s = new ServerSocket()) {
-        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-        return port;
-      } catch (IOException inUse) {
-        // try another
-      }
-    }
-    throw new IOException("no free port between 10000 and 32000");
+    return io.baton.vertx.process.ServerProcess.freePort();
   }
 
   private void start() throws Exception {
