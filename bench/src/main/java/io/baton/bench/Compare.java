@@ -464,7 +464,7 @@ public final class Compare {
         .append(JvmFlags.ALL.size()).append(" flags); other settings default (groupCommitMs 0: an fsync starts as soon as the previous one ends, snapshot every 100,000 entries).\n");
     sb.append("  - ZooKeeper: `ZooKeeperServerMain zoo.cfg` standalone, ").append(ZkServer.configSummary())
         .append("; NIO server, default snapCount 100,000.\n");
-    sb.append("- Durability: **sync on** = Baton `group` (acknowledged after an fsync, fsyncs grouped, at most every 2 ms) "
+    sb.append("- Durability: **sync on** = Baton `group` (acknowledged after an fsync; writes that arrive during an fsync share the next one) "
         + "vs ZooKeeper `forceSync=yes` (acknowledged after the fsync of its group of writes); **sync off** = Baton "
         + "`none` vs `forceSync=no` (both acknowledged from the page cache).\n");
     sb.append(String.format(Locale.ROOT, "- Client: this JVM, %d sessions per server (Baton: %s; ZooKeeper: "
