@@ -63,7 +63,9 @@ class BridgeMetricsInJvmTest {
       String[] scrape = new String[1];
       InProcess.waitFor(() -> {
         scrape[0] = metrics(admin);
-        return sample(scrape[0], "baton_kafka_ingress_commands_total", Map.of("result", "NoNode")) == 1;
+        // the node's meters read a state its owner publishes every second
+        return sample(scrape[0], "baton_kafka_ingress_commands_total", Map.of("result", "NoNode")) == 1
+            && sample(scrape[0], "baton_znodes", Map.of()) >= 41;
       }, Duration.ofSeconds(60), () -> scrape[0]);
       String s = scrape[0];
       Map<String, String> id = Map.of("bridge", "jvm-meters");
