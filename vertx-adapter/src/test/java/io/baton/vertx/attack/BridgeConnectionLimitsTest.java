@@ -55,26 +55,25 @@ class BridgeConnectionLimitsTest {
 
   @Test
   void connectionsPerAddressAndInAllAreLimited() throws Exception {
-    Thread.sleep(300); // connections of other tests are closed on the server too
     List<RawBridge> open = new ArrayList<>();
     try {
+      // each waits until the node no longer counts connections other tests have closed
       for (int i = 0; i < PER_ADDRESS; i++) {
-        open.add(pinged(RawBridge.connect(port, "127.0.0.2")));
+        open.add(RawBridge.admitted(port, "127.0.0.2"));
       }
       try (RawBridge refused = RawBridge.connect(port, "127.0.0.2")) {
         assertThat(refused.readUntilClosed(WAIT)).extracting(f -> f.getString("message")).singleElement()
             .asString().startsWith("too_many_connections").contains("maxConnectionsPerAddress");
       }
       for (int i = PER_ADDRESS; i < MAX_CONNECTIONS; i++) {
-        open.add(pinged(RawBridge.connect(port, "127.0.0.3")));
+        open.add(RawBridge.admitted(port, "127.0.0.3"));
       }
       try (RawBridge refused = RawBridge.connect(port, "127.0.0.4")) {
         assertThat(refused.readUntilClosed(WAIT)).extracting(f -> f.getString("message")).singleElement()
             .asString().startsWith("too_many_connections").contains("(maxConnections)");
       }
       open.remove(0).close();
-      Thread.sleep(300);
-      open.add(pinged(RawBridge.connect(port, "127.0.0.4")));
+      open.add(RawBridge.admitted(port, "127.0.0.4"));
     } finally {
       for (RawBridge c : open) {
         c.close();
@@ -84,7 +83,7 @@ class BridgeConnectionLimitsTest {
 
   @Test
   void sessionsPerConnectionAreLimited() throws Exception {
-    try (RawBridge c = RawBridge.connect(port)) {
+    try (RawBridge c = RawBridge.admitted(port, null)) {
       List<JsonObject> sessions = new ArrayList<>();
       for (int i = 0; i < SESSIONS; i++) {
         sessions.add(c.ok(new JsonObject().put("op", "openSession")));
@@ -101,7 +100,7 @@ class BridgeConnectionLimitsTest {
 
   @Test
   void aConnectionWithTooManyRequestsInFlightIsNotReadUntilOneIsAnswered() throws Exception {
-    try (RawBridge c = RawBridge.connect(port)) {
+    try (RawBridge c = RawBridge.admitted(port, null)) {
       long t0 = System.nanoTime();
       for (int i = 0; i < INFLIGHT; i++) {
         // each waits (5 s) for a zxid the node has not reached, then fails with NotReady
@@ -125,7 +124,7 @@ class BridgeConnectionLimitsTest {
 
   @Test
   void aConnectionThatDoesNotReadItsNotificationsIsClosed() throws Exception {
-    try (RawBridge deaf = RawBridge.connect(port); RawBridge writer = RawBridge.connect(port)) {
+    try (RawBridge deaf = RawBridge.admitted(port, null); RawBridge writer = RawBridge.admitted(port, null)) {
       JsonObject opened = deaf.ok(new JsonObject().put("op", "openSession").put("timeoutMs", 60_000));
       String session = opened.getString("session");
       String secret = opened.getString("secret");
@@ -147,11 +146,5 @@ class BridgeConnectionLimitsTest {
       deaf.readUntilClosed(Duration.ofSeconds(30));
       assertThat(writer.ok(new JsonObject().put("op", "exists").put("path", "/")).getMap()).containsKey("stat");
     }
-  }
-
-  private static RawBridge pinged(RawBridge c) throws Exception {
-    c.frame("{\"type\":\"ping\"}");
-    assertThat(c.read(WAIT).getString("type")).isEqualTo("pong");
-    return c;
   }
 }

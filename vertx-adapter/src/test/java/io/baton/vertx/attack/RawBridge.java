@@ -46,6 +46,29 @@ final class RawBridge implements AutoCloseable {
     return new RawBridge(s);
   }
 
+  /**
+   * Connects from {@code localAddress} (or any, if null) once the node admits the connection: a ping is
+   * answered. While the node still counts connections a test has just closed, it refuses with
+   * {@code too_many_connections}; this retries those refusals for up to ten seconds.
+   */
+  static RawBridge admitted(int port, String localAddress) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      RawBridge c = connect(port, localAddress);
+      c.frame("{\"type\":\"ping\"}");
+      JsonObject answer = c.read(Duration.ofSeconds(10));
+      if ("pong".equals(answer.getString("type"))) {
+        return c;
+      }
+      c.close();
+      if (!String.valueOf(answer.getString("message")).startsWith("too_many_connections")
+          || System.nanoTime() > deadline) {
+        throw new IllegalStateException("connection not admitted: " + answer);
+      }
+      Thread.sleep(50);
+    }
+  }
+
   /** Writes one frame: the length of {@code json}, then {@code json}. */
   void frame(String json) throws IOException {
     byte[] b = json.getBytes(StandardCharsets.UTF_8);
