@@ -98,6 +98,8 @@ public final class Coordinator implements AutoCloseable {
   private long lastAppended;
   private long lastApplied;
   private long lastDurable;
+  private boolean syncScheduled;
+  private ExpiryHold expiryHold;
   private boolean closed;
   private boolean halted;
   private FatalErrorHandler fatal = (zxid, reason, cause) -> {
@@ -117,7 +119,7 @@ public final class Coordinator implements AutoCloseable {
     this.watches = new WatchManager(config.limits().maxWatchesPerSession());
     this.snapshotter = new Snapshotter(config, scheduler, snapshots, log, tree, sessions, listeners, () -> closed,
         this::observer);
-    this.syncer = new LogSyncer(log, scheduler, this::durable, this::observer);
+    this.syncer = new LogSyncer(log, scheduler, this::durable, this::observer, LogSyncer.DEFAULT_STALL_NANOS);
     this.reads = new Reads(tree, watches, config.limits());
     this.watchAcls = new WatchAcls(tree, auth);
     this.reaper = new Reaper(tree);
@@ -188,6 +190,7 @@ public final class Coordinator implements AutoCloseable {
 
   /** Starts the timers: session expiry, container/TTL cleanup and group commit. Owner thread. */
   public void start() {
+    expiryHold = new ExpiryHold(config.tickMs());
     timers.add(scheduler.periodic(config.tickMs(), this::tick));
     if (replication == null && config.durability() == Durability.GROUP && config.groupCommitMs() > 0) {
       timers.add(scheduler.periodic(config.groupCommitMs(), this::groupCommit));
@@ -870,8 +873,14 @@ public final class Coordinator implements AutoCloseable {
   }
 
   private void startSync() {
-    if (!closed) {
-      syncer.start(lastAppended);
+    if (!closed && !syncScheduled) {
+      syncScheduled = true;
+      scheduler.runOnOwner(() -> {
+        syncScheduled = false;
+        if (!closed) {
+          syncer.start(lastAppended, true);
+        }
+      });
     }
   }
 
@@ -884,7 +893,7 @@ public final class Coordinator implements AutoCloseable {
     commit(lastDurable);
     if (lastAppended > lastDurable && (config.durability() == Durability.ALWAYS
         || syncer.sinceLastStartNanos() >= config.groupCommitMs() * 1_000_000L)) {
-      startSync();
+      syncer.start(lastAppended, false);
     }
   }
 
@@ -975,13 +984,14 @@ public final class Coordinator implements AutoCloseable {
       startSync();
     }
     long now = scheduler.now();
+    boolean mayExpire = expiryHold.mayExpire(now);
     if (replication != null) {
       forwards.failDue(now);
       if (!leading) {
         return;
       }
     }
-    for (long sessionId : tracker.expired(now)) {
+    for (long sessionId : mayExpire ? tracker.expired(now) : List.<Long>of()) {
       tracker.untrack(sessionId);
       LOG.info("session 0x{} expired", Long.toHexString(sessionId));
       submit(0, new Command.CloseSession(sessionId, CloseReason.EXPIRED), (r, e) -> {
