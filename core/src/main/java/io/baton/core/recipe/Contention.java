@@ -120,11 +120,21 @@ final class Contention {
           }
           ObjectNode doc = c.doc().deepCopy();
           doc.put("holds", c.holds() + 1);
+          // this node may not have applied a release of that contender yet (a retried release, a follower
+          // behind): if it is gone when the hold is taken, contend afresh
           return Async.submit(coordinator, session, new Op.SetData(c.path(), Documents.bytes(doc), c.version()))
-              .thenApply(r -> new Grant(c.path(), c.czxid(), c.holds() + 1));
+              .thenApply(r -> new Grant(c.path(), c.czxid(), c.holds() + 1))
+              .exceptionallyCompose(t -> Async.is(t, ErrorCode.NO_NODE)
+                  ? contend(kind, dir, session, ownerId, permits, timeoutMs, meta) : CompletableFuture.failedFuture(t));
         }
       }
     }
+    return contend(kind, dir, session, ownerId, permits, timeoutMs, meta);
+  }
+
+  /** Adds a contender of {@code ownerId} to {@code dir} and waits until it is granted. */
+  private CompletableFuture<Grant> contend(LockKind kind, String dir, long session, String ownerId, int permits,
+                                           long timeoutMs, ObjectNode meta) {
     ObjectNode doc = meta == null ? Documents.object() : meta.deepCopy();
     doc.put("owner", ownerId).put("holds", 1);
     byte[] dirData = kind == LockKind.SEMAPHORE ? Documents.bytes(Documents.object().put("permits", permits))

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * thread and then the owner again costs about as much as the fsync on a small VM, and nothing else waits
  * for the owner meanwhile. Syncs started back to back under load, or of many writes, run on a worker
  * thread while the owner gathers the next group. A sync on the owner that takes longer than the stall
- * limit (a slow or stalled disk) sends every sync to the worker for the next minute, so that a bad disk
+ * limit (a slow or stalled disk) sends every sync to the worker for the next 10 s, so that a bad disk
  * holds up writes, never reads, pings or expiry.
  *
  * <p>A failed sync is retried after a backoff (the caller retries from its tick; new writes do not
@@ -28,8 +28,8 @@ final class LogSyncer {
   /** Most writes a sync on the owner thread may cover. */
   private static final long OWNER_SYNC_MAX_WRITES = 4;
   /** A sync on the owner slower than this sends syncs to the worker for {@link #WORKER_ONLY_NANOS}. */
-  static final long DEFAULT_STALL_NANOS = 20_000_000L;
-  private static final long WORKER_ONLY_NANOS = 60_000_000_000L;
+  static final long DEFAULT_STALL_NANOS = 50_000_000L;
+  private static final long WORKER_ONLY_NANOS = 10_000_000_000L;
 
   private final ChronicleTxnLog log;
   private final Scheduler scheduler;
@@ -47,7 +47,7 @@ final class LogSyncer {
   /**
    * {@code durable} receives, on the owner thread, the zxid up to which a sync made the log durable;
    * {@code observer} the duration of each fsync; a sync on the owner longer than {@code stallNanos}
-   * moves syncs to the worker for a minute.
+   * moves syncs to the worker for 10 s.
    */
   LogSyncer(ChronicleTxnLog log, Scheduler scheduler, LongConsumer durable, Supplier<NodeObserver> observer,
             long stallNanos) {
@@ -76,7 +76,7 @@ final class LogSyncer {
       if (took > stallNanos) {
         workerOnly = true;
         workerOnlyUntil = System.nanoTime() + WORKER_ONLY_NANOS;
-        LOG.warn("a log sync on the owner thread took {} ms; syncs run on a worker thread for the next minute",
+        LOG.warn("a log sync on the owner thread took {} ms; syncs run on a worker thread for the next 10 s",
             took / 1_000_000);
       }
       ended(target, failure);

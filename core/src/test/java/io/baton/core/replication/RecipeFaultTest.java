@@ -131,6 +131,30 @@ class RecipeFaultTest {
     }
   }
 
+  /**
+   * An acquire read while the release before it is not applied yet (a retried release after a lost
+   * reply, a follower behind the leader) saw its own old contender, still granted, and took a second hold
+   * on it: that write reached the log after the release and the acquire failed with NoNode (the recipe
+   * soak found it during a failover). Now it contends afresh and is granted.
+   */
+  @Test
+  void anAcquireThatSawItsReleasedContenderContendsAfresh() throws Exception {
+    try (LocalCluster c = new LocalCluster(dir, 3, Durability.GROUP)) {
+      long leader = awaitLeader(c);
+      LocalCluster.Member l = c.nodes.get(leader);
+      long session = l.node.openSession(30_000);
+      Grant first = settled(() -> l.node.call(() -> l.recipes.acquire(session, LockKind.MUTEX, "m", null, 1, 10_000)));
+      List<CompletableFuture<?>> both = l.node.call(() -> List.of(
+          l.recipes.release(session, LockKind.MUTEX, "m", null, null),
+          l.recipes.acquire(session, LockKind.MUTEX, "m", null, 1, 10_000)));
+      assertThat(both.get(0).get(10, TimeUnit.SECONDS)).isEqualTo(0);
+      Grant second = (Grant) both.get(1).get(10, TimeUnit.SECONDS);
+      assertThat(second.holds()).isEqualTo(1);
+      assertThat(second.path()).isNotEqualTo(first.path());
+      assertThat(c.node(leader).children("/baton/locks/m")).containsExactly(second.path().substring("/baton/locks/m/".length()));
+    }
+  }
+
   /** Runs a set-up step until it is not refused with ConnectionLoss (a leader change on a busy machine). */
   private static <T> T settled(java.util.function.Supplier<CompletableFuture<T>> step) throws Exception {
     for (int attempt = 0; ; attempt++) {
