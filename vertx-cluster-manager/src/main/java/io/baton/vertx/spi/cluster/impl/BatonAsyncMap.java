@@ -22,11 +22,12 @@ import java.util.function.Function;
  * ({@link ValueCodec}); conditional operations are compare-and-set on the node's version, retried when
  * another writer got in first. An entry put with a TTL is a Baton TTL node: it is removed by the
  * ordering Baton node once the TTL has passed, checked every {@code tickMs} (100 ms by default), so an
- * entry lives between its TTL and its TTL plus one tick. Overwriting an entry re-creates it when its
- * TTL changes (a TTL node cannot become a plain one). Futures complete on the caller's context.
+ * entry lives between its TTL and its TTL plus one tick. Overwriting an entry re-creates its node, in
+ * one multi conditioned on the version read: a TTL node cannot become a plain one, and a stat does not
+ * tell a TTL node from a plain one (ZooKeeper hides the marker from clients). Futures complete on the
+ * caller's context.
  */
 public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
-  private static final long TTL_MARK = 0xFF00000000000000L;
   private final Connection connection;
   private final CallerContext caller;
   private final String dir;
@@ -232,12 +233,11 @@ public final class BatonAsyncMap<K, V> implements AsyncMap<K, V> {
     return connection.client().delete(path, stat.version());
   }
 
-  /** Replaces the data of an entry at the version read, re-creating the node if its TTL changes. */
+  /**
+   * Replaces an entry at the version read by a node with {@code ttl} (0: none). A setData would keep a
+   * TTL node's TTL, and the entry would expire although put without one.
+   */
   private Future<Void> overwrite(String path, Stat stat, byte[] data, long ttl) {
-    boolean wasTtl = (stat.ephemeralOwner() & TTL_MARK) == TTL_MARK;
-    if (ttl == 0 && !wasTtl) {
-      return connection.client().setData(path, data, stat.version()).mapEmpty();
-    }
     return connection.client().multi(List.of(new Op.Delete(path, stat.version()),
         new Op.Create(path, data, mode(ttl), ttl, false))).mapEmpty();
   }
