@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * (clients on the leader, and spread over every node), leader failover time under load (kill -9
  * of the leader to the first acknowledged write issued after it), and the time a restarted
  * follower takes to catch up with entries written while it was down. Prints Markdown.
- * {@code --quick} shortens every phase; {@code --catch-up-entries N}; {@code --server-flags F1,F2}
+ * {@code --quick} shortens every phase; {@code --catch-up-entries N}; {@code --in-flight N} (throughput rows;
+ * default 64); {@code --throughput-only} (no failover, no catch-up); {@code --server-flags F1,F2}
  * (extra JVM flags of every server, e.g. a flight recording).
  */
 public final class ClusterBench {
   private static final int NODES = 3;
+  /** Requests in flight during a failover and a catch-up. */
   private static final int IN_FLIGHT = 64;
   private static final int SESSIONS = 6;
   private static final int KEYS = 1_000;
@@ -39,8 +41,12 @@ public final class ClusterBench {
   private final long measureMs;
   private final int catchUpEntries;
   private final int failovers;
+  private final int inFlight;
+  private final boolean throughputOnly;
 
-  private ClusterBench(boolean quick, int catchUpEntries) {
+  private ClusterBench(boolean quick, int catchUpEntries, int inFlight, boolean throughputOnly) {
+    this.inFlight = inFlight;
+    this.throughputOnly = throughputOnly;
     this.warmupMs = quick ? 2_000 : 5_000;
     this.measureMs = quick ? 5_000 : 15_000;
     this.catchUpEntries = catchUpEntries;
@@ -50,17 +56,24 @@ public final class ClusterBench {
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     int catchUp = -1;
+    int inFlight = IN_FLIGHT;
+    boolean throughputOnly = false;
     args = String.join(" ", args).trim().split("\\s+");
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--quick")) {
         quick = true;
       } else if (args[i].equals("--catch-up-entries")) {
         catchUp = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--in-flight")) {
+        inFlight = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--throughput-only")) {
+        throughputOnly = true;
       } else if (args[i].equals("--server-flags")) {
         Servers.EXTRA_FLAGS.addAll(List.of(args[++i].split(",")));
       }
     }
-    ClusterBench bench = new ClusterBench(quick, catchUp > 0 ? catchUp : quick ? 200_000 : 1_000_000);
+    ClusterBench bench = new ClusterBench(quick, catchUp > 0 ? catchUp : quick ? 200_000 : 1_000_000, inFlight,
+        throughputOnly);
     try {
       bench.run();
     } finally {
@@ -73,7 +86,7 @@ public final class ClusterBench {
     System.out.printf(Locale.ROOT, "Baton %d-node cluster benchmark: %d cores, Java %s, 100-byte values, %d in flight,"
         + " %d sessions, TCP bridge clients, nodes as child JVMs on loopback (default Raft timing: 100 ms ticks,"
         + " elections after 1-2 s)%n%n", NODES, Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"), IN_FLIGHT, SESSIONS);
+        System.getProperty("java.version"), inFlight, Math.min(SESSIONS, inFlight));
     System.out.println("Durability: Baton `group` (fsync before acknowledging, on the leader and on each follower) vs"
         + " ZooKeeper forceSync=yes; Baton `none` vs forceSync=no. ZooKeeper 3.9.5 ensemble: QuorumPeerMain,"
         + " initLimit=10, syncLimit=5, " + Servers.ZkServer.configSummary() + ".\n");
@@ -107,6 +120,9 @@ public final class ClusterBench {
     System.out.println("| Baton ÷ ZooKeeper, 3 nodes | durability | ops/s | p99 |");
     System.out.println("|---|---|---:|---:|");
     ratios.forEach(System.out::println);
+    if (throughputOnly) {
+      return;
+    }
     System.out.println();
     failover();
     System.out.println();
@@ -115,13 +131,14 @@ public final class ClusterBench {
 
   private Load.Result measure(String system, String name, String durability, String on, Servers.Target target,
                               boolean read) throws Exception {
-    Load.Result r = Load.run(SESSIONS, IN_FLIGHT, warmupMs, measureMs, Long.MAX_VALUE, (s, n, done) -> {
-      if (read) {
-        target.getData(s, "/k" + (n % KEYS), done);
-      } else {
-        target.setData(s, "/k" + (n % KEYS), VALUE, done);
-      }
-    });
+    Load.Result r = Load.run(Math.min(SESSIONS, inFlight), inFlight, warmupMs, measureMs, Long.MAX_VALUE,
+        (s, n, done) -> {
+          if (read) {
+            target.getData(s, "/k" + (n % KEYS), done);
+          } else {
+            target.setData(s, "/k" + (n % KEYS), VALUE, done);
+          }
+        });
     target.close();
     System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %,.0f | %.2f | %.2f | %.2f |%s%n", system, name, durability,
         on, r.opsPerSec(), r.ms(50), r.ms(99), r.ms(99.9), r.errors() > 0 ? " " + r.errors() + " errors" : "");

@@ -7,6 +7,7 @@ import io.baton.core.replication.RaftCodec.MalformedMessageException;
 import io.baton.core.server.Coordinator;
 import io.baton.core.server.Replication;
 import io.baton.core.server.Scheduler;
+import io.baton.core.server.SyncPlacement;
 import io.baton.core.txn.Command;
 import io.baton.core.txn.EntryValidator;
 import io.baton.schemas.log.LogEntry;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a {@link RaftNode} for a {@link Coordinator}: the host loop of etcd's raft library on the
  * coordinator's owner thread. It ticks the node, steps received frames, persists each
- * {@link Ready} to the {@link RaftStorage} (writes on the owner thread, the fsync on a worker;
- * nothing that depends on it is sent or applied before it ends), sends messages through the
+ * {@link Ready} to the {@link RaftStorage} (writes on the owner thread, the fsync where
+ * {@link SyncPlacement} puts it; nothing that depends on it is sent or applied before it ends), sends messages through the
  * {@link PeerNetwork}, and hands committed entries to the coordinator in order.
  *
  * <p>A replicated entry's payload is the tag of the forwarded request it answers (0 if none)
@@ -99,6 +100,7 @@ public final class RaftReplication implements Replication {
   private long leaderStart;
   private boolean ready;
   private boolean persisting;
+  private final SyncPlacement placement = new SyncPlacement("raft", SyncPlacement.DEFAULT_STALL_NANOS);
   private boolean processing;
   private boolean failed;
   private boolean closed;
@@ -423,13 +425,17 @@ public final class RaftReplication implements Replication {
     }
     processing = true;
     try {
-      loop();
+      loop(true);
     } finally {
       processing = false;
     }
   }
 
-  private void loop() {
+  /**
+   * {@code idle}: not called as a sync ends (then more work has been waiting, and a sync goes to the
+   * worker while the owner gathers the next group).
+   */
+  private void loop(boolean idle) {
     if (!persisting && pendingCompaction > 0 && !closed && !failed) {
       compact();
     }
@@ -476,34 +482,53 @@ public final class RaftReplication implements Replication {
         return;
       }
       persisting = true;
-      scheduler.runBlocking(() -> {
-        RuntimeException failure = null;
-        long start = System.nanoTime();
-        try {
-          storage.sync();
-          coordinator.observer().logSynced("raft", System.nanoTime() - start);
-        } catch (RuntimeException e) {
-          failure = e;
-        }
-        RuntimeException f = failure;
+      if (placement.onOwner(idle, r.entries().size())) {
+        // at the end of this turn of the owner thread: frames already read are stepped in first
         scheduler.runOnOwner(() -> {
-          persisting = false;
-          if (f != null) {
-            fail(f);
-            return;
-          }
           if (!closed) {
-            processing = true;
-            try {
-              later.forEach(this::send);
-              advance(r);
-              loop();
-            } finally {
-              processing = false;
-            }
+            long start = System.nanoTime();
+            RuntimeException f = sync();
+            placement.tookOnOwner(System.nanoTime() - start);
+            synced(r, later, f);
           }
         });
-      });
+      } else {
+        scheduler.runBlocking(() -> {
+          RuntimeException f = sync();
+          scheduler.runOnOwner(() -> synced(r, later, f));
+        });
+      }
+      return;
+    }
+  }
+
+  private RuntimeException sync() {
+    long start = System.nanoTime();
+    try {
+      storage.sync();
+      coordinator.observer().logSynced("raft", System.nanoTime() - start);
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  /** A Ready's fsync ended: sends what waited for it and goes on with the next Ready. */
+  private void synced(Ready r, List<RaftMessage> later, RuntimeException failure) {
+    persisting = false;
+    if (failure != null) {
+      fail(failure);
+      return;
+    }
+    if (!closed) {
+      processing = true;
+      try {
+        later.forEach(this::send);
+        advance(r);
+        loop(false);
+      } finally {
+        processing = false;
+      }
     }
   }
 

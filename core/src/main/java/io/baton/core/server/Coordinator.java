@@ -119,7 +119,7 @@ public final class Coordinator implements AutoCloseable {
     this.watches = new WatchManager(config.limits().maxWatchesPerSession());
     this.snapshotter = new Snapshotter(config, scheduler, snapshots, log, tree, sessions, listeners, () -> closed,
         this::observer);
-    this.syncer = new LogSyncer(log, scheduler, this::durable, this::observer, LogSyncer.DEFAULT_STALL_NANOS);
+    this.syncer = new LogSyncer(log, scheduler, this::durable, this::observer, SyncPlacement.DEFAULT_STALL_NANOS);
     this.reads = new Reads(tree, watches, config.limits());
     this.watchAcls = new WatchAcls(tree, auth);
     this.reaper = new Reaper(tree);

@@ -97,7 +97,7 @@ class LogSyncerTest {
 
   @Test
   void anIdleSyncOfAFewWritesRunsOnTheOwnerAndAnswersAtOnce() {
-    LogSyncer syncer = syncer(LogSyncer.DEFAULT_STALL_NANOS);
+    LogSyncer syncer = syncer(SyncPlacement.DEFAULT_STALL_NANOS);
     syncer.start(append(1), true);
     assertThat(durable).containsExactly(1L);
     assertThat(syncThreads).containsExactly(Thread.currentThread().getName());
@@ -111,7 +111,7 @@ class LogSyncerTest {
 
   @Test
   void backToBackAndLargeSyncsRunOnAWorker() throws Exception {
-    LogSyncer syncer = syncer(LogSyncer.DEFAULT_STALL_NANOS);
+    LogSyncer syncer = syncer(SyncPlacement.DEFAULT_STALL_NANOS);
     syncer.start(append(1), false);
     assertThat(durable).isEmpty();
     assertThat(syncer.inFlight()).isTrue();
