@@ -875,6 +875,7 @@ public final class Coordinator implements AutoCloseable {
   private void startSync() {
     if (!closed && !syncScheduled) {
       syncScheduled = true;
+      // at the end of this turn of the owner thread: writes already read share the sync
       scheduler.runOnOwner(() -> {
         syncScheduled = false;
         if (!closed) {
@@ -891,7 +892,7 @@ public final class Coordinator implements AutoCloseable {
     }
     lastDurable = Math.max(lastDurable, target);
     commit(lastDurable);
-    if (lastAppended > lastDurable && (config.durability() == Durability.ALWAYS
+    if (!closed && lastAppended > lastDurable && (config.durability() == Durability.ALWAYS
         || syncer.sinceLastStartNanos() >= config.groupCommitMs() * 1_000_000L)) {
       syncer.start(lastAppended, false);
     }

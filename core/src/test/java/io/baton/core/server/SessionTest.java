@@ -188,20 +188,20 @@ class SessionTest {
 
   @Test
   void aSessionPingedThroughAStallOfTheOwnerThreadSurvivesIt() throws Exception {
-    try (TestNode node = new TestNode(TestNode.config(dir).withSessionTimeouts(300, 20_000))) {
-      long pinged = node.openSession(300);
-      long silent = node.openSession(300);
+    try (TestNode node = new TestNode(TestNode.config(dir).withSessionTimeouts(1_000, 20_000))) {
+      long pinged = node.openSession(1_000);
+      long silent = node.openSession(1_000);
       java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
       node.owner.execute(() -> {
         stalled.countDown();
         try {
-          Thread.sleep(1_500); // a GC pause, a slow disk: the owner runs nothing
+          Thread.sleep(2_500); // a GC pause, a slow disk: the owner runs nothing
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       });
       stalled.await();
-      Thread.sleep(300); // the deadlines pass, and ticks fall due, before the first ping is queued
+      Thread.sleep(1_200); // the deadlines pass, and ticks fall due, before the first ping is queued
       java.util.concurrent.atomic.AtomicBoolean pinging = new java.util.concurrent.atomic.AtomicBoolean(true);
       Thread client = new Thread(() -> {
         // the client keeps pinging; its pings queue behind the stall, after the ticks that fell due in it
@@ -219,7 +219,7 @@ class SessionTest {
       try {
         // expiry was held, not switched off: the session nobody pinged expires, the pinged one lives
         node.awaitTrue(() -> node.endedSessions.stream().anyMatch(e -> e[0] == silent && e[1] == 1));
-        assertThat(node.heartbeat(pinged)).isEqualTo(300);
+        assertThat(node.heartbeat(pinged)).isEqualTo(1_000);
         assertThat(node.endedSessions).extracting(e -> e[0]).containsExactly(silent);
       } finally {
         pinging.set(false);
