@@ -8,39 +8,28 @@ import io.baton.core.error.ErrorCode;
 import io.baton.core.log.ChronicleTxnLog;
 import io.baton.core.session.SessionSecrets;
 import io.baton.core.session.SessionTable;
-import io.baton.core.session.SessionTracker;
 import io.baton.core.snapshot.SnapshotStore;
-import io.baton.core.stream.ChangeEvent;
-import io.baton.core.stream.ChangeEvents;
 import io.baton.core.tree.Children;
 import io.baton.core.quota.QuotaIndex;
 import io.baton.core.tree.DataTree;
-import io.baton.core.tree.EphemeralOwner;
 import io.baton.core.tree.NodeData;
 import io.baton.core.tree.PathValidator;
-import io.baton.core.tree.Paths;
-import io.baton.core.tree.Znode;
 import io.baton.core.txn.Command;
 import io.baton.core.txn.Op;
 import io.baton.core.txn.OpResult;
 import io.baton.core.txn.TxnApplier;
 import io.baton.core.txn.TxnPreparer;
 import io.baton.core.watch.AddWatchMode;
-import io.baton.core.watch.EventType;
 import io.baton.core.watch.SetWatches;
 import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatchManager;
 import io.baton.core.watch.WatcherType;
 import io.baton.schemas.log.CloseReason;
-import io.baton.schemas.log.DeleteCause;
 import io.baton.schemas.log.LogEntry;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -75,20 +64,20 @@ public final class Coordinator implements AutoCloseable {
   private final TxnApplier applier;
   private final TxnPreparer preparer;
   private final WatchManager watches;
-  private final SessionTracker tracker = new SessionTracker();
+  private final SessionLiveness liveness;
   private final SnapshotStore snapshots;
   private final Snapshotter snapshotter;
-  private final LogSyncer syncer;
+  private final LocalDurability durability;
   private final SessionReplies replies = new SessionReplies();
   private final Reads reads;
-  private final WatchAcls watchAcls;
+  private final ChangeDispatcher dispatcher;
   private final Reaper reaper;
   private final Forwards forwards;
   private final ChronicleTxnLog log;
   private final DataDirLock dirLock;
   private final ClientAuth auth;
   private final List<CoordinatorListener> listeners = new CopyOnWriteArrayList<>();
-  private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
+  private final InFlightWrites inflight = new InFlightWrites();
   private final List<AutoCloseable> timers = new ArrayList<>();
   private final NodeViews views;
   private volatile NodeObserver observer = NodeObserver.NONE;
@@ -97,9 +86,6 @@ public final class Coordinator implements AutoCloseable {
   private long nextZxid;
   private long lastAppended;
   private long lastApplied;
-  private long lastDurable;
-  private boolean syncScheduled;
-  private ExpiryHold expiryHold;
   private boolean closed;
   private boolean halted;
   private FatalErrorHandler fatal = (zxid, reason, cause) -> {
@@ -119,24 +105,23 @@ public final class Coordinator implements AutoCloseable {
     this.watches = new WatchManager(config.limits().maxWatchesPerSession());
     this.snapshotter = new Snapshotter(config, scheduler, snapshots, log, tree, sessions, listeners, () -> closed,
         this::observer);
-    this.syncer = new LogSyncer(log, scheduler, this::durable, this::observer, SyncPlacement.DEFAULT_STALL_NANOS);
     this.reads = new Reads(tree, watches, config.limits());
-    this.watchAcls = new WatchAcls(tree, auth);
+    this.liveness = new SessionLiveness(config.tickMs());
+    this.dispatcher = new ChangeDispatcher(watches, new WatchAcls(tree, auth), liveness, auth, listeners, scheduler);
     this.reaper = new Reaper(tree);
     this.views = new NodeViews(this, tree, sessions, watches);
     long last = Math.max(recovered.lastZxid(), log.lastZxid());
     this.nextZxid = (((last >>> 32) + 1) << 32) | 1;
     this.lastAppended = recovered.lastZxid();
     this.lastApplied = recovered.lastZxid();
-    this.lastDurable = recovered.lastZxid();
+    this.durability = new LocalDurability(config, scheduler, log, this::observer, recovered.lastZxid(),
+        () -> lastAppended, this::commit, () -> closed || halted);
     long now = scheduler.now();
     long seed = ((long) config.nodeId() << 56) | ((now << 24) >>> 8);
     this.forwards = new Forwards(config.nodeId(), now);
     this.preparer = new TxnPreparer(tree, sessions, config.limits(), config.minSessionTimeoutMs(),
         config.maxSessionTimeoutMs(), seed);
-    for (Map.Entry<Long, Integer> s : sessions.sessions().entrySet()) {
-      tracker.track(s.getKey(), s.getValue(), now);
-    }
+    liveness.trackAll(sessions.sessions(), now);
   }
 
   /**
@@ -190,10 +175,10 @@ public final class Coordinator implements AutoCloseable {
 
   /** Starts the timers: session expiry, container/TTL cleanup and group commit. Owner thread. */
   public void start() {
-    expiryHold = new ExpiryHold(config.tickMs());
+    liveness.start();
     timers.add(scheduler.periodic(config.tickMs(), this::tick));
     if (replication == null && config.durability() == Durability.GROUP && config.groupCommitMs() > 0) {
-      timers.add(scheduler.periodic(config.groupCommitMs(), this::groupCommit));
+      timers.add(scheduler.periodic(config.groupCommitMs(), durability::groupCommit));
     }
     if (replication == null) {
       LOG.info("node {} serving at epoch {} (last zxid 0x{}), durability {}", config.nodeId(), nextZxid >>> 32,
@@ -235,13 +220,7 @@ public final class Coordinator implements AutoCloseable {
       }
     }
     timers.clear();
-    List<Pending> dropped = new ArrayList<>(inflight);
-    inflight.clear();
-    for (Pending p : dropped) {
-      if (p.done != null) {
-        p.done.complete(null, connectionLoss("node " + config.nodeId() + " halted on a fatal error"));
-      }
-    }
+    inflight.failAll(connectionLoss("node " + config.nodeId() + " halted on a fatal error"));
     forwards.failDue(Long.MAX_VALUE);
     fatal.halt(zxid, reason, cause);
   }
@@ -323,7 +302,7 @@ public final class Coordinator implements AutoCloseable {
 
   private void submitAs(Caller caller, long sessionId, Command command, Completion<List<OpResult>> reply) {
     Completion<List<OpResult>> done = command instanceof Command.Multi multi
-        ? (r, e) -> reply.complete(e == null ? perOp(multi.ops(), r) : null, e)
+        ? (r, e) -> reply.complete(e == null ? multi.perOp(r) : null, e)
         : reply;
     if (closed || halted) {
       done.complete(null, halted ? haltedError() : new BatonException(ErrorCode.NOT_READY, "node is shutting down"));
@@ -344,7 +323,7 @@ public final class Coordinator implements AutoCloseable {
       return;
     }
     if (replication != null) {
-      inflight.addLast(new Pending(entry.getZxid(), entry, replies.reserve(sessionId, done), null, null));
+      inflight.write(entry, replies.reserve(sessionId, done));
       replication.propose(0, entry);
       return;
     }
@@ -357,18 +336,8 @@ public final class Coordinator implements AutoCloseable {
       answer.complete(null, connectionLoss("node " + config.nodeId() + " could not log the write"));
       return;
     }
-    inflight.addLast(new Pending(entry.getZxid(), entry, answer, null, null));
-    switch (config.durability()) {
-      case NONE -> commit(lastAppended);
-      case ALWAYS -> startSync();
-      case GROUP -> {
-        // an idle log syncs at once; while a sync runs, writes gather for the next one, which starts
-        // when it ends or on the group-commit timer
-        if (!syncer.inFlight()) {
-          startSync();
-        }
-      }
-    }
+    inflight.write(entry, answer);
+    durability.appended();
   }
 
   /**
@@ -378,7 +347,7 @@ public final class Coordinator implements AutoCloseable {
    */
   private void refuse(Completion<List<OpResult>> done, BatonException e) {
     if (lastAppended > lastApplied) {
-      inflight.addLast(new Pending(lastAppended, null, done, null, e));
+      inflight.refusal(lastAppended, done, e);
     } else {
       done.complete(null, e);
     }
@@ -401,30 +370,9 @@ public final class Coordinator implements AutoCloseable {
     nextZxid++;
     lastAppended = entry.getZxid();
     if (command instanceof Command.CloseSession close) {
-      tracker.untrack(close.sessionId());
+      liveness.untrack(close.sessionId());
     }
     return entry;
-  }
-
-  /**
-   * One result per op of a multi: the parents a {@code createParents} create made (applied as
-   * CreateTxns of their own, each with a result) are folded into that op's own result.
-   */
-  static List<OpResult> perOp(List<Op> ops, List<OpResult> results) {
-    if (results.size() == ops.size()) {
-      return results;
-    }
-    List<OpResult> out = new ArrayList<>(ops.size());
-    int r = 0;
-    for (Op op : ops) {
-      if (op instanceof Op.Create c && c.createParents()) {
-        while (results.get(r) instanceof OpResult.Created made && c.path().startsWith(made.path() + "/")) {
-          r++;
-        }
-      }
-      out.add(results.get(r++));
-    }
-    return out;
   }
 
   /** Opens a session with the requested timeout; completes with the session id and timeout. */
@@ -488,7 +436,7 @@ public final class Coordinator implements AutoCloseable {
     } else {
       // a slot in the session's reply order, so that the session's later reads wait for the sync
       Completion<String> answer = replies.reserve(sessionId, done);
-      inflight.addLast(new Pending(lastAppended, null, null, () -> answer.complete(path, null), null));
+      inflight.deferred(lastAppended, () -> answer.complete(path, null));
     }
   }
 
@@ -611,7 +559,7 @@ public final class Coordinator implements AutoCloseable {
 
   /** Log syncs that failed in a row (0 when the last one succeeded); writes wait while it is not 0. */
   public int syncFailures() {
-    return syncer.failures();
+    return durability.failures();
   }
 
   /** Number of (path, session) watch registrations. */
@@ -663,10 +611,7 @@ public final class Coordinator implements AutoCloseable {
     leading = true;
     nextZxid = (term << 32) | 1;
     lastAppended = lastApplied;
-    long now = scheduler.now();
-    for (Map.Entry<Long, Integer> s : sessions.sessions().entrySet()) {
-      tracker.track(s.getKey(), s.getValue(), now);
-    }
+    liveness.trackAll(sessions.sessions(), scheduler.now());
     LOG.info("node {} leads term {} from zxid 0x{} with {} sessions", config.nodeId(), term,
         Long.toHexString(lastApplied), sessions.sessions().size());
   }
@@ -682,15 +627,9 @@ public final class Coordinator implements AutoCloseable {
     leading = false;
     preparer.discardPending();
     lastAppended = lastApplied;
-    List<Pending> dropped = new ArrayList<>(inflight);
-    inflight.clear();
-    for (Pending p : dropped) {
-      if (p.done != null) {
-        p.done.complete(null, connectionLoss("node " + config.nodeId() + " stopped leading"));
-      }
-    }
+    int dropped = inflight.failAll(connectionLoss("node " + config.nodeId() + " stopped leading"));
     LOG.info("node {} stopped leading at zxid 0x{}; {} unapplied writes answered ConnectionLoss", config.nodeId(),
-        Long.toHexString(lastApplied), dropped.size());
+        Long.toHexString(lastApplied), dropped);
   }
 
   /** A new term began: writes forwarded to the previous leader are answered with ConnectionLoss. */
@@ -723,19 +662,14 @@ public final class Coordinator implements AutoCloseable {
       return;
     }
     lastAppended = Math.max(lastAppended, zxid);
-    Pending head = inflight.peekFirst();
-    if (head != null && head.entry != null && head.zxid == zxid) {
-      inflight.pollFirst();
-      observer.committed(System.nanoTime() - head.createdNanos);
-      apply(head);
+    InFlightWrites.Pending own = inflight.takeWrite(zxid);
+    if (own != null) {
+      applyWrite(own);
     } else {
       Completion<List<OpResult>> f = origin == 0 ? null : forwards.remove(origin);
-      apply(new Pending(zxid, entry, f == null ? IGNORE : f, null, null));
+      apply(entry, f == null ? IGNORE : f);
     }
-    while (!inflight.isEmpty() && inflight.peekFirst().entry == null && inflight.peekFirst().zxid <= lastApplied) {
-      Pending refused = inflight.pollFirst();
-      refused.done.complete(null, refused.error);
-    }
+    inflight.answerRefusals(lastApplied);
   }
 
   /**
@@ -755,7 +689,7 @@ public final class Coordinator implements AutoCloseable {
       return;
     }
     if (sessionId != 0) {
-      tracker.touch(sessionId, scheduler.now());
+      liveness.touch(sessionId, scheduler.now());
     }
     LogEntry entry;
     try {
@@ -764,7 +698,7 @@ public final class Coordinator implements AutoCloseable {
       refuse(done, e);
       return;
     }
-    inflight.addLast(new Pending(entry.getZxid(), entry, done, null, null));
+    inflight.write(entry, done);
     replication.propose(tag, entry);
   }
 
@@ -776,7 +710,7 @@ public final class Coordinator implements AutoCloseable {
    */
   public void installSnapshot(SnapshotStore.Loaded loaded) throws IOException {
     termChanged();
-    Map<Long, Integer> before = Map.copyOf(sessions.sessions());
+    Set<Long> before = Set.copyOf(sessions.sessions().keySet());
     tree.replaceWith(loaded.tree());
     sessions.replaceWith(loaded.sessions());
     long zxid = loaded.zxid();
@@ -784,29 +718,8 @@ public final class Coordinator implements AutoCloseable {
     lastApplied = zxid;
     lastAppended = zxid;
     preparer.applied(zxid);
-    long now = scheduler.now();
-    for (Map.Entry<Long, Integer> s : sessions.sessions().entrySet()) {
-      tracker.track(s.getKey(), s.getValue(), now);
-    }
-    List<WatchManager.Delivery> deliveries = watches.triggerAll(zxid, p -> tree.get(p) != null, new ArrayList<>());
-    for (WatchManager.Delivery d : deliveries) {
-      for (CoordinatorListener l : listeners) {
-        l.watchEvent(d.sessionId(), d.event());
-      }
-    }
-    for (long session : before.keySet()) {
-      if (!sessions.isOpen(session)) {
-        tracker.untrack(session);
-        watches.removeSession(session);
-        auth.sessionEnded(session);
-        for (CoordinatorListener l : listeners) {
-          l.sessionEnded(session, true);
-        }
-      }
-    }
-    for (CoordinatorListener l : listeners) {
-      l.stateReplaced(zxid);
-    }
+    liveness.trackAll(sessions.sessions(), scheduler.now());
+    dispatcher.replaced(zxid, tree, sessions, before);
     LOG.info("node {} installed the leader's snapshot at zxid 0x{}: {} nodes, {} sessions", config.nodeId(),
         Long.toHexString(zxid), tree.nodeCount(), sessions.sessions().size());
   }
@@ -831,7 +744,7 @@ public final class Coordinator implements AutoCloseable {
     }
     long now = scheduler.now();
     for (long id : sessionIds) {
-      tracker.touch(id, now);
+      liveness.touch(id, now);
     }
   }
 
@@ -858,7 +771,7 @@ public final class Coordinator implements AutoCloseable {
     if (replication != null && !leading) {
       replication.touched(sessionId);
     }
-    return tracker.touch(sessionId, scheduler.now());
+    return liveness.touch(sessionId, scheduler.now());
   }
 
   private static BatonException expired(long sessionId) {
@@ -866,113 +779,31 @@ public final class Coordinator implements AutoCloseable {
         + " is unknown, closed or expired");
   }
 
-  private void groupCommit() {
-    if (lastAppended > lastDurable) {
-      startSync();
-    }
-  }
-
-  private void startSync() {
-    if (!closed && !syncScheduled) {
-      syncScheduled = true;
-      // at the end of this turn of the owner thread: writes already read share the sync
-      scheduler.runOnOwner(() -> {
-        syncScheduled = false;
-        if (!closed) {
-          syncer.start(lastAppended, true);
-        }
-      });
-    }
-  }
-
-  /** A sync made the log durable up to {@code target}: apply and answer what it covered. */
-  private void durable(long target) {
-    if (halted) {
-      return;
-    }
-    lastDurable = Math.max(lastDurable, target);
-    commit(lastDurable);
-    if (!closed && lastAppended > lastDurable && (config.durability() == Durability.ALWAYS
-        || syncer.sinceLastStartNanos() >= config.groupCommitMs() * 1_000_000L)) {
-      syncer.start(lastAppended, false);
-    }
-  }
-
+  /** Everything up to {@code upTo} is durable (a lone node): apply and answer it in order. */
   private void commit(long upTo) {
-    while (!inflight.isEmpty() && inflight.peekFirst().zxid <= upTo) {
-      Pending p = inflight.pollFirst();
-      if (p.entry != null) {
-        observer.committed(System.nanoTime() - p.createdNanos);
-        apply(p);
-      } else if (p.error != null) {
-        p.done.complete(null, p.error);
-      } else {
-        p.deferred.run();
-      }
-    }
+    inflight.committed(upTo, this::applyWrite);
   }
 
-  private void apply(Pending p) {
+  private void applyWrite(InFlightWrites.Pending p) {
+    observer.committed(System.nanoTime() - p.createdNanos());
+    apply(p.entry(), p.done());
+  }
+
+  private void apply(LogEntry entry, Completion<List<OpResult>> done) {
     long start = System.nanoTime();
-    LogEntry entry = p.entry;
     List<OpResult> results;
     try {
-      if (watches.size() > 0) {
-        watchAcls.before(entry);
-      }
+      dispatcher.beforeApply(entry);
       results = applier.apply(entry);
     } catch (RuntimeException e) {
       halt(entry.getZxid(), "a committed entry cannot be applied: " + e.getMessage(), e);
-      p.done.complete(null, connectionLoss("node " + config.nodeId() + " could not apply the write"));
+      done.complete(null, connectionLoss("node " + config.nodeId() + " could not apply the write"));
       return;
     }
     lastApplied = entry.getZxid();
     preparer.applied(lastApplied);
-    List<ChangeEvent> events = ChangeEvents.of(entry);
-    List<WatchManager.Delivery> deliveries = new ArrayList<>();
-    for (ChangeEvent ev : events) {
-      switch (ev.kind()) {
-        case NODE_CREATED -> {
-          watches.trigger(ev.path(), EventType.NodeCreated, ev.zxid(), deliveries);
-          watches.trigger(Paths.parent(ev.path()), EventType.NodeChildrenChanged, ev.zxid(), deliveries);
-        }
-        case NODE_DELETED -> {
-          watches.trigger(ev.path(), EventType.NodeDeleted, ev.zxid(), deliveries);
-          watches.trigger(Paths.parent(ev.path()), EventType.NodeChildrenChanged, ev.zxid(), deliveries);
-        }
-        case NODE_DATA_CHANGED -> watches.trigger(ev.path(), EventType.NodeDataChanged, ev.zxid(), deliveries);
-        case SESSION_OPENED -> tracker.track(ev.sessionId(), ev.version(), scheduler.now());
-        case SESSION_CLOSED -> {
-          watches.removeSession(ev.sessionId());
-          tracker.untrack(ev.sessionId());
-        }
-      }
-    }
-    for (WatchManager.Delivery d : deliveries) {
-      if (!watchAcls.permits(d.sessionId(), d.event())) {
-        continue; // the watcher may not read the node: ZooKeeper 3.9 drops the event too
-      }
-      for (CoordinatorListener l : listeners) {
-        l.watchEvent(d.sessionId(), d.event());
-      }
-    }
-    for (ChangeEvent ev : events) {
-      if (ev.kind() == ChangeEvent.Kind.SESSION_CLOSED) {
-        auth.sessionEnded(ev.sessionId()); // after the events of its ephemerals, checked with its identities
-      }
-    }
-    for (CoordinatorListener l : listeners) {
-      l.committed(entry, events);
-    }
-    for (ChangeEvent ev : events) {
-      if (ev.kind() == ChangeEvent.Kind.SESSION_CLOSED) {
-        boolean expired = CloseReason.EXPIRED.name().equals(ev.cause());
-        for (CoordinatorListener l : listeners) {
-          l.sessionEnded(ev.sessionId(), expired);
-        }
-      }
-    }
-    p.done.complete(results, null);
+    dispatcher.applied(entry);
+    done.complete(results, null);
     observer.applied(System.nanoTime() - start);
     snapshotter.applied(lastApplied);
   }
@@ -981,19 +812,17 @@ public final class Coordinator implements AutoCloseable {
     if (closed || halted) {
       return;
     }
-    if (syncer.failures() > 0) {
-      startSync();
-    }
+    durability.retryFailed();
     long now = scheduler.now();
-    boolean mayExpire = expiryHold.mayExpire(now);
+    List<Long> due = liveness.tick(now, isLeading());
     if (replication != null) {
       forwards.failDue(now);
       if (!leading) {
         return;
       }
     }
-    for (long sessionId : mayExpire ? tracker.expired(now) : List.<Long>of()) {
-      tracker.untrack(sessionId);
+    for (long sessionId : due) {
+      liveness.untrack(sessionId);
       LOG.info("session 0x{} expired", Long.toHexString(sessionId));
       submit(0, new Command.CloseSession(sessionId, CloseReason.EXPIRED), (r, e) -> {
         if (e != null && e.code() != ErrorCode.SESSION_EXPIRED) {
@@ -1042,17 +871,4 @@ public final class Coordinator implements AutoCloseable {
       }
     }
   }
-
-  /**
-   * Something waiting for the entry {@code zxid} to be applied: that entry itself (with its reply),
-   * a refusal held until then ({@code error}), or a deferred action (a lone node's sync).
-   */
-  private record Pending(long zxid, LogEntry entry, Completion<List<OpResult>> done, Runnable deferred,
-                         BatonException error, long createdNanos) {
-    Pending(long zxid, LogEntry entry, Completion<List<OpResult>> done, Runnable deferred, BatonException error) {
-      this(zxid, entry, done, deferred, error, System.nanoTime());
-    }
-  }
-
-
 }
