@@ -34,7 +34,8 @@ final class LocalDurability {
     this.commit = commit;
     this.stopped = stopped;
     this.lastDurable = lastDurable;
-    this.syncer = new LogSyncer(log, scheduler, this::durable, observer, SyncPlacement.DEFAULT_STALL_NANOS);
+    this.syncer = new LogSyncer(log, scheduler, this::durable, observer, SyncPlacement.DEFAULT_STALL_NANOS,
+        config.durability() == Durability.ALWAYS || config.groupCommitMs() == 0);
   }
 
   /** An entry was appended to the log. */

@@ -10,6 +10,11 @@ import org.slf4j.LoggerFactory;
  * Runs a lone node's transaction-log fsyncs, one at a time, on the owner thread or a worker as
  * {@link SyncPlacement} decides, and reports on the owner thread up to which zxid the log is durable.
  *
+ * <p>On a worker, syncs run back to back while the owner appends ({@code backToBack}): when one ends and
+ * more was appended meanwhile, the worker starts the next at once and reports the first as it goes,
+ * rather than waiting for the owner to take the report and hand the next sync back (two thread
+ * wake-ups during which the disk is idle).
+ *
  * <p>A failed sync is retried after a backoff (the caller retries from its tick; new writes do not
  * retry it sooner); the writes it covered stay unacknowledged until a sync succeeds. A failure streak is
  * logged when it starts and when it ends, with its count.
@@ -24,6 +29,7 @@ final class LogSyncer {
   private final LongConsumer durable;
   private final Supplier<NodeObserver> observer;
   private final SyncPlacement placement;
+  private final boolean backToBack;
   private boolean inFlight;
   private long lastStart;
   private long lastTarget;
@@ -33,10 +39,12 @@ final class LogSyncer {
   /**
    * {@code durable} receives, on the owner thread, the zxid up to which a sync made the log durable;
    * {@code observer} the duration of each fsync; a sync on the owner longer than {@code stallNanos}
-   * counts as a stall ({@link SyncPlacement}).
+   * counts as a stall ({@link SyncPlacement}); {@code backToBack}: a worker starts the next sync as soon as
+   * one ends if more was appended (no pause between syncs is wanted).
    */
   LogSyncer(ChronicleTxnLog log, Scheduler scheduler, LongConsumer durable, Supplier<NodeObserver> observer,
-            long stallNanos) {
+            long stallNanos, boolean backToBack) {
+    this.backToBack = backToBack;
     this.log = log;
     this.observer = observer;
     this.scheduler = scheduler;
@@ -63,8 +71,19 @@ final class LogSyncer {
       return;
     }
     scheduler.runBlocking(() -> {
-      Throwable failure = sync();
-      scheduler.runOnOwner(() -> ended(target, failure));
+      long covered = target;
+      while (true) {
+        Throwable failure = sync();
+        long next = log.lastZxid(); // appended before the next sync starts: covered by it
+        if (failure != null || !backToBack || next <= covered) {
+          long last = covered;
+          scheduler.runOnOwner(() -> ended(last, failure));
+          return;
+        }
+        long done = covered;
+        scheduler.runOnOwner(() -> durable.accept(done));
+        covered = next;
+      }
     });
   }
 

@@ -43,6 +43,10 @@ class LogSyncerTest {
   }
 
   private LogSyncer syncer(long stallNanos) {
+    return syncer(stallNanos, true);
+  }
+
+  private LogSyncer syncer(long stallNanos, boolean backToBack) {
     Scheduler scheduler = new Scheduler() {
       @Override
       public void runOnOwner(Runnable task) {
@@ -70,7 +74,7 @@ class LogSyncerTest {
         syncThreads.add(Thread.currentThread().getName());
       }
     };
-    return new LogSyncer(log, scheduler, durable::add, () -> observer, stallNanos);
+    return new LogSyncer(log, scheduler, durable::add, () -> observer, stallNanos, backToBack);
   }
 
   private long append(int writes) {
@@ -118,14 +122,27 @@ class LogSyncerTest {
     syncer.start(append(1), false);
     assertThat(workerTasks).as("one sync at a time").hasSize(1);
     runWorkerThenOwner();
-    assertThat(durable).containsExactly(1L);
-    assertThat(syncThreads).containsExactly("test-worker");
+    assertThat(durable).as("the worker synced the write appended during its first sync right after it")
+        .containsExactly(1L, 2L);
+    assertThat(syncThreads).containsExactly("test-worker", "test-worker");
+    assertThat(syncer.inFlight()).isFalse();
 
     syncer.start(append(40), true);
-    assertThat(durable).as("42 writes: not on the owner").containsExactly(1L);
+    assertThat(durable).as("42 writes: not on the owner").containsExactly(1L, 2L);
     runWorkerThenOwner();
-    assertThat(durable).containsExactly(1L, 42L);
-    assertThat(syncThreads).containsExactly("test-worker", "test-worker");
+    assertThat(durable).containsExactly(1L, 2L, 42L);
+    assertThat(syncThreads).containsExactly("test-worker", "test-worker", "test-worker");
+  }
+
+  @Test
+  void withAGroupCommitPauseAWorkerSyncsOnceAndTheOwnerStartsTheNext() throws Exception {
+    LogSyncer syncer = syncer(SyncPlacement.DEFAULT_STALL_NANOS, false);
+    syncer.start(append(1), false);
+    append(1);
+    runWorkerThenOwner();
+    assertThat(durable).containsExactly(1L);
+    assertThat(syncThreads).containsExactly("test-worker");
+    assertThat(syncer.inFlight()).isFalse();
   }
 
   @Test
