@@ -3,14 +3,17 @@ package io.baton.core.tree;
 /**
  * A parent's children, an open-addressing hash table (linear probing) of child nodes keyed by the
  * name inside each child's {@link NodeKey}, plus the two stat fields only parents change
- * ({@code pzxid}, {@code cversion}). About 8 bytes per child instead of a {@code HashMap}'s entry,
- * key string and slot.
+ * ({@code pzxid}, {@code cversion}). Each slot keeps its child's name hash beside it, so a probe
+ * past another child compares two ints instead of reaching into that child's name (a cache miss in a
+ * large directory). About 16 bytes per child instead of a {@code HashMap}'s entry, key string and slot.
  */
 final class ChildTable {
   private static final Znode[] NONE = new Znode[0];
+  private static final int[] NO_HASHES = new int[0];
   private static final int MIN_CAPACITY = 4;
 
   private Znode[] slots = NONE;
+  private int[] hashes = NO_HASHES;
   private int size;
   long pzxid;
   int cversion;
@@ -29,9 +32,10 @@ final class ChildTable {
       return null;
     }
     int mask = slots.length - 1;
-    for (int i = NodeKey.hash(name, off, len) & mask; ; i = (i + 1) & mask) {
+    int h = NodeKey.hash(name, off, len);
+    for (int i = h & mask; ; i = (i + 1) & mask) {
       Znode n = slots[i];
-      if (n == null || NodeKey.nameEquals(n.key, name, off, len)) {
+      if (n == null || hashes[i] == h && NodeKey.nameEquals(n.key, name, off, len)) {
         return n;
       }
     }
@@ -42,7 +46,7 @@ final class ChildTable {
     if ((size + 1) * 4L > slots.length * 3L) {
       rehash(Math.max(MIN_CAPACITY, slots.length * 2));
     }
-    insert(slots, child);
+    insert(slots, hashes, child, NodeKey.hash(child.key));
     size++;
   }
 
@@ -52,9 +56,10 @@ final class ChildTable {
       return null;
     }
     int mask = slots.length - 1;
-    int i = NodeKey.hash(name, off, len) & mask;
+    int h = NodeKey.hash(name, off, len);
+    int i = h & mask;
     Znode removed;
-    while ((removed = slots[i]) != null && !NodeKey.nameEquals(removed.key, name, off, len)) {
+    while ((removed = slots[i]) != null && !(hashes[i] == h && NodeKey.nameEquals(removed.key, name, off, len))) {
       i = (i + 1) & mask;
     }
     if (removed == null) {
@@ -62,9 +67,10 @@ final class ChildTable {
     }
     slots[i] = null;
     for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
-      int home = NodeKey.hash(slots[j].key) & mask;
+      int home = hashes[j] & mask;
       if (((j - home) & mask) >= ((j - i) & mask)) {
         slots[i] = slots[j];
+        hashes[i] = hashes[j];
         slots[j] = null;
         i = j;
       }
@@ -72,6 +78,7 @@ final class ChildTable {
     size--;
     if (size == 0) {
       slots = NONE;
+      hashes = NO_HASHES;
     } else if (slots.length > MIN_CAPACITY && size * 8L < slots.length) {
       rehash(slots.length / 2);
     }
@@ -121,20 +128,23 @@ final class ChildTable {
 
   private void rehash(int capacity) {
     Znode[] next = new Znode[capacity];
-    for (Znode n : slots) {
-      if (n != null) {
-        insert(next, n);
+    int[] nextHashes = new int[capacity];
+    for (int i = 0; i < slots.length; i++) {
+      if (slots[i] != null) {
+        insert(next, nextHashes, slots[i], hashes[i]);
       }
     }
     slots = next;
+    hashes = nextHashes;
   }
 
-  private static void insert(Znode[] table, Znode child) {
+  private static void insert(Znode[] table, int[] tableHashes, Znode child, int hash) {
     int mask = table.length - 1;
-    int i = NodeKey.hash(child.key) & mask;
+    int i = hash & mask;
     while (table[i] != null) {
       i = (i + 1) & mask;
     }
     table[i] = child;
+    tableHashes[i] = hash;
   }
 }

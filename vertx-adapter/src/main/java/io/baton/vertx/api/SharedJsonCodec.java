@@ -28,7 +28,7 @@ public final class SharedJsonCodec implements MessageCodec<JsonObject, JsonObjec
 
   @Override
   public void encodeToWire(Buffer buffer, JsonObject json) {
-    Buffer encoded = json.toBuffer();
+    Buffer encoded = JsonWire.encode(json);
     buffer.appendInt(encoded.length());
     buffer.appendBuffer(encoded);
   }
@@ -36,7 +36,7 @@ public final class SharedJsonCodec implements MessageCodec<JsonObject, JsonObjec
   @Override
   public JsonObject decodeFromWire(int pos, Buffer buffer) {
     int length = buffer.getInt(pos);
-    return new JsonObject(buffer.slice(pos + 4, pos + 4 + length));
+    return JsonWire.decodeObject(buffer.slice(pos + 4, pos + 4 + length));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.baton.vertx.bridge;
 
 import io.vertx.core.buffer.Buffer;
+import io.baton.vertx.api.JsonWire;
 import io.vertx.core.json.JsonObject;
 
 /** The frames the bridge sends, shaped as Vert.x's TCP event-bus bridge shapes them. */
@@ -32,7 +33,7 @@ final class BridgeFrames {
   }
 
   private static Buffer encode(JsonObject frame) {
-    Buffer json = frame.toBuffer();
+    Buffer json = JsonWire.encode(frame);
     return Buffer.buffer(4 + json.length()).appendInt(json.length()).appendBuffer(json);
   }
 }

@@ -2,7 +2,7 @@ package io.baton.vertx.bridge;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
+import io.baton.vertx.api.JsonWire;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -44,7 +44,7 @@ record InboundFrame(String type, String address, String replyAddress, Object bod
   static InboundFrame parse(Buffer json) throws Malformed {
     Object decoded;
     try {
-      decoded = Json.decodeValue(json);
+      decoded = JsonWire.decode(json);
     } catch (DecodeException e) {
       throw new Malformed("invalid_json: " + firstLine(e), null, null);
     }

@@ -10,6 +10,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.baton.vertx.api.JsonWire;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -61,7 +62,7 @@ public final class BridgeTransport implements Transport {
       } else {
         expected[0] = -1;
         parser.fixedSizeMode(4);
-        onFrame(new JsonObject(buf));
+        onFrame(JsonWire.decodeObject(buf));
       }
     });
     socket.handler(parser);
@@ -167,7 +168,7 @@ public final class BridgeTransport implements Transport {
   }
 
   private void write(JsonObject frame) {
-    Buffer json = frame.toBuffer();
+    Buffer json = JsonWire.encode(frame);
     Buffer out = Buffer.buffer(4 + json.length()).appendInt(json.length()).appendBuffer(json);
     socket.write(out);
   }
