@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * of the leader to the first acknowledged write issued after it), and the time a restarted
  * follower takes to catch up with entries written while it was down. Prints Markdown.
  * {@code --quick} shortens every phase; {@code --catch-up-entries N}; {@code --in-flight N} (throughput rows;
- * default 64); {@code --throughput-only} (no failover, no catch-up); {@code --server-flags F1,F2}
+ * default 64); {@code --throughput-only} (no failover, no catch-up); {@code --failovers N} (only N failover rounds,
+ * with their p50 and maximum); {@code --server-flags F1,F2}
  * (extra JVM flags of every server, e.g. a flight recording).
  */
 public final class ClusterBench {
@@ -43,14 +44,16 @@ public final class ClusterBench {
   private final int failovers;
   private final int inFlight;
   private final boolean throughputOnly;
+  private final boolean failoverOnly;
 
-  private ClusterBench(boolean quick, int catchUpEntries, int inFlight, boolean throughputOnly) {
+  private ClusterBench(boolean quick, int catchUpEntries, int inFlight, boolean throughputOnly, int failovers) {
     this.inFlight = inFlight;
     this.throughputOnly = throughputOnly;
     this.warmupMs = quick ? 2_000 : 5_000;
     this.measureMs = quick ? 5_000 : 15_000;
     this.catchUpEntries = catchUpEntries;
-    this.failovers = quick ? 1 : 3;
+    this.failoverOnly = failovers > 0;
+    this.failovers = failovers > 0 ? failovers : quick ? 1 : 3;
   }
 
   public static void main(String[] args) throws Exception {
@@ -58,6 +61,7 @@ public final class ClusterBench {
     int catchUp = -1;
     int inFlight = IN_FLIGHT;
     boolean throughputOnly = false;
+    int failovers = 0;
     args = String.join(" ", args).trim().split("\\s+");
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--quick")) {
@@ -68,12 +72,14 @@ public final class ClusterBench {
         inFlight = Integer.parseInt(args[++i]);
       } else if (args[i].equals("--throughput-only")) {
         throughputOnly = true;
+      } else if (args[i].equals("--failovers")) {
+        failovers = Integer.parseInt(args[++i]);
       } else if (args[i].equals("--server-flags")) {
         Servers.EXTRA_FLAGS.addAll(List.of(args[++i].split(",")));
       }
     }
     ClusterBench bench = new ClusterBench(quick, catchUp > 0 ? catchUp : quick ? 200_000 : 1_000_000, inFlight,
-        throughputOnly);
+        throughputOnly, failovers);
     try {
       bench.run();
     } finally {
@@ -83,6 +89,10 @@ public final class ClusterBench {
   }
 
   private void run() throws Exception {
+    if (failoverOnly) {
+      failover();
+      return;
+    }
     System.out.printf(Locale.ROOT, "Baton %d-node cluster benchmark: %d cores, Java %s, 100-byte values, %d in flight,"
         + " %d sessions, TCP bridge clients, nodes as child JVMs on loopback (default Raft timing: 100 ms ticks,"
         + " elections after 1-2 s)%n%n", NODES, Runtime.getRuntime().availableProcessors(),
@@ -192,6 +202,7 @@ public final class ClusterBench {
     System.out.println("| failover | killed leader | new leader | kill -9 to first acknowledged new write (ms) |"
         + " writes acknowledged in the run |");
     System.out.println("|---|---:|---:|---:|---:|");
+    List<Double> times = new ArrayList<>();
     try (Cluster c = new Cluster("group")) {
       c.createKeys(c.leader());
       for (int round = 1; round <= failovers; round++) {
@@ -223,6 +234,9 @@ public final class ClusterBench {
         while (running.get() > 0) {
           Thread.sleep(10);
         }
+        if (firstAck.get() != 0) {
+          times.add((firstAck.get() - killedAt.get()) / 1e6);
+        }
         System.out.printf(Locale.ROOT, "| %d | %d | %d | %s | %,d |%n", round, leader, next,
             firstAck.get() == 0 ? "none in 30 s" : String.format(Locale.ROOT, "%,.0f",
                 (firstAck.get() - killedAt.get()) / 1e6), acks.get());
@@ -232,6 +246,11 @@ public final class ClusterBench {
         c.node(leader).start();
         c.leader();
       }
+    }
+    if (times.size() > 1) {
+      List<Double> sorted = times.stream().sorted().toList();
+      System.out.printf(Locale.ROOT, "%nFailover over %d rounds: p50 %,.0f ms, max %,.0f ms (%d without a write in 30 s)%n",
+          failovers, sorted.get((sorted.size() - 1) / 2), sorted.get(sorted.size() - 1), failovers - times.size());
     }
   }
 
