@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * {@code --admin-port} ({@code adminPort}, by default the bridge port + 1000, on the bridge's host;
  * -1 turns it off; see {@link AdminListener}).
  * The jar's manifest carries the JVM flags Chronicle Queue needs; Chronicle's analytics are off.
+ * {@code java -XX:ArchiveClassesAtExit=baton-server.jsa -jar baton-server.jar cds-training} writes the
+ * class data sharing archive a node starts about twice as fast with ({@link CdsTraining}; the build
+ * makes one beside the jar, used as {@code java -XX:SharedArchiveFile=baton-server.jsa -jar ...}).
  */
 public final class Main {
   /** Default TCP bridge port. */
@@ -66,7 +69,14 @@ public final class Main {
       io.baton.vertx.cli.LogTool.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    quietNettyJfr();
+    CdsTraining training = null;
+    if (args.length == 1 && args[0].equals(CdsTraining.COMMAND)) {
+      training = CdsTraining.prepare();
+      args = training.args();
+    }
     System.setProperty(LauncherLogging.ACTIVE, "true");
+    noChronicleNativePosix();
     Warmup warmup = Warmup.start();
     Logger log = LoggerFactory.getLogger(Main.class);
     warmup.loggingReady();
@@ -96,9 +106,14 @@ public final class Main {
       Runtime.getRuntime().halt(EXIT_FATAL);
     });
     warmup.await();
-    start(vertx, config, node, admin).onSuccess(ports -> System.out.println("Baton ready: " + ports.describe()
-        + ", address '" + config.getString("address") + "', data in "
-        + Path.of(config.getString("dataDir")).toAbsolutePath()))
+    CdsTraining trainingRun = training;
+    start(vertx, config, node, admin).onSuccess(ports -> {
+      System.out.println("Baton ready: " + ports.describe() + ", address '" + config.getString("address")
+          + "', data in " + Path.of(config.getString("dataDir")).toAbsolutePath());
+      if (trainingRun != null) {
+        trainingRun.exercise(ports, config.getString("address"), () -> close(vertx));
+      }
+    })
         .onFailure(t -> {
           if (t instanceof IllegalArgumentException badConfig) {
             log.error("Baton failed to start: {}", badConfig.getMessage());
@@ -108,14 +123,47 @@ public final class Main {
           vertx.close().onComplete(v -> System.exit(1));
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get();
-      } catch (Exception ignored) {
-        // exiting anyway
-      }
+      close(vertx);
       stopped.countDown();
     }, "baton-shutdown"));
     stopped.await();
+  }
+
+  private static void close(Vertx vertx) {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    } catch (Exception ignored) {
+      // exiting anyway
+    }
+  }
+
+  /**
+   * Netty 4.2 reports its buffer allocations as JFR events; the first connection's first buffer then
+   * initializes JFR's event machinery on the event loop (0.1-0.2 s, on the path of a new node's first
+   * request). Off unless {@code io.netty.jfr.enabled} is given: a recording still has every JDK
+   * event, only Netty's allocator events are missing.
+   */
+  static void quietNettyJfr() {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
+  }
+
+  private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+  /**
+   * Chronicle's first class ({@code Jvm}) binds libc through jnr-ffi as it loads, whether or not
+   * anything uses it: about 500 classes and generated bindings, 0.1 s of an empty node's start on its
+   * longest path (jnr-ffi's classes cannot even be archived: class file version 49). Chronicle calls
+   * those bindings only for msync (its own {@code SyncMode}, and pre-touching), which Baton does not use:
+   * the log is made durable by Baton's own {@code FileChannel.force} ({@code CycleFileSync}), so a sync
+   * does not depend on them. The launcher gives Chronicle its no-op binding instead (its msync would
+   * return at once; any other call fails loudly). Off with {@code -Dbaton.chronicle.nativePosix=true}.
+   */
+  static void noChronicleNativePosix() {
+    if (!Boolean.getBoolean("baton.chronicle.nativePosix")) {
+      net.openhft.posix.internal.PosixAPIHolder.useNoOpPosixApi();
+    }
   }
 
   /**
@@ -256,7 +304,10 @@ public final class Main {
       "  --durability mode          group (default), always or none",
       "  --address name             event-bus address of the commands (default baton)",
       "  --cluster file --node-id N  run as member N of the cluster the file describes",
-      "  -h, --help                 this text");
+      "  -h, --help                 this text",
+      "java -XX:ArchiveClassesAtExit=baton-server.jsa -jar baton-server.jar " + CdsTraining.COMMAND
+          + "   writes the class archive a node starts faster with",
+      "  (java -XX:SharedArchiveFile=baton-server.jsa -jar baton-server.jar ...; the build makes one beside the jar)");
 
   /** The configuration the flags give, or null for {@code --help}; IllegalArgumentException for a bad flag. */
   static JsonObject parse(String[] args) throws IOException {

@@ -4,38 +4,54 @@ import io.baton.core.log.ChronicleTxnLog;
 import io.baton.core.log.LogOptions;
 import io.baton.schemas.log.LogEntry;
 import io.baton.schemas.log.SetDataTxn;
+import io.baton.vertx.api.JsonWire;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads and initializes, on a thread of its own, the libraries the node's start needs that the
- * launcher's own start-up work (Vert.x, the admin face) does not touch: Avro with Baton's schemas,
- * and Chronicle Queue (by appending to a throwaway log in a temporary directory, deleted at once).
- * Both then run side by side on a machine with more than one core (measured: an empty node ready in
- * 2.9 s instead of 3.9 s on 2 cores). The launcher waits for it before it deploys the node, so no
- * class is initialized from two threads at once; Chronicle waits until logging is configured.
+ * Loads and initializes, on threads of their own, the libraries the node's start needs that the
+ * launcher's own start-up work (logging, Vert.x, the admin face) does not touch: Chronicle Queue (by
+ * appending to a throwaway log in a temporary directory, deleted at once; it waits until logging is
+ * configured, as Chronicle logs as it loads) on one, and on another Avro with Baton's schemas, the
+ * JSON codec of bridge frames ({@link JsonWire}), and the HMAC and random source of session secrets. Chronicle's first open is
+ * the longest (0.4-0.5 s: about 1,000 classes, jnr-ffi's generated bindings and JNA's native library);
+ * it starts as soon as logging is ready instead of after Avro (measured on 2 cores: an empty node
+ * ready in 2.9 s instead of 3.9 s with one warm-up thread after main; see docs/bench/README.md for
+ * the later figures). The launcher waits for both before it deploys the node, so no class is
+ * initialized from two threads at once.
  */
 final class Warmup {
   private final CountDownLatch loggingReady = new CountDownLatch(1);
-  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final CompletableFuture<Void> chronicle = new CompletableFuture<>();
+  private final CompletableFuture<Void> codecs = new CompletableFuture<>();
 
   private Warmup() {
   }
 
-  /** Starts the warm-up thread. */
+  /** Starts the warm-up threads. */
   static Warmup start() {
     Warmup w = new Warmup();
-    Thread t = new Thread(w::run, "baton-warmup");
+    thread(w::chronicle, "baton-warmup");
+    thread(w::codecs, "baton-warmup-codecs");
+    return w;
+  }
+
+  private static void thread(Runnable r, String name) {
+    Thread t = new Thread(r, name);
     t.setDaemon(true);
     t.start();
-    return w;
   }
 
   /** Logging is configured: Chronicle, which logs as it loads, may start. */
@@ -45,24 +61,55 @@ final class Warmup {
 
   /** Waits until the warm-up is over (it never fails: the node's start does the same work again). */
   void await() {
-    done.join();
+    CompletableFuture.allOf(chronicle, codecs).join();
   }
 
-  private void run() {
+  private static LogEntry entry() {
+    return new LogEntry(1L, 0L, new SetDataTxn("/", ByteBuffer.allocate(0), 0));
+  }
+
+  private void codecs() {
+    try {
+      new io.baton.core.log.LogCodec().encode(entry());
+      JsonWire.decodeObject(JsonWire.encode(new JsonObject().put("op", "getData").put("v", 1))).getString("op");
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+      mac.doFinal(new byte[8]);
+      new SecureRandom().nextBytes(new byte[16]); // a new node's session key (SessionSecrets)
+    } catch (Exception | LinkageError e) {
+      LoggerFactory.getLogger(Warmup.class).debug("warm-up failed", e);
+    } finally {
+      codecs.complete(null);
+    }
+  }
+
+  private void chronicle() {
     Path dir = null;
     try {
-      LogEntry entry = new LogEntry(1L, 0L, new SetDataTxn("/", ByteBuffer.allocate(0), 0));
-      new io.baton.core.log.LogCodec().encode(entry);
       loggingReady.await();
-      dir = Files.createTempDirectory("baton-warmup");
+      dir = tempDirectory();
       try (ChronicleTxnLog log = ChronicleTxnLog.open(dir.resolve("log"), LogOptions.defaults())) {
-        log.append(entry);
+        log.append(entry());
       }
     } catch (Exception | LinkageError e) {
       LoggerFactory.getLogger(Warmup.class).debug("warm-up failed", e);
     } finally {
       delete(dir);
-      done.complete(null);
+      chronicle.complete(null);
+    }
+  }
+
+  /**
+   * A new directory under {@code java.io.tmpdir}, named without {@link Files#createTempDirectory}'s
+   * random name (its first use initializes {@code SecureRandom}, 50-80 ms on this thread's path; the
+   * codecs thread does that meanwhile). Created, never reused: a name taken makes a random one.
+   */
+  private static Path tempDirectory() throws IOException {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try {
+      return Files.createDirectory(tmp.resolve("baton-warmup-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+    } catch (FileAlreadyExistsException taken) {
+      return Files.createTempDirectory("baton-warmup");
     }
   }
 
