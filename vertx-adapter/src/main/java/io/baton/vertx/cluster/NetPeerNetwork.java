@@ -27,10 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The links between the nodes of a cluster over Vert.x TCP (TLS when the given options enable it).
  * Every node listens on its peer port and dials each other node; a node sends only on the
- * connections it dialed and receives on the ones it accepted. Frames are length-prefixed. Frames for
- * a peer that is unreachable, or whose connection is backed up, are dropped (Raft retransmits);
- * frames queued in one event-loop turn go out in one write. Must be created and used on the
- * coordinator's context.
+ * connections it dialed and receives on the ones it accepted. Links are kept up, redialed every
+ * {@value #RECONNECT_MS} ms while down, so that the members that survive a node's loss can talk to each
+ * other at once (followers of a live leader have nothing to say to each other, but the first
+ * messages of the next election must not wait for a dial). Frames are length-prefixed. Frames sent
+ * while a link is being dialed go out once it is made; frames for a peer that is unreachable, or whose
+ * connection is backed up, are dropped (Raft retransmits); frames queued in one event-loop turn go out
+ * in one write. Must be created and used on the coordinator's context.
  *
  * <p>Authentication: the accepting node at once sends a fresh random nonce of
  * {@link ClusterSecret#PROOF_BYTES}; the dialing node answers with a hello frame {@code int magic,
@@ -66,6 +69,7 @@ public final class NetPeerNetwork implements PeerNetwork {
   private BiConsumer<Long, byte[]> receiver = (from, frame) -> {
   };
   private boolean closed;
+  private long redial = -1;
 
   private final class Link {
     final long peer;
@@ -121,6 +125,9 @@ public final class NetPeerNetwork implements PeerNetwork {
     ClusterConfig.Member me = cluster.member(self);
     server.connectHandler(this::accepted);
     return server.listen(me.peerPort(), me.host()).map(s -> {
+      if (!closed) {
+        redial = vertx.setPeriodic(1, RECONNECT_MS, t -> links.values().forEach(this::keepUp));
+      }
       LOG.info("node {}: peer links on {}:{}", self, me.host(), s.actualPort());
       return this;
     });
@@ -132,29 +139,45 @@ public final class NetPeerNetwork implements PeerNetwork {
     if (link == null || closed) {
       return;
     }
-    if (link.socket == null) {
-      connect(link);
-      return;
-    }
-    if (link.socket.writeQueueFull()) {
-      return;
-    }
     if (frame.length > maxFrameBytes) {
       LOG.warn("node {}: not sending node {} a frame of {} bytes, more than the {} a peer accepts", self, to,
           frame.length, maxFrameBytes);
       return;
     }
+    if (link.socket == null) {
+      connect(link);
+      if (link.connecting) {
+        queue(link, frame, false); // goes out once the link is made
+      }
+      return;
+    }
+    if (link.socket.writeQueueFull()) {
+      return;
+    }
+    queue(link, frame, true);
+  }
+
+  private void queue(Link link, byte[] frame, boolean flushThisTurn) {
     if (link.pending != null && link.pending.length() + 4L + frame.length > pendingCap()) {
       // more than a turn's worth for one peer (a leader catching a follower up): Raft sends it again
       LOG.debug("node {}: dropping a frame of {} bytes to node {}: {} bytes already queued this turn", self,
-          frame.length, to, link.pending.length());
+          frame.length, link.peer, link.pending.length());
       return;
     }
     if (link.pending == null) {
       link.pending = Buffer.buffer(frame.length + 64);
-      vertx.runOnContext(v -> flush(link));
+      if (flushThisTurn) {
+        vertx.runOnContext(v -> flush(link));
+      }
     }
     link.pending.appendInt(frame.length).appendBytes(frame);
+  }
+
+  /** Dials a peer whose link is down (at most every {@value #RECONNECT_MS} ms). */
+  private void keepUp(Link link) {
+    if (!closed && link.socket == null) {
+      connect(link);
+    }
   }
 
   /**
@@ -253,12 +276,14 @@ public final class NetPeerNetwork implements PeerNetwork {
     client.connect(peer.peerPort(), peer.host()).onComplete(ar -> {
       if (ar.failed()) {
         link.connecting = false;
+        link.pending = null;
         LOG.debug("node {}: cannot reach node {}: {}", self, link.peer, ar.cause().getMessage());
         return;
       }
       NetSocket socket = ar.result();
       if (closed) {
         link.connecting = false;
+        link.pending = null;
         socket.close();
         return;
       }
@@ -273,6 +298,7 @@ public final class NetPeerNetwork implements PeerNetwork {
       LOG.warn("node {}: closing the link to node {} ({}): {}", self, link.peer, socket.remoteAddress(),
           wrongCertificate);
       link.connecting = false;
+      link.pending = null;
       socket.close();
       return;
     }
@@ -305,12 +331,14 @@ public final class NetPeerNetwork implements PeerNetwork {
           .appendLong(self).appendBytes(proof));
       link.socket = socket;
       LOG.info("node {}: linked to node {}", self, link.peer);
+      flush(link); // what was sent while dialing
     });
     socket.closeHandler(v -> {
       vertx.cancelTimer(timer);
       if (link.handshaking == socket) {
         link.handshaking = null;
         link.connecting = false;
+        link.pending = null;
       }
       if (link.socket == socket) {
         link.socket = null;
@@ -413,6 +441,9 @@ public final class NetPeerNetwork implements PeerNetwork {
   /** Closes every link and stops listening. */
   public Future<Void> close() {
     closed = true;
+    if (redial >= 0) {
+      vertx.cancelTimer(redial);
+    }
     for (Link link : links.values()) {
       if (link.socket != null) {
         link.socket.close();

@@ -219,6 +219,17 @@ class NetPeerNetworkTest {
   }
 
   /**
+   * A frame sent while the link is still being dialed goes out once it is made: the first messages of
+   * an election between two followers (which had no reason to talk before) are not lost to the dial.
+   */
+  @Test
+  void aFrameSentWhileTheLinkIsDialedGoesOutOnceItIsMade() throws Exception {
+    NetPeerNetwork two = network(2, cluster(port, port2, SECRET));
+    vertx.runOnContext(v -> two.send(1, "first".getBytes()));
+    await().atMost(Duration.ofSeconds(5)).until(() -> received.contains("2:first"));
+  }
+
+  /**
    * What one event-loop turn queues for a peer is bounded (two of the largest frames); frames past it
    * are dropped for Raft to send again, so a leader with a long backlog does not hold it all at once.
    */
