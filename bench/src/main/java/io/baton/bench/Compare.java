@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * root. {@code --quick} (under 3 minutes): 100-byte values only, short phases, N = 200,000.
  * {@code --full} (the default when no mode is given) runs everything. Other options: {@code --sizes 100,4096},
  * {@code --in-flight 1,64}, {@code --sync on,off}, {@code --warmup-ms N}, {@code --measure-ms N},
- * {@code --heap-nodes N}, {@code --no-heap}, {@code --no-workloads}, {@code --server-flags F1,F2} (extra JVM
+ * {@code --heap-nodes N}, {@code --no-heap}, {@code --no-workloads}, {@code --start-only N} (only the start of an
+ * empty server to its first read, N times each, the servers taking turns), {@code --server-flags F1,F2} (extra JVM
  * flags of both servers, e.g. GC logging), {@code --out DIR}. Several options may come in one argument.
  */
 public final class Compare {
@@ -55,6 +56,9 @@ public final class Compare {
   private final boolean workloads;
   private final boolean heap;
   private final boolean kafka;
+  /** --start-only N: N empty starts of each server, nothing else (0: off). */
+  private final int startRuns;
+  private final Map<String, List<Long>> startMs = new LinkedHashMap<>();
   private final List<String> kafkaReport = new ArrayList<>();
   private final Path outDir;
   private final Vertx vertx = Vertx.vertx();
@@ -89,6 +93,7 @@ public final class Compare {
     boolean w = true;
     boolean h = true;
     boolean kb = true;
+    int starts = 0;
     String face = "bridge";
     Path out = null;
     for (int i = 0; i < args.length; i++) {
@@ -111,6 +116,7 @@ public final class Compare {
         case "--no-heap" -> h = false;
         case "--no-workloads" -> w = false;
         case "--no-kafka" -> kb = false;
+        case "--start-only" -> starts = Integer.parseInt(args[++i]);
         case "--baton-face" -> {
           face = args[++i];
           if (!face.equals("bridge") && !face.equals("zookeeper")) {
@@ -121,7 +127,7 @@ public final class Compare {
         case "" -> { }
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (known: --quick, --full, "
             + "--warmup-ms N, --measure-ms N, --sizes 100,4096, --in-flight 1,64, --sync on,off, --heap-nodes N, --no-heap, "
-            + "--no-workloads, --no-kafka, --server-flags F1,F2, --baton-face bridge|zookeeper, --out DIR)");
+            + "--no-workloads, --no-kafka, --start-only N, --server-flags F1,F2, --baton-face bridge|zookeeper, --out DIR)");
       }
     }
     this.quick = q;
@@ -132,9 +138,10 @@ public final class Compare {
     this.heapNodes = nodes != null ? nodes : q ? 200_000 : 1_000_000;
     this.inFlights = inf;
     this.syncs = sy;
-    this.workloads = w;
-    this.heap = h;
-    this.kafka = kb;
+    this.startRuns = starts;
+    this.workloads = w && starts == 0;
+    this.heap = h && starts == 0;
+    this.kafka = kb && starts == 0;
     this.outDir = out != null ? out : repoRoot().resolve("results");
   }
 
@@ -160,6 +167,9 @@ public final class Compare {
     long started = System.nanoTime();
     Servers.classpath(); // fix the servers' code now
     progress("Baton vs ZooKeeper 3.9.5, %s mode; results go to %s", quick ? "quick" : "full", outDir);
+    if (startRuns > 0) {
+      startOnly();
+    }
     if (workloads) {
       floor = DiskFloor.measure(Path.of(System.getProperty("java.io.tmpdir")), 200, quick ? 1_000 : 3_000);
       progress("disk floor: %s", floor.describe());
@@ -334,6 +344,32 @@ public final class Compare {
     return KEY_PATHS[ThreadLocalRandom.current().nextInt(KEYS)];
   }
 
+  // ------------------------------------------------------------------ start
+
+  /** {@code --start-only}: empty starts to the first read, the servers taking turns; the first round unrecorded. */
+  private void startOnly() throws Exception {
+    for (int round = 0; round <= startRuns; round++) {
+      for (String name : new String[] {"Baton", "ZooKeeper"}) {
+        Server server = newServer(name, false, null);
+        try {
+          long t0 = System.nanoTime();
+          server.start();
+          try (Target t = server.connect(1, 120_000)) {
+            t.read("/");
+          }
+          long ms = (System.nanoTime() - t0) / 1_000_000;
+          if (round > 0) {
+            startMs.computeIfAbsent(name, k -> new ArrayList<>()).add(ms);
+          }
+          progress("%s: empty start to first read %,d ms%s", name, ms, round == 0 ? " (warm-up round, unrecorded)" : "");
+        } finally {
+          server.stop();
+          server.deleteDir();
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ heap and restart
 
   private HeapResult heapAndRestart(String name) throws Exception {
@@ -446,7 +482,7 @@ public final class Compare {
 
   private String report(double minutes, String pngName) {
     StringBuilder sb = new StringBuilder();
-    String mode = quick ? "quick mode" : "full mode";
+    String mode = startRuns > 0 ? "start only" : quick ? "quick mode" : "full mode";
     sb.append("# Baton").append(zookeeperFace ? " (ZooKeeper face)" : "").append(" vs Apache ZooKeeper 3.9.5 (")
         .append(mode).append(")\n\n");
     sb.append(String.format(Locale.ROOT, "Run of %s, %.1f minutes. Figures from one run on a possibly shared machine: "
@@ -456,13 +492,15 @@ public final class Compare {
     sb.append(String.format(Locale.ROOT, "- Machine: %d cores, %s %s, Java %s (%s); load average at the end: %s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
         System.getProperty("java.version"), System.getProperty("java.vm.name"), loadAverage()));
-    sb.append("- Servers: separate child JVMs on 127.0.0.1, started from the benchmark's class path, both `")
+    sb.append("- Servers: separate child JVMs on 127.0.0.1, both `")
         .append(String.join(" ", Servers.SERVER_JVM)).append("`")
         .append(Servers.EXTRA_FLAGS.isEmpty() ? "" : " plus `" + String.join(" ", Servers.EXTRA_FLAGS) + "`")
-        .append(", warnings-only logging; data directories under ").append(tempDirLabel()).append(".\n");
-    sb.append("  - Baton: `io.baton.vertx.launcher.Main --durability group|none`, TCP event-bus bridge, plus `JvmFlags.ALL` (")
+        .append("; data directories under ").append(tempDirLabel()).append(".\n");
+    sb.append("  - Baton: as its README runs it, `java -XX:SharedArchiveFile=baton-server.jsa -jar baton-server.jar "
+        + "--durability group|none` (a copy of the built jar, its class archive made by the build's training run), "
+        + "its launcher's logging (INFO), TCP event-bus bridge, plus `JvmFlags.ALL` (")
         .append(JvmFlags.ALL.size()).append(" flags); other settings default (groupCommitMs 0: an fsync starts as soon as the previous one ends, snapshot every 100,000 entries).\n");
-    sb.append("  - ZooKeeper: `ZooKeeperServerMain zoo.cfg` standalone, ").append(ZkServer.configSummary())
+    sb.append("  - ZooKeeper: `ZooKeeperServerMain zoo.cfg` standalone from the benchmark's class path, warnings-only logging, ").append(ZkServer.configSummary())
         .append("; NIO server, default snapCount 100,000.\n");
     sb.append("- Durability: **sync on** = Baton `group` (acknowledged after an fsync; writes that arrive during an fsync share the next one) "
         + "vs ZooKeeper `forceSync=yes` (acknowledged after the fsync of its group of writes); **sync off** = Baton "
@@ -473,13 +511,15 @@ public final class Compare {
         + "session; 64 = 16 per session).%n", SESSIONS, zookeeperFace
         ? "**the same official ZooKeeper client on Baton's ZooKeeper port** (`--baton-face zookeeper`)"
         : "`CoordinationClient.connectBridge`, one TCP connection and event loop each", SESSIONS));
-    sb.append(String.format(Locale.ROOT, "- Workloads: `create` (new persistent node per request, unique names; at most "
-        + "%,d creates or %d MiB per row), `setData` / `getData` on %,d existing keys picked at random, `mix 90/10` "
-        + "(90%% getData / 10%% setData). Values: %s. Fresh server and data dir per durability and value size.%n",
-        CREATE_MAX_PER_ROW, CREATE_BYTES_PER_ROW >> 20, KEYS, sizesLabel()));
-    sb.append(String.format(Locale.ROOT, "- Each server first gets %,d ms of 50/50 setData/getData at 64 in flight "
-        + "(unmeasured); then each row: %,d ms warm-up, %,d ms measured; latency = request to completion callback, "
-        + "HdrHistogram (3 significant digits).%n", Math.max(1_000, warmupMs), warmupMs, measureMs));
+    if (workloads) {
+      sb.append(String.format(Locale.ROOT, "- Workloads: `create` (new persistent node per request, unique names; at most "
+          + "%,d creates or %d MiB per row), `setData` / `getData` on %,d existing keys picked at random, `mix 90/10` "
+          + "(90%% getData / 10%% setData). Values: %s. Fresh server and data dir per durability and value size.%n",
+          CREATE_MAX_PER_ROW, CREATE_BYTES_PER_ROW >> 20, KEYS, sizesLabel()));
+      sb.append(String.format(Locale.ROOT, "- Each server first gets %,d ms of 50/50 setData/getData at 64 in flight "
+          + "(unmeasured); then each row: %,d ms warm-up, %,d ms measured; latency = request to completion callback, "
+          + "HdrHistogram (3 significant digits).%n", Math.max(1_000, warmupMs), warmupMs, measureMs));
+    }
     if (heap) {
       sb.append(String.format(Locale.ROOT, "- Heap/restart: %,d znodes of 100 B under one parent%s, created with 64 in "
           + "flight, sync off, automatic snapshots off; heap = `jcmd <pid> GC.run` (twice) then `GC.heap_info` used, in "
@@ -504,6 +544,21 @@ public final class Compare {
       writeTimes(sb);
     }
 
+    if (!startMs.isEmpty()) {
+      sb.append(String.format(Locale.ROOT, "## Start of an empty server, to first read (%d runs each)%n%n", startRuns));
+      sb.append("Process start to the first successful getData of `/` (client connect and session included); the "
+          + "servers take turns, after one unrecorded round of each.\n\n");
+      sb.append("| server | min ms | median ms | max ms | runs (ms) |\n|---|---:|---:|---:|---|\n");
+      for (Map.Entry<String, List<Long>> e : startMs.entrySet()) {
+        List<Long> sorted = e.getValue().stream().sorted().toList();
+        long median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+            : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %s |%n", e.getKey(), sorted.get(0), median,
+            sorted.get(sorted.size() - 1), e.getValue().stream().map(String::valueOf)
+                .reduce((a, b) -> a + ", " + b).orElse("")));
+      }
+      sb.append('\n');
+    }
     if (!heapResults.isEmpty()) {
       HeapResult b = heapResults.get("Baton");
       HeapResult z = heapResults.get("ZooKeeper");

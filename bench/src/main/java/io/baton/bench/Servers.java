@@ -34,7 +34,8 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
- * The two servers under test, each a child JVM started from this JVM's own class path, and the
+ * The two servers under test, each a child JVM (ZooKeeper from this JVM's own class path, Baton from
+ * its server jar with its class archive, as its README runs it: {@link #serverJar}), and the
  * client side of each ({@link Target}): Baton through {@link CoordinationClient#connectBridge},
  * ZooKeeper through its asynchronous Java client.
  */
@@ -66,6 +67,7 @@ final class Servers {
    */
   static synchronized String classpath() {
     if (classpath == null) {
+      serverJar();
       List<String> entries = new ArrayList<>();
       try {
         Path copies = Files.createTempDirectory("compare-classpath");
@@ -87,6 +89,56 @@ final class Servers {
       classpath = String.join(java.io.File.pathSeparator, entries);
     }
     return classpath;
+  }
+
+  /** Baton's server jar and its class data sharing archive, as the benchmark runs them (see {@link #serverJar}). */
+  record ServerJar(Path jar, Path archive) {
+  }
+
+  private static ServerJar serverJar;
+
+  /**
+   * Baton as its README runs it, {@code java -XX:SharedArchiveFile=baton-server.jsa -jar baton-server.jar}: a
+   * copy of {@code vertx-adapter/target/baton-server.jar} (built by {@code mvn package} or {@code install}),
+   * taken once like the class path's SNAPSHOT jars, so a build running beside the benchmark cannot change it.
+   * An archive names the jar it was made for, so the copy gets its own, made as the build makes the jar's:
+   * {@code java -XX:ArchiveClassesAtExit=baton-server.jsa -jar baton-server.jar cds-training}.
+   */
+  static synchronized ServerJar serverJar() {
+    if (serverJar == null) {
+      Path built = Compare.repoRoot().resolve("vertx-adapter").resolve("target").resolve("baton-server.jar");
+      if (!Files.isRegularFile(built)) {
+        throw new IllegalStateException(built + " is missing: build it first (mvn -B -q install -DskipTests)");
+      }
+      try {
+        Path dir = Files.createTempDirectory("compare-server");
+        Path jar = dir.resolve("baton-server.jar");
+        Path archive = dir.resolve("baton-server.jsa");
+        Path log = dir.resolve("cds-training.log");
+        Files.copy(built, jar);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:ArchiveClassesAtExit=" + archive, "-jar", jar.toString(), "cds-training")
+            .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        LIVE.add(p);
+        boolean exited = p.waitFor(2, TimeUnit.MINUTES);
+        LIVE.remove(p);
+        if (!exited || p.exitValue() != 0 || !Files.isRegularFile(archive)) {
+          p.destroyForcibly();
+          throw new IllegalStateException("Baton's class archive training run failed; " + log + ":\n"
+              + Files.readString(log));
+        }
+        for (Path f : List.of(dir, jar, archive, log)) { // deleted in reverse order
+          f.toFile().deleteOnExit();
+        }
+        serverJar = new ServerJar(jar, archive);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return serverJar;
   }
 
   /**
@@ -261,11 +313,12 @@ final class Servers {
 
     @Override
     List<String> command() {
+      // as its README runs it (the launcher's own logging: INFO to stdout, i.e. server.log, and to logs/)
+      ServerJar server = serverJar();
       List<String> cmd = new ArrayList<>(JvmFlags.ALL);
       cmd.addAll(SERVER_JVM);
       cmd.addAll(EXTRA_FLAGS);
-      cmd.add(LOGBACK);
-      cmd.addAll(List.of("-cp", classpath(), "io.baton.vertx.launcher.Main",
+      cmd.addAll(List.of("-XX:SharedArchiveFile=" + server.archive(), "-jar", server.jar().toString(),
           "--data-dir", dir.resolve("data").toString(), "--bridge-host", "127.0.0.1",
           "--bridge-port", Integer.toString(port), "--zk-port", Integer.toString(zkPort),
           "--admin-port", Integer.toString(adminPort),
