@@ -97,17 +97,43 @@ final class Warmup {
       delete(dir);
       chronicle.complete(null);
     }
+    sweepStale();
   }
+
+  /**
+   * Deletes the throwaway directories of warm-ups whose process is gone (one that stopped during its
+   * warm-up: a bad flag, kill -9), after this one's work, off the start's path.
+   */
+  private static void sweepStale() {
+    try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      entries.filter(p -> {
+        String[] parts = p.getFileName().toString().split("-");
+        if (parts.length != 4 || !p.getFileName().toString().startsWith(PREFIX)) {
+          return false;
+        }
+        try {
+          return ProcessHandle.of(Long.parseLong(parts[2])).isEmpty();
+        } catch (NumberFormatException notOurs) {
+          return false;
+        }
+      }).forEach(Warmup::delete);
+    } catch (IOException | RuntimeException ignored) {
+      // best effort: a temporary directory
+    }
+  }
+
+  private static final String PREFIX = "baton-warmup-";
 
   /**
    * A new directory under {@code java.io.tmpdir}, named without {@link Files#createTempDirectory}'s
    * random name (its first use initializes {@code SecureRandom}, 50-80 ms on this thread's path; the
-   * codecs thread does that meanwhile). Created, never reused: a name taken makes a random one.
+   * codecs thread does that meanwhile; the pid in the name lets a later start delete it if this process
+ * stops before it does). Created, never reused: a name taken makes a random one.
    */
   private static Path tempDirectory() throws IOException {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     try {
-      return Files.createDirectory(tmp.resolve("baton-warmup-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+      return Files.createDirectory(tmp.resolve(PREFIX + ProcessHandle.current().pid() + "-" + (System.nanoTime() & Long.MAX_VALUE)));
     } catch (FileAlreadyExistsException taken) {
       return Files.createTempDirectory("baton-warmup");
     }
