@@ -177,7 +177,7 @@ public class CoordinatorVerticle extends VerticleBase {
           coordinator = null;
           return Future.failedFuture(e);
         }
-        network.receiver(raft::receive);
+        network.receiver(raft::receive).lost(raft::peerLost);
       }
       coordinator.start();
       ChangeStreams streams = new ChangeStreams(coordinator, scheduler);

@@ -230,6 +230,20 @@ public final class RaftNode {
     return first;
   }
 
+  /**
+   * The connection from {@code peer} closed. If it is this follower's leader, the leader has most
+   * likely died (a crashed process's connections close at once): its lease is dropped and the election
+   * timer is moved past the base timeout, so this node campaigns within the randomized rest (0 to
+   * electionTicks ticks) instead of a whole timeout. A live leader loses nothing: the other followers
+   * still hear from it and ignore the pre-vote (their lease holds), and its next append makes this node
+   * follow it again.
+   */
+  public void peerLost(long peer) {
+    if (role == Role.FOLLOWER && leader == peer) {
+      electionElapsed = Math.max(electionElapsed, config.electionTicks());
+    }
+  }
+
   /** Handles a message from another node. */
   public void step(RaftMessage m) {
     if (m.term() > term) {

@@ -202,6 +202,21 @@ public final class RaftReplication implements Replication {
     return ready;
   }
 
+  /**
+   * Every connection from {@code peer} closed (see {@link RaftNode#peerLost}): when it is the leader, this
+   * node campaigns sooner. Owner thread.
+   */
+  public void peerLost(long peer) {
+    if (closed || failed) {
+      return;
+    }
+    if (peer == node.leader() && node.role() == RaftNode.Role.FOLLOWER) {
+      LOG.info("node {}: the link from leader {} closed; campaigning without waiting a whole election timeout", id,
+          peer);
+    }
+    node.peerLost(peer);
+  }
+
   /** Handles a frame from {@code from}. Owner thread. */
   public void receive(long from, byte[] bytes) {
     if (closed || failed) {

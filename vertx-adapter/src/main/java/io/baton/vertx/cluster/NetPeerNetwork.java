@@ -68,6 +68,10 @@ public final class NetPeerNetwork implements PeerNetwork {
   private final Map<Long, Link> links = new HashMap<>();
   private BiConsumer<Long, byte[]> receiver = (from, frame) -> {
   };
+  private java.util.function.LongConsumer lost = peer -> {
+  };
+  /** Authenticated connections from each member. */
+  private final Map<Long, Integer> inbound = new HashMap<>();
   private boolean closed;
   private long redial = -1;
 
@@ -117,6 +121,15 @@ public final class NetPeerNetwork implements PeerNetwork {
   /** Where received frames go: {@code (fromNodeId, frame)}, on this context. */
   public NetPeerNetwork receiver(BiConsumer<Long, byte[]> receiver) {
     this.receiver = receiver;
+    return this;
+  }
+
+  /**
+   * Told, on this context, when the last authenticated connection from a member closed (its process
+   * most likely died: a crashed process's connections close at once).
+   */
+  public NetPeerNetwork lost(java.util.function.LongConsumer lost) {
+    this.lost = lost;
     return this;
   }
 
@@ -384,7 +397,15 @@ public final class NetPeerNetwork implements PeerNetwork {
         }
       });
       socket.handler(reader);
-      socket.closeHandler(v -> vertx.cancelTimer(timer));
+      socket.closeHandler(v -> {
+        vertx.cancelTimer(timer);
+        if (from != 0 && inbound.merge(from, -1, Integer::sum) == 0) {
+          inbound.remove(from);
+          if (!closed) {
+            lost.accept(from);
+          }
+        }
+      });
       socket.exceptionHandler(t -> socket.close());
       socket.write(Buffer.buffer(nonce));
     }
@@ -400,6 +421,7 @@ public final class NetPeerNetwork implements PeerNetwork {
         return;
       }
       from = b.getLong(6);
+      inbound.merge(from, 1, Integer::sum);
       vertx.cancelTimer(timer);
       reader.maxFrameBytes(maxFrameBytes);
       LOG.info("node {}: link from node {} ({}) authenticated", self, from, socket.remoteAddress());
