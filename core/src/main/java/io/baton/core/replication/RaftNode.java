@@ -236,12 +236,14 @@ public final class RaftNode {
    * timer is moved past the base timeout, so this node campaigns within the randomized rest (0 to
    * electionTicks ticks) instead of a whole timeout. A live leader loses nothing: the other followers
    * still hear from it and ignore the pre-vote (their lease holds), and its next append makes this node
-   * follow it again.
+   * follow it again. Returns whether {@code peer} was this follower's leader.
    */
-  public void peerLost(long peer) {
-    if (role == Role.FOLLOWER && leader == peer) {
-      electionElapsed = Math.max(electionElapsed, config.electionTicks());
+  public boolean peerLost(long peer) {
+    if (role != Role.FOLLOWER || leader != peer) {
+      return false;
     }
+    electionElapsed = Math.max(electionElapsed, config.electionTicks());
+    return true;
   }
 
   /** Handles a message from another node. */

@@ -210,11 +210,10 @@ public final class RaftReplication implements Replication {
     if (closed || failed) {
       return;
     }
-    if (peer == node.leader() && node.role() == RaftNode.Role.FOLLOWER) {
+    if (node.peerLost(peer)) {
       LOG.info("node {}: the link from leader {} closed; campaigning without waiting a whole election timeout", id,
           peer);
     }
-    node.peerLost(peer);
   }
 
   /** Handles a frame from {@code from}. Owner thread. */

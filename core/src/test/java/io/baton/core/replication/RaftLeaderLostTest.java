@@ -40,7 +40,7 @@ class RaftLeaderLostTest {
   void aFollowerWhoseLeaderIsLostCampaignsBeforeAWholeTimeout() {
     for (long seed = 0; seed < 20; seed++) {
       RaftNode n = follower(2, seed);
-      n.peerLost(1);
+      assertThat(n.peerLost(1)).as("its leader").isTrue();
       int ticks = ticksToCampaign(n);
       assertThat(ticks).as("seed %d", seed).isBetween(1, ELECTION_TICKS - 1);
       assertThat(n.role()).isEqualTo(RaftNode.Role.PRE_CANDIDATE);
@@ -51,7 +51,7 @@ class RaftLeaderLostTest {
   void losingAnotherPeerChangesNothing() {
     for (long seed = 0; seed < 20; seed++) {
       RaftNode n = follower(2, seed);
-      n.peerLost(3);
+      assertThat(n.peerLost(3)).as("not its leader").isFalse();
       assertThat(ticksToCampaign(n)).as("seed %d", seed).isGreaterThanOrEqualTo(ELECTION_TICKS);
     }
   }

@@ -288,20 +288,24 @@ public final class NetPeerNetwork implements PeerNetwork {
     ClusterConfig.Member peer = cluster.member(link.peer);
     client.connect(peer.peerPort(), peer.host()).onComplete(ar -> {
       if (ar.failed()) {
-        link.connecting = false;
-        link.pending = null;
+        dialEnded(link);
         LOG.debug("node {}: cannot reach node {}: {}", self, link.peer, ar.cause().getMessage());
         return;
       }
       NetSocket socket = ar.result();
       if (closed) {
-        link.connecting = false;
-        link.pending = null;
+        dialEnded(link);
         socket.close();
         return;
       }
       dialed(link, socket);
     });
+  }
+
+  /** A dial that did not make the link: what was sent meanwhile is dropped (Raft sends it again). */
+  private void dialEnded(Link link) {
+    link.connecting = false;
+    link.pending = null;
   }
 
   /** Waits for exactly the acceptor's nonce, answers with the hello and makes the link usable. */
@@ -310,8 +314,7 @@ public final class NetPeerNetwork implements PeerNetwork {
     if (wrongCertificate != null) {
       LOG.warn("node {}: closing the link to node {} ({}): {}", self, link.peer, socket.remoteAddress(),
           wrongCertificate);
-      link.connecting = false;
-      link.pending = null;
+      dialEnded(link);
       socket.close();
       return;
     }
@@ -350,8 +353,7 @@ public final class NetPeerNetwork implements PeerNetwork {
       vertx.cancelTimer(timer);
       if (link.handshaking == socket) {
         link.handshaking = null;
-        link.connecting = false;
-        link.pending = null;
+        dialEnded(link);
       }
       if (link.socket == socket) {
         link.socket = null;

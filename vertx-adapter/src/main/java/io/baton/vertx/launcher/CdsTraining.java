@@ -14,8 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * {@code java -XX:ArchiveClassesAtExit=baton-server.jsa -jar baton-server.jar cds-training}: a
@@ -78,7 +76,7 @@ final class CdsTraining {
       try {
         stop.run();
       } finally {
-        delete(dir);
+        Warmup.delete(dir);
         System.exit(status);
       }
     }, "baton-cds-training");
@@ -173,13 +171,5 @@ final class CdsTraining {
     s.setSoTimeout(30_000);
     s.setTcpNoDelay(true);
     return s;
-  }
-
-  private static void delete(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory
-    }
   }
 }

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * launcher's own start-up work (logging, Vert.x, the admin face) does not touch: Chronicle Queue (by
  * appending to a throwaway log in a temporary directory, deleted at once; it waits until logging is
  * configured, as Chronicle logs as it loads) on one, and on another Avro with Baton's schemas, the
- * JSON codec of bridge frames ({@link JsonWire}), and the HMAC and random source of session secrets. Chronicle's first open is
- * the longest (0.4-0.5 s: about 1,000 classes, jnr-ffi's generated bindings and JNA's native library);
- * it starts as soon as logging is ready instead of after Avro (measured on 2 cores: an empty node
+ * JSON codec of bridge frames ({@link JsonWire}), and the HMAC and random source of session
+ * secrets. Chronicle's first open is the longest (several hundred classes and JNA's native library;
+ * the launcher spares it jnr-ffi's bindings, see {@link Main#noChronicleNativePosix}); it starts as
+ * soon as logging is ready instead of after Avro (measured on 2 cores: an empty node
  * ready in 2.9 s instead of 3.9 s with one warm-up thread after main; see docs/bench/README.md for
  * the later figures). The launcher waits for both before it deploys the node, so no class is
  * initialized from two threads at once.
@@ -128,18 +129,20 @@ final class Warmup {
    * A new directory under {@code java.io.tmpdir}, named without {@link Files#createTempDirectory}'s
    * random name (its first use initializes {@code SecureRandom}, 50-80 ms on this thread's path; the
    * codecs thread does that meanwhile; the pid in the name lets a later start delete it if this process
- * stops before it does). Created, never reused: a name taken makes a random one.
+   * stops before it does). Created, never reused: a name taken makes a random one.
    */
   private static Path tempDirectory() throws IOException {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     try {
-      return Files.createDirectory(tmp.resolve(PREFIX + ProcessHandle.current().pid() + "-" + (System.nanoTime() & Long.MAX_VALUE)));
+      String name = PREFIX + ProcessHandle.current().pid() + "-" + (System.nanoTime() & Long.MAX_VALUE);
+      return Files.createDirectory(tmp.resolve(name));
     } catch (FileAlreadyExistsException taken) {
       return Files.createTempDirectory("baton-warmup");
     }
   }
 
-  private static void delete(Path dir) {
+  /** Deletes a temporary directory and what it holds (best effort); null does nothing. */
+  static void delete(Path dir) {
     if (dir == null) {
       return;
     }
