@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Apache Curator 5.9's leader election against a Baton node: one LeaderLatch leads, across a restart of
  * the node too, and leadership hands over when its client goes; LeaderSelectors take turns, never two
- * at once.
+ * at once, also while the leading one is closed.
  */
 class CuratorLeadershipTest {
   @TempDir
@@ -90,9 +91,14 @@ class CuratorLeadershipTest {
         @Override
         public void takeLeadership(CuratorFramework client) throws Exception {
           maxLeading.accumulateAndGet(leading.incrementAndGet(), Math::max);
-          turns.add(id);
-          Thread.sleep(50);
-          leading.decrementAndGet();
+          try {
+            turns.add(id);
+            Thread.sleep(50);
+          } finally {
+            // close() interrupts the leader's sleep; it has left once this returns or throws, and only then
+            // does its selector release the lock to the next
+            leading.decrementAndGet();
+          }
         }
       });
       s.autoRequeue();
@@ -100,7 +106,13 @@ class CuratorLeadershipTest {
       s.start();
     }
     Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> turns.size() >= 9);
-    selectors.forEach(LeaderSelector::close);
+    // closing the selector that leads interrupts its leader; the others take over and still never overlap
+    LeaderSelector leader = Awaitility.await().atMost(5, TimeUnit.SECONDS)
+        .until(() -> selectors.stream().filter(LeaderSelector::hasLeadership).findFirst(), Optional::isPresent).get();
+    leader.close();
+    int closedAt = turns.size();
+    Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> turns.size() >= closedAt + 4);
+    selectors.stream().filter(s -> s != leader).forEach(LeaderSelector::close);
     assertThat(maxLeading).as("never two leaders").hasValue(1);
     assertThat(turns.subList(0, 9)).as("each took its turn").contains("selector-0", "selector-1", "selector-2");
   }
