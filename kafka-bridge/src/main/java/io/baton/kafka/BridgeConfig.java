@@ -325,9 +325,14 @@ public final class BridgeConfig {
     return adminReadyMaxLagMs;
   }
 
-  /** The transactional id of the bridge's producer: fixed per bridge id, so a restart fences a zombie. */
-  public String transactionalId() {
-    return String.valueOf(producer.getOrDefault("transactional.id", "baton-bridge-" + bridgeId));
+  /**
+   * The transactional ids of the bridge's two producers, which take turns: the configured
+   * {@code transactional.id} (default {@code baton-bridge-<bridgeId>}) and the same with {@code -2}
+   * appended. Fixed per bridge id, so a restart fences a zombie.
+   */
+  public List<String> transactionalIds() {
+    String id = String.valueOf(producer.getOrDefault("transactional.id", "baton-bridge-" + bridgeId));
+    return List.of(id, id + "-2");
   }
 
   /**

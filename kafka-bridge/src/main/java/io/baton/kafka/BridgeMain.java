@@ -84,7 +84,7 @@ public final class BridgeMain {
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar baton-kafka-bridge.jar [options]",
       "  --config bridge.json        the bridge's configuration (every key: README.md, Kafka bridge)",
-      "  --bridge-id ID              names the checkpoint and the transactional id",
+      "  --bridge-id ID              names the checkpoint and the transactional ids",
       "  --baton-host H              the Baton node's bridge host (default 127.0.0.1)",
       "  --baton-port N              its port (default 7181)",
       "  --bootstrap-servers B       Kafka's bootstrap servers (producer.bootstrap.servers)",

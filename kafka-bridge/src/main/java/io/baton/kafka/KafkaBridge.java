@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bridge engine: follows Baton's committed log through an entry stream and publishes it to
- * Kafka, exactly once. One worker thread owns the Kafka producer and the stream's lifecycle:
+ * Kafka, exactly once. One worker thread owns the Kafka producers and the stream's lifecycle:
  * <ol>
- *   <li>open a transactional producer ({@code initTransactions} fences an older instance with the
+ *   <li>open the transactional producers ({@code initTransactions} fences an older instance with the
  *       same bridge id), read the bridge's last checkpoint with a read_committed consumer;</li>
  *   <li>open the entry stream after the checkpoint's zxid; entries are queued (whole entries only);</li>
  *   <li>per batch of entries: one transaction with the batch's records and the new checkpoint.</li>
@@ -304,7 +304,7 @@ public final class KafkaBridge {
         lastError = e.getMessage();
         LOG.error("bridge {}: Kafka refused the bridge for good ({}); stopping. {}", config.bridgeId(), e.getMessage(),
             e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException
-                ? "Kafka's ACLs do not allow its principal to use its topics or transactional id."
+                ? "Kafka's ACLs do not allow its principal to use its topics or transactional ids."
                 : "Another instance with the same bridge id probably took over.");
         setState(State.FENCED);
         running = false;
@@ -430,7 +430,9 @@ public final class KafkaBridge {
     try {
       Set<String> written = new LinkedHashSet<>(router.topics());
       written.add(config.checkpointTopic());
-      Topics.abortHangingTransactions(config, written);
+      for (String id : config.transactionalIds()) {
+        Topics.abortHangingTransactions(config, id, written);
+      }
       BridgeCheckpoint cp = p.readCheckpoint();
       if (cp != null) {
         committedZxid = cp.getZxid();

@@ -27,7 +27,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.junit.jupiter.api.Test;
 
 /** The bridge as a verticle next to the node (local event bus), against a real broker. */
@@ -120,6 +126,20 @@ class KafkaBridgeTest extends BrokerNodeTest {
     var checkpoints = TopicReader.raw(kafka.bootstrap(), "seq.checkpoints");
     assertThat(Records.decodeCheckpoint(checkpoints.get(checkpoints.size() - 1).value()).getZxid())
         .isEqualTo(node.bridge().bridge().committedZxid());
+    // transactions take turns between the bridge's two producers: two more, one after the other, use both
+    for (String v : List.of("b", "c")) {
+      await(c.setData("/app", b(v), -1));
+      node.awaitCaughtUp(c, Duration.ofSeconds(30));
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
+      var txns = admin.describeTransactions(List.of("baton-bridge-seq", "baton-bridge-seq-2")).all()
+          .get(15, TimeUnit.SECONDS);
+      assertThat(txns.values()).extracting(TransactionDescription::state)
+          .containsOnly(TransactionState.COMPLETE_COMMIT);
+      assertThat(txns.values()).extracting(TransactionDescription::producerId).doesNotHaveDuplicates();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

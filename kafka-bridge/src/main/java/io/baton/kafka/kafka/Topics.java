@@ -36,7 +36,7 @@ public final class Topics {
   }
 
   /**
-   * Aborts transactions of this bridge's producer id that are still open on a partition of
+   * Aborts transactions of the producer id behind {@code transactionalId} that are still open on a partition of
    * {@code topics} although the coordinator has finished with them (call right after
    * {@code initTransactions}, when no transaction of the new epoch is open yet). A broker that
    * loses leadership of the partitions while it completes a commit (a single broker shutting down)
@@ -47,10 +47,10 @@ public final class Topics {
    * the checkpoint. Returns the number of partitions resolved; on an authorization error logs and
    * returns -1 (the checkpoint read then waits, bounded).
    */
-  public static int abortHangingTransactions(BridgeConfig config, Collection<String> topics) {
+  public static int abortHangingTransactions(BridgeConfig config, String transactionalId, Collection<String> topics) {
     try (Admin admin = Admin.create(adminProperties(config))) {
       org.apache.kafka.clients.admin.TransactionDescription d = admin
-          .describeTransactions(List.of(config.transactionalId())).description(config.transactionalId())
+          .describeTransactions(List.of(transactionalId)).description(transactionalId)
           .get(15, TimeUnit.SECONDS);
       if (d.state() == org.apache.kafka.clients.admin.TransactionState.ONGOING
           || d.state() == org.apache.kafka.clients.admin.TransactionState.PREPARE_COMMIT

@@ -29,16 +29,24 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The bridge's transactional producer: every batch of whole log entries is one Kafka transaction
+ * The bridge's transactional producers: every batch of whole log entries is one Kafka transaction
  * holding the batch's records and the bridge's checkpoint (last zxid), so after any crash the
- * checkpoint says exactly which entries are published. {@link #open} runs {@code initTransactions},
- * which fences an older instance with the same transactional id and aborts its open transaction.
+ * checkpoint says exactly which entries are published. Transactions run one at a time, taking turns
+ * between two producers ({@link BridgeConfig#transactionalIds()}): a producer whose transaction has
+ * just committed is held up by the broker until that transaction's markers are written (its next
+ * produce is answered CONCURRENT_TRANSACTIONS and retried after 20 ms), while the other one's last
+ * transaction ended a whole turn earlier. A transaction starts only after the previous one's commit
+ * returned, so its records follow the previous ones in every partition and its checkpoint is never
+ * committed ahead of an earlier one. {@link #open} runs {@code initTransactions} on both, which
+ * fences an older instance with the same transactional ids and aborts its open transactions.
  * Not thread-safe: one owner thread.
  */
 public final class TxnPublisher implements AutoCloseable {
   private final BridgeConfig config;
-  private final KafkaProducer<byte[], byte[]> producer;
+  private final List<KafkaProducer<byte[], byte[]>> producers;
   private final Duration timeout;
+  /** Index of the producer that runs the next transaction. */
+  private int turn;
   /** How long a checkpoint read waits for open transactions in the checkpoint topic to resolve. */
   private static final long STABLE_WAIT_MS = 90_000;
 
@@ -49,15 +57,15 @@ public final class TxnPublisher implements AutoCloseable {
     }
   }
 
-  private TxnPublisher(BridgeConfig config, KafkaProducer<byte[], byte[]> producer) {
+  private TxnPublisher(BridgeConfig config, List<KafkaProducer<byte[], byte[]>> producers) {
     this.config = config;
-    this.producer = producer;
+    this.producers = producers;
     this.timeout = Duration.ofMillis(Long.parseLong(String.valueOf(
         config.producer().getOrDefault("max.block.ms", "10000"))));
   }
 
-  /** Producer properties: the configured ones, plus what exactly-once needs. */
-  public static Properties producerProperties(BridgeConfig config) {
+  /** Producer properties for one of the transactional ids: the configured ones, plus what exactly-once needs. */
+  public static Properties producerProperties(BridgeConfig config, String transactionalId) {
     Properties p = new Properties();
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
@@ -66,13 +74,13 @@ public final class TxnPublisher implements AutoCloseable {
     // a transaction carries up to maxBatchEntries records: large producer batches, few requests
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "baton-bridge-" + config.bridgeId());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
     config.producer().forEach((k, v) -> {
       if (v != null) {
         p.put(k, v);
       }
     });
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -100,14 +108,18 @@ public final class TxnPublisher implements AutoCloseable {
     return p;
   }
 
-  /** Creates the producer and initializes its transactions (fencing any older instance). */
+  /** Creates the producers and initializes their transactions (fencing any older instance). */
   public static TxnPublisher open(BridgeConfig config) {
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config));
+    List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
     try {
-      producer.initTransactions();
-      return new TxnPublisher(config, producer);
+      for (String id : config.transactionalIds()) {
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(config, id));
+        producers.add(producer);
+        producer.initTransactions();
+      }
+      return new TxnPublisher(config, List.copyOf(producers));
     } catch (RuntimeException e) {
-      producer.close(Duration.ZERO);
+      producers.forEach(p -> p.close(Duration.ZERO));
       throw classify(e);
     }
   }
@@ -196,12 +208,14 @@ public final class TxnPublisher implements AutoCloseable {
   }
 
   /**
-   * Publishes one batch atomically: the records and the checkpoint, in one transaction. Throws if
-   * the transaction did not commit (then the caller closes this publisher and starts over from the
-   * checkpoint: a new publisher's initTransactions settles the open transaction).
+   * Publishes one batch atomically: the records and the checkpoint, in one transaction of the
+   * producer whose turn it is; the next batch goes to the other one. Throws if the transaction did
+   * not commit (then the caller closes this publisher and starts over from the checkpoint: a new
+   * publisher's initTransactions settles the open transaction).
    */
   public void commit(List<ProducerRecord<byte[], byte[]>> records, BridgeCheckpoint checkpoint) {
     AtomicReference<Exception> failed = new AtomicReference<>();
+    KafkaProducer<byte[], byte[]> producer = producers.get(turn);
     try {
       producer.beginTransaction();
       for (ProducerRecord<byte[], byte[]> r : records) {
@@ -217,6 +231,7 @@ public final class TxnPublisher implements AutoCloseable {
         }
       });
       producer.commitTransaction();
+      turn = (turn + 1) % producers.size();
     } catch (RuntimeException e) {
       throw classify(e);
     }
@@ -228,6 +243,6 @@ public final class TxnPublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(Duration.ZERO);
+    producers.forEach(p -> p.close(Duration.ZERO));
   }
 }
