@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --quick} shortens every phase; {@code --catch-up-entries N}; {@code --in-flight N} (throughput rows;
  * default 64); {@code --throughput-only} (no failover, no catch-up); {@code --failovers N} (only N failover rounds,
  * with their p50 and maximum); {@code --server-flags F1,F2}
- * (extra JVM flags of every server, e.g. a flight recording).
+ * (extra JVM flags of every server, e.g. a flight recording); {@code --neighbour}: a CPU-hungry process (a shell
+ * busy loop, one core's worth) runs beside the servers during the throughput rows of both systems.
  */
 public final class ClusterBench {
   private static final int NODES = 3;
@@ -45,6 +46,7 @@ public final class ClusterBench {
   private final int inFlight;
   private final boolean throughputOnly;
   private final boolean failoverOnly;
+  private boolean neighbour;
 
   private ClusterBench(boolean quick, int catchUpEntries, int inFlight, boolean throughputOnly, int failovers) {
     this.inFlight = inFlight;
@@ -61,6 +63,7 @@ public final class ClusterBench {
     int catchUp = -1;
     int inFlight = IN_FLIGHT;
     boolean throughputOnly = false;
+    boolean neighbour = false;
     int failovers = 0;
     args = String.join(" ", args).trim().split("\\s+");
     for (int i = 0; i < args.length; i++) {
@@ -74,12 +77,15 @@ public final class ClusterBench {
         throughputOnly = true;
       } else if (args[i].equals("--failovers")) {
         failovers = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--neighbour")) {
+        neighbour = true;
       } else if (args[i].equals("--server-flags")) {
         Servers.EXTRA_FLAGS.addAll(List.of(args[++i].split(",")));
       }
     }
     ClusterBench bench = new ClusterBench(quick, catchUp > 0 ? catchUp : quick ? 200_000 : 1_000_000, inFlight,
         throughputOnly, failovers);
+    bench.neighbour = neighbour;
     try {
       bench.run();
     } finally {
@@ -100,9 +106,36 @@ public final class ClusterBench {
     System.out.println("Durability: Baton `group` (fsync before acknowledging, on the leader and on each follower) vs"
         + " ZooKeeper forceSync=yes; Baton `none` vs forceSync=no. ZooKeeper 3.9.5 ensemble: QuorumPeerMain,"
         + " initLimit=10, syncLimit=5, " + Servers.ZkServer.configSummary() + ".\n");
+    if (neighbour) {
+      System.out.println("With a CPU-hungry neighbour: a shell busy loop (`while :; do :; done`, one core's worth) runs"
+          + " beside the servers and the clients during every throughput row of both systems.\n");
+    }
     System.out.println("| system | workload | durability | clients on | ops/s | p50 ms | p99 ms | p99.9 ms |");
     System.out.println("|---|---|---|---|---:|---:|---:|---:|");
     List<String> ratios = new ArrayList<>();
+    Process busy = neighbour ? new ProcessBuilder("sh", "-c", "while :; do :; done").start() : null;
+    try {
+      throughput(ratios);
+    } finally {
+      if (busy != null) {
+        busy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    System.out.println();
+    System.out.println("| Baton ÷ ZooKeeper, 3 nodes | durability | ops/s | p99 |");
+    System.out.println("|---|---|---:|---:|");
+    ratios.forEach(System.out::println);
+    if (throughputOnly) {
+      return;
+    }
+    System.out.println();
+    failover();
+    System.out.println();
+    catchUp();
+  }
+
+  /** The throughput rows, Baton's cluster then a ZooKeeper ensemble per durability; their ratios go to {@code ratios}. */
+  private void throughput(List<String> ratios) throws Exception {
     for (String durability : new String[] {"group", "none"}) {
       Load.Result set;
       Load.Result get;
@@ -126,17 +159,6 @@ public final class ClusterBench {
             get.opsPerSec() / zget.opsPerSec(), get.ms(99) / zget.ms(99)));
       }
     }
-    System.out.println();
-    System.out.println("| Baton ÷ ZooKeeper, 3 nodes | durability | ops/s | p99 |");
-    System.out.println("|---|---|---:|---:|");
-    ratios.forEach(System.out::println);
-    if (throughputOnly) {
-      return;
-    }
-    System.out.println();
-    failover();
-    System.out.println();
-    catchUp();
   }
 
   private Load.Result measure(String system, String name, String durability, String on, Servers.Target target,
