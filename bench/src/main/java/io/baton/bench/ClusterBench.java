@@ -78,7 +78,7 @@ public final class ClusterBench {
       } else if (args[i].equals("--failovers")) {
         failovers = Integer.parseInt(args[++i]);
       } else if (args[i].equals("--neighbour")) {
-        neighbour = true;
+        neighbour = true; // throughput rows only: with --failovers it changes nothing
       } else if (args[i].equals("--server-flags")) {
         Servers.EXTRA_FLAGS.addAll(List.of(args[++i].split(",")));
       }
@@ -113,12 +113,12 @@ public final class ClusterBench {
     System.out.println("| system | workload | durability | clients on | ops/s | p50 ms | p99 ms | p99.9 ms |");
     System.out.println("|---|---|---|---|---:|---:|---:|---:|");
     List<String> ratios = new ArrayList<>();
-    Process busy = neighbour ? new ProcessBuilder("sh", "-c", "while :; do :; done").start() : null;
+    Process busy = neighbour ? Servers.startTracked(new ProcessBuilder("sh", "-c", "while :; do :; done")) : null;
     try {
       throughput(ratios);
     } finally {
       if (busy != null) {
-        busy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Servers.stopTracked(busy);
       }
     }
     System.out.println();

@@ -60,6 +60,19 @@ final class Servers {
   private Servers() {
   }
 
+  /** Starts a process that this JVM's shutdown kills if it is still running (e.g. ClusterBench's neighbour). */
+  static Process startTracked(ProcessBuilder builder) throws java.io.IOException {
+    Process p = builder.start();
+    LIVE.add(p);
+    return p;
+  }
+
+  /** Kills a process started by {@link #startTracked}. */
+  static void stopTracked(Process p) throws InterruptedException {
+    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    LIVE.remove(p);
+  }
+
   /**
    * This JVM's class path for the servers, with SNAPSHOT jars (Baton's own modules) copied aside
    * once, so a {@code mvn install} running while the benchmark runs cannot change the code of the

@@ -75,8 +75,9 @@ public final class BridgeConfig {
     this.json = c.copy();
     ConfigReader r = new ConfigReader(c, "", KEYS);
     this.bridgeId = r.string("bridgeId", "baton-bridge");
-    if (bridgeId.isEmpty()) {
-      throw new IllegalArgumentException("bridgeId must not be empty");
+    if (!bridgeId.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw new IllegalArgumentException("bridgeId must be 1 to 200 letters, digits, '.', '_' or '-', was '"
+          + bridgeId + "'");
     }
     this.address = r.string("address", Protocol.DEFAULT_ADDRESS);
     ConfigReader baton = r.nested("baton", Set.of("host", "port", "auth"));
@@ -327,12 +328,13 @@ public final class BridgeConfig {
 
   /**
    * The transactional ids of the bridge's two producers, which take turns: the configured
-   * {@code transactional.id} (default {@code baton-bridge-<bridgeId>}) and the same with {@code -2}
-   * appended. Fixed per bridge id, so a restart fences a zombie.
+   * {@code transactional.id} (default {@code baton-bridge-<bridgeId>}) and the same with {@code #2}
+   * appended (a bridge id cannot hold '#', so no other bridge's id is the second one). Fixed per
+   * bridge id, so a restart fences a zombie.
    */
   public List<String> transactionalIds() {
     String id = String.valueOf(producer.getOrDefault("transactional.id", "baton-bridge-" + bridgeId));
-    return List.of(id, id + "-2");
+    return List.of(id, id + "#2");
   }
 
   /**

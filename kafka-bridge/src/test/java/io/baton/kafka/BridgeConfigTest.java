@@ -33,7 +33,11 @@ class BridgeConfigTest {
         new Object[] {valid().put("adminReadyMaxLagMs", 1.5), "'adminReadyMaxLagMs' must be a whole number"},
         new Object[] {valid().put("adminTls", new JsonObject().put("certPath", "/no/such.crt").put("keyPath", "k")),
             "adminTls"},
-        new Object[] {valid().put("adminTls", new JsonObject().put("port", 1)), "adminTls.port"});
+        new Object[] {valid().put("adminTls", new JsonObject().put("port", 1)), "adminTls.port"},
+        // '#' names the second producer's transactional id: no bridge id may hold it
+        new Object[] {valid().put("bridgeId", "orders#2"), "bridgeId must be 1 to 200 letters"},
+        new Object[] {valid().put("bridgeId", ""), "bridgeId must be 1 to 200 letters"},
+        new Object[] {valid().put("bridgeId", "x".repeat(201)), "bridgeId must be 1 to 200 letters"});
     for (Object[] b : bad) {
       assertThatThrownBy(() -> new BridgeConfig((JsonObject) b[0])).as("%s", b[0])
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining((String) b[1]);

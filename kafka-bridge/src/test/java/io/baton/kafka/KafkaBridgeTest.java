@@ -34,6 +34,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The bridge as a verticle next to the node (local event bus), against a real broker. */
@@ -132,13 +133,14 @@ class KafkaBridgeTest extends BrokerNodeTest {
       node.awaitCaughtUp(c, Duration.ofSeconds(30));
     }
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
-      var txns = admin.describeTransactions(List.of("baton-bridge-seq", "baton-bridge-seq-2")).all()
-          .get(15, TimeUnit.SECONDS);
-      assertThat(txns.values()).extracting(TransactionDescription::state)
-          .containsOnly(TransactionState.COMPLETE_COMMIT);
-      assertThat(txns.values()).extracting(TransactionDescription::producerId).doesNotHaveDuplicates();
-    } catch (Exception e) {
-      throw new AssertionError(e);
+      // a commit returns before its markers are written: wait for both to be complete
+      Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        var txns = admin.describeTransactions(List.of("baton-bridge-seq", "baton-bridge-seq#2")).all()
+            .get(15, TimeUnit.SECONDS);
+        assertThat(txns.values()).extracting(TransactionDescription::state)
+            .containsOnly(TransactionState.COMPLETE_COMMIT);
+        assertThat(txns.values()).extracting(TransactionDescription::producerId).doesNotHaveDuplicates();
+      });
     }
   }
 

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderSelector;
@@ -84,6 +85,9 @@ class CuratorLeadershipTest {
     AtomicInteger leading = new AtomicInteger();
     AtomicInteger maxLeading = new AtomicInteger();
     List<String> turns = new CopyOnWriteArrayList<>();
+    AtomicBoolean hold = new AtomicBoolean();
+    AtomicReference<String> holding = new AtomicReference<>();
+    AtomicInteger interrupted = new AtomicInteger();
     List<LeaderSelector> selectors = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String id = "selector-" + i;
@@ -93,7 +97,15 @@ class CuratorLeadershipTest {
           maxLeading.accumulateAndGet(leading.incrementAndGet(), Math::max);
           try {
             turns.add(id);
-            Thread.sleep(50);
+            if (hold.get()) {
+              holding.set(id);
+              Thread.sleep(30_000);
+            } else {
+              Thread.sleep(50);
+            }
+          } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            throw e;
           } finally {
             // close() interrupts the leader's sleep; it has left once this returns or throws, and only then
             // does its selector release the lock to the next
@@ -106,10 +118,13 @@ class CuratorLeadershipTest {
       s.start();
     }
     Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> turns.size() >= 9);
-    // closing the selector that leads interrupts its leader; the others take over and still never overlap
-    LeaderSelector leader = Awaitility.await().atMost(5, TimeUnit.SECONDS)
-        .until(() -> selectors.stream().filter(LeaderSelector::hasLeadership).findFirst(), Optional::isPresent).get();
+    // the next leader holds on; closing its selector interrupts it, the others take over and never overlap
+    hold.set(true);
+    String held = Awaitility.await().atMost(20, TimeUnit.SECONDS).until(holding::get, java.util.Objects::nonNull);
+    LeaderSelector leader = selectors.get(Integer.parseInt(held.substring("selector-".length())));
+    hold.set(false);
     leader.close();
+    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> interrupted.get() == 1);
     int closedAt = turns.size();
     Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> turns.size() >= closedAt + 4);
     selectors.stream().filter(s -> s != leader).forEach(LeaderSelector::close);

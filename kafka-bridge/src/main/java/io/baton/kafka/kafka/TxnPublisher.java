@@ -39,14 +39,30 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * returned, so its records follow the previous ones in every partition and its checkpoint is never
  * committed ahead of an earlier one. {@link #open} runs {@code initTransactions} on both, which
  * fences an older instance with the same transactional ids and aborts its open transactions.
+ *
+ * <p>A broker that loses a partition while it writes a commit's markers (a single broker shutting
+ * down) can leave that transaction's data open though its commit returned; the same producer's next
+ * transaction resolves it, but a commit of the other producer in between would make the open data
+ * unrecoverable (aborting it at the next start would drop entries behind a later checkpoint). So when
+ * any connection of either producer closed since the last commit (a broker went away, or only an idle
+ * connection was closed), the transaction is aborted once its records are written and made again on
+ * the producer that committed last, as a single producer would.
  * Not thread-safe: one owner thread.
  */
 public final class TxnPublisher implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TxnPublisher.class);
   private final BridgeConfig config;
   private final List<KafkaProducer<byte[], byte[]>> producers;
   private final Duration timeout;
   /** Index of the producer that runs the next transaction. */
   private int turn;
+  /** Each producer's {@code connection-close-total} metric. */
+  private final List<org.apache.kafka.common.Metric> closeCounters = new ArrayList<>();
+  /** Connections of the producers closed up to the last commit (or the open). */
+  private double closedAtCommit;
+  /** Index of the producer that committed last, -1 before the first commit. */
+  private int lastCommitted = -1;
+  private int remade;
   /** How long a checkpoint read waits for open transactions in the checkpoint topic to resolve. */
   private static final long STABLE_WAIT_MS = 90_000;
 
@@ -60,6 +76,16 @@ public final class TxnPublisher implements AutoCloseable {
   private TxnPublisher(BridgeConfig config, List<KafkaProducer<byte[], byte[]>> producers) {
     this.config = config;
     this.producers = producers;
+    for (KafkaProducer<byte[], byte[]> p : producers) {
+      p.metrics().forEach((name, metric) -> {
+        if (name.name().equals("connection-close-total") && name.group().equals("producer-metrics")) {
+          closeCounters.add(metric);
+        }
+      });
+    }
+    if (closeCounters.size() != producers.size()) {
+      throw new IllegalStateException("the Kafka producer has no producer-metrics connection-close-total metric");
+    }
     this.timeout = Duration.ofMillis(Long.parseLong(String.valueOf(
         config.producer().getOrDefault("max.block.ms", "10000"))));
   }
@@ -74,12 +100,15 @@ public final class TxnPublisher implements AutoCloseable {
     // a transaction carries up to maxBatchEntries records: large producer batches, few requests
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "524288");
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
     config.producer().forEach((k, v) -> {
       if (v != null) {
         p.put(k, v);
       }
     });
+    // one client id per producer (its metrics and JMX registration), a configured one suffixed like the ids
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, config.producer().get("client.id") != null
+        ? config.producer().get("client.id") + transactionalId.substring(config.transactionalIds().get(0).length())
+        : transactionalId);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -117,9 +146,11 @@ public final class TxnPublisher implements AutoCloseable {
         producers.add(producer);
         producer.initTransactions();
       }
-      return new TxnPublisher(config, List.copyOf(producers));
+      TxnPublisher publisher = new TxnPublisher(config, List.copyOf(producers));
+      publisher.closedAtCommit = publisher.closedConnections();
+      return publisher;
     } catch (RuntimeException e) {
-      producers.forEach(p -> p.close(Duration.ZERO));
+      closeAll(producers);
       throw classify(e);
     }
   }
@@ -209,40 +240,88 @@ public final class TxnPublisher implements AutoCloseable {
 
   /**
    * Publishes one batch atomically: the records and the checkpoint, in one transaction of the
-   * producer whose turn it is; the next batch goes to the other one. Throws if the transaction did
-   * not commit (then the caller closes this publisher and starts over from the checkpoint: a new
-   * publisher's initTransactions settles the open transaction).
+   * producer whose turn it is; the next batch goes to the other one. If a connection of either
+   * producer closed since the last commit, the transaction is aborted and made again on the producer
+   * that committed last (see the class comment). Throws if the transaction did not commit (then the
+   * caller closes this publisher and starts over from the checkpoint: a new publisher's
+   * initTransactions settles the open transaction).
    */
   public void commit(List<ProducerRecord<byte[], byte[]>> records, BridgeCheckpoint checkpoint) {
-    AtomicReference<Exception> failed = new AtomicReference<>();
-    KafkaProducer<byte[], byte[]> producer = producers.get(turn);
     try {
-      producer.beginTransaction();
-      for (ProducerRecord<byte[], byte[]> r : records) {
-        producer.send(r, (md, ex) -> {
-          if (ex != null) {
-            failed.compareAndSet(null, ex);
-          }
-        });
+      KafkaProducer<byte[], byte[]> producer = producers.get(turn);
+      AtomicReference<Exception> failed = send(producer, records, checkpoint);
+      double closed = closedConnections();
+      if (closed != closedAtCommit && lastCommitted >= 0 && lastCommitted != turn) {
+        producer.abortTransaction();
+        closedAtCommit = closed;
+        remade++;
+        LOG.info("bridge {}: a connection to Kafka closed since the last commit; making the transaction again on the"
+            + " producer that committed last, whose commit resolves any of its data a broker left open",
+            config.bridgeId());
+        turn = lastCommitted;
+        producer = producers.get(turn);
+        failed = send(producer, records, checkpoint);
       }
-      producer.send(Records.checkpoint(config.checkpointTopic(), checkpoint), (md, ex) -> {
+      producer.commitTransaction(); // throws, classified as Kafka reports it, if a send failed
+      closedAtCommit = closed;
+      lastCommitted = turn;
+      turn = (turn + 1) % producers.size();
+      if (failed.get() != null) {
+        // commitTransaction throws when a send failed; this is only a guard
+        throw new KafkaException("a record of the transaction failed", failed.get());
+      }
+    } catch (RuntimeException e) {
+      throw classify(e);
+    }
+  }
+
+  /** Begins a transaction on {@code producer}, sends the records and the checkpoint, and waits until they are written. */
+  private AtomicReference<Exception> send(KafkaProducer<byte[], byte[]> producer,
+                                          List<ProducerRecord<byte[], byte[]>> records, BridgeCheckpoint checkpoint) {
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    producer.beginTransaction();
+    for (ProducerRecord<byte[], byte[]> r : records) {
+      producer.send(r, (md, ex) -> {
         if (ex != null) {
           failed.compareAndSet(null, ex);
         }
       });
-      producer.commitTransaction();
-      turn = (turn + 1) % producers.size();
-    } catch (RuntimeException e) {
-      throw classify(e);
     }
-    if (failed.get() != null) {
-      // commitTransaction throws when a send failed; this is only a guard
-      throw new KafkaException("a record of the transaction failed", failed.get());
+    producer.send(Records.checkpoint(config.checkpointTopic(), checkpoint), (md, ex) -> {
+      if (ex != null) {
+        failed.compareAndSet(null, ex);
+      }
+    });
+    producer.flush();
+    return failed;
+  }
+
+  /** Transactions aborted and made again on the producer that committed last, after a connection closed. */
+  public int remade() {
+    return remade;
+  }
+
+  /** Connections the producers have closed (their {@code connection-close-total} metrics). */
+  private double closedConnections() {
+    double closed = 0;
+    for (org.apache.kafka.common.Metric m : closeCounters) {
+      closed += ((Number) m.metricValue()).doubleValue();
+    }
+    return closed;
+  }
+
+  private static void closeAll(List<KafkaProducer<byte[], byte[]>> producers) {
+    for (KafkaProducer<byte[], byte[]> p : producers) {
+      try {
+        p.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        LOG.debug("closing a producer failed", e);
+      }
     }
   }
 
   @Override
   public void close() {
-    producers.forEach(p -> p.close(Duration.ZERO));
+    closeAll(producers);
   }
 }
