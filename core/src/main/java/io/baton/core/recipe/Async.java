@@ -50,7 +50,7 @@ final class Async {
 
   /** Creates the persistent directory {@code dir} (and its parents) open to all unless it exists. */
   static CompletableFuture<Void> directory(Coordinator c, long session, String dir) {
-    if (c.exists(0, dir, false) != null) {
+    if (c.reads().exists(0, dir, false) != null) {
       return CompletableFuture.completedFuture(null);
     }
     return submit(c, session, new Op.Create(dir, new byte[0], CreateMode.PERSISTENT, 0, true)).handle((r, t) -> {

@@ -3,6 +3,7 @@ package io.baton.core.recipe;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.Stat;
 import io.baton.core.txn.Op;
@@ -28,6 +29,7 @@ import java.util.function.IntPredicate;
  */
 final class Barriers {
   private final Coordinator coordinator;
+  private final Reads reads;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
 
   /** {@code markAt}: the party size, for an {@code enter} whose release is written down; 0 for other waits. */
@@ -43,6 +45,7 @@ final class Barriers {
 
   Barriers(Coordinator coordinator) {
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
   }
 
   static String barrier(String name) {
@@ -92,7 +95,7 @@ final class Barriers {
     } catch (BatonException e) {
       return Async.failed(e);
     }
-    return wait(session, p, n -> coordinator.exists(0, p, false) == null, 0, timeoutMs);
+    return wait(session, p, n -> reads.exists(0, p, false) == null, 0, timeoutMs);
   }
 
   /**
@@ -116,15 +119,15 @@ final class Barriers {
       return Async.failed(e);
     }
     return Async.synced(coordinator, session, dir).thenCompose(p -> {
-      Stat dirStat = coordinator.exists(0, dir, false);
+      Stat dirStat = reads.exists(0, dir, false);
       if (dirStat != null) {
-        int existing = Documents.parse(coordinator.getData(0, dir, false).data()).path("size").asInt(size);
+        int existing = Documents.parse(reads.getData(0, dir, false).data()).path("size").asInt(size);
         if (existing != size) {
           return Async.failed(BatonException.badArguments("double barrier '" + name + "' has party size " + existing));
         }
       }
       IntPredicate released = n -> n >= size || releasedEarlier(dir, path);
-      if (coordinator.exists(0, path, false) != null) {
+      if (reads.exists(0, path, false) != null) {
         return rejoin(session, name, participant, dir, path, released, size, timeoutMs);
       }
       byte[] dirData = Documents.bytes(Documents.object().put("size", size));
@@ -141,7 +144,7 @@ final class Barriers {
   /** An enter whose participant node is there: this session's (a retry) waits with it, another's is NodeExists. */
   private CompletableFuture<Integer> rejoin(long session, String name, String participant, String dir, String path,
                                             IntPredicate released, int size, long timeoutMs) {
-    Stat own = coordinator.exists(0, path, false);
+    Stat own = reads.exists(0, path, false);
     if (own != null && own.ephemeralOwner() == session) {
       return wait(session, dir, released, size, timeoutMs);
     }
@@ -151,13 +154,13 @@ final class Barriers {
 
   /** Whether the participant at {@code path} was present when a release of {@code dir} was written down. */
   private boolean releasedEarlier(String dir, String path) {
-    Stat own = coordinator.exists(0, path, false);
+    Stat own = reads.exists(0, path, false);
     return own != null && own.czxid() <= releaseMark(dir);
   }
 
   private long releaseMark(String dir) {
-    return coordinator.exists(0, dir, false) == null ? 0
-        : Documents.parse(coordinator.getData(0, dir, false).data()).path("released").asLong(0);
+    return reads.exists(0, dir, false) == null ? 0
+        : Documents.parse(reads.getData(0, dir, false).data()).path("released").asLong(0);
   }
 
   /**
@@ -167,13 +170,13 @@ final class Barriers {
    * rewritten if it is still lower.
    */
   private void markReleased(String dir, int size) {
-    Stat dirStat = coordinator.exists(0, dir, false);
+    Stat dirStat = reads.exists(0, dir, false);
     if (dirStat == null) {
       return;
     }
     long newest = 0;
-    for (String child : coordinator.getChildren(0, dir, false).names()) {
-      Stat c = coordinator.exists(0, dir + "/" + child, false);
+    for (String child : reads.getChildren(0, dir, false).names()) {
+      Stat c = reads.exists(0, dir + "/" + child, false);
       newest = c == null ? newest : Math.max(newest, c.czxid());
     }
     if (newest <= releaseMark(dir)) {
@@ -203,7 +206,7 @@ final class Barriers {
       return Async.failed(e);
     }
     String notHeld = "'" + participant + "' has not entered '" + name + "' in this session";
-    if (coordinator.exists(0, path, false) == null || coordinator.exists(0, path, false).ephemeralOwner() != session) {
+    if (reads.exists(0, path, false) == null || reads.exists(0, path, false).ephemeralOwner() != session) {
       return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, notHeld));
     }
     return Async.release(coordinator, session, path, notHeld)
@@ -227,7 +230,7 @@ final class Barriers {
   }
 
   private int count(String dir) {
-    return coordinator.exists(0, dir, false) == null ? 0 : coordinator.getChildren(0, dir, false).names().size();
+    return reads.exists(0, dir, false) == null ? 0 : reads.getChildren(0, dir, false).names().size();
   }
 
   /** A node at or directly under {@code path} changed. */

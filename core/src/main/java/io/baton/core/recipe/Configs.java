@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.NodeData;
 import io.baton.core.txn.Command;
@@ -21,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
 final class Configs {
   static final int HISTORY = 10;
   private final Coordinator coordinator;
+  private final Reads reads;
 
   Configs(Coordinator coordinator) {
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
   }
 
   static String path(String name) {
@@ -32,7 +35,7 @@ final class Configs {
 
   ConfigVersion get(String name) {
     String p = path(name);
-    NodeData d = coordinator.getData(0, p, false);
+    NodeData d = reads.getData(0, p, false);
     return new ConfigVersion(d.stat().version(), new String(d.data(), java.nio.charset.StandardCharsets.UTF_8),
         d.stat().mzxid());
   }
@@ -51,7 +54,7 @@ final class Configs {
       return Async.failed(e);
     }
     byte[] data = Documents.bytes(doc);
-    if (coordinator.exists(0, p, false) == null) {
+    if (reads.exists(0, p, false) == null) {
       if (expected > 0) {
         return Async.failed(BatonException.noNode(p));
       }
@@ -60,14 +63,14 @@ final class Configs {
           new Op.Create(historyPath(p, 0), data, CreateMode.PERSISTENT, 0, false));
       return Async.submit(coordinator, session, new Command.Multi(ops)).thenApply(r -> get(name));
     }
-    int current = coordinator.exists(0, p, false).version();
+    int current = reads.exists(0, p, false).version();
     if (expected != -1 && expected != current) {
       return Async.failed(BatonException.badVersion(p, expected, current));
     }
     List<Op> ops = new ArrayList<>();
     ops.add(new Op.SetData(p, data, current));
     ops.add(new Op.Create(historyPath(p, current + 1), data, CreateMode.PERSISTENT, 0, false));
-    List<String> old = coordinator.getChildren(0, p + "/history", false).names();
+    List<String> old = reads.getChildren(0, p + "/history", false).names();
     for (int i = 0; i + HISTORY - 1 < old.size(); i++) {
       ops.add(new Op.Delete(p + "/history/" + old.get(i), -1));
     }
@@ -77,11 +80,11 @@ final class Configs {
   List<ConfigVersion> history(String name) {
     String p = path(name);
     List<ConfigVersion> out = new ArrayList<>();
-    if (coordinator.exists(0, p + "/history", false) == null) {
+    if (reads.exists(0, p + "/history", false) == null) {
       throw BatonException.noNode(p);
     }
-    for (String v : coordinator.getChildren(0, p + "/history", false).names()) {
-      NodeData d = coordinator.getData(0, p + "/history/" + v, false);
+    for (String v : reads.getChildren(0, p + "/history", false).names()) {
+      NodeData d = reads.getData(0, p + "/history/" + v, false);
       out.add(new ConfigVersion(Integer.parseInt(v.substring(2)), new String(d.data(),
           java.nio.charset.StandardCharsets.UTF_8), d.stat().czxid()));
     }
@@ -96,11 +99,11 @@ final class Configs {
     } catch (BatonException e) {
       return Async.failed(e);
     }
-    if (coordinator.exists(0, hp, false) == null) {
+    if (reads.exists(0, hp, false) == null) {
       return Async.failed(new BatonException(ErrorCode.NO_NODE, "config '" + name + "' has no version "
           + toVersion + " in its history"));
     }
-    String json = new String(coordinator.getData(0, hp, false).data(), java.nio.charset.StandardCharsets.UTF_8);
+    String json = new String(reads.getData(0, hp, false).data(), java.nio.charset.StandardCharsets.UTF_8);
     return set(session, name, json, expected);
   }
 

@@ -22,7 +22,7 @@ final class Containers {
   /** Makes sure {@code dir} exists as a container (an existing one is fine); {@code force} skips the check. */
   static CompletableFuture<Void> ensure(Coordinator coordinator, long session, String dir, byte[] data,
                                         boolean force) {
-    if (!force && coordinator.exists(0, dir, false) != null) {
+    if (!force && coordinator.reads().exists(0, dir, false) != null) {
       return CompletableFuture.completedFuture(null);
     }
     return Async.submit(coordinator, session, new Op.Create(dir, data, CreateMode.CONTAINER, 0, true))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.NodeData;
 import io.baton.core.tree.Paths;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Contention {
   private final Coordinator coordinator;
+  private final Reads reads;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   private final Map<String, String> leaders = new HashMap<>();
   /** Per lock directory, the holders (path -> holder document) last written to its data. */
@@ -56,17 +58,18 @@ final class Contention {
 
   Contention(Coordinator coordinator, RecipeService events) {
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
     this.events = events;
   }
 
   /** Sorted contenders of a directory (empty if it does not exist). */
   List<Contender> contenders(String dir) {
-    if (coordinator.exists(0, dir, false) == null) {
+    if (reads.exists(0, dir, false) == null) {
       return List.of();
     }
     List<Contender> out = new ArrayList<>();
-    for (String name : coordinator.getChildren(0, dir, false).names()) {
-      NodeData d = coordinator.getData(0, dir + "/" + name, false);
+    for (String name : reads.getChildren(0, dir, false).names()) {
+      NodeData d = reads.getData(0, dir + "/" + name, false);
       out.add(Contender.of(dir, name, d.data(), d.stat()));
     }
     out.sort(Comparator.comparingLong(Contender::sequence));
@@ -74,10 +77,10 @@ final class Contention {
   }
 
   private int permitsOf(String dir) {
-    if (coordinator.exists(0, dir, false) == null) {
+    if (reads.exists(0, dir, false) == null) {
       return 0;
     }
-    return Documents.parse(coordinator.getData(0, dir, false).data()).path("permits").asInt(0);
+    return Documents.parse(reads.getData(0, dir, false).data()).path("permits").asInt(0);
   }
 
   /**
@@ -365,11 +368,11 @@ final class Contention {
     if (!coordinator.isLeading()) {
       return; // records are derived from the tree: the ordering node writes them once for the cluster
     }
-    if (coordinator.exists(0, dir, false) == null) {
+    if (reads.exists(0, dir, false) == null) {
       recordedHolders.remove(dir);
       return;
     }
-    NodeData current = coordinator.getData(0, dir, false);
+    NodeData current = reads.getData(0, dir, false);
     ObjectNode doc = Documents.parse(current.data());
     List<Contender> all = contenders(dir);
     int permits = doc.path("permits").asInt(0);
@@ -499,13 +502,13 @@ final class Contention {
     if (!coordinator.isLeading()) {
       return;
     }
-    if (coordinator.exists(0, electionNode, false) == null) {
+    if (reads.exists(0, electionNode, false) == null) {
       return;
     }
     String now = leader == null ? null : leader.path();
     String recorded = before;
     if (recorded == null) {
-      NodeData current = coordinator.getData(0, electionNode, false);
+      NodeData current = reads.getData(0, electionNode, false);
       recorded = Documents.parse(current.data()).path("leader").path("path").asText(null);
       if (java.util.Objects.equals(recorded, now)) {
         return;

@@ -3,6 +3,7 @@ package io.baton.core.recipe;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.Stat;
 import io.baton.core.txn.Op;
@@ -12,9 +13,11 @@ import java.util.concurrent.CompletableFuture;
 /** Shared counters at {@code /baton/counters/<name>} (decimal text), updated by compare-and-set. */
 final class Counters {
   private final Coordinator coordinator;
+  private final Reads reads;
 
   Counters(Coordinator coordinator) {
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
   }
 
   static String path(String name) {
@@ -23,12 +26,12 @@ final class Counters {
 
   long get(String name) {
     String p = path(name);
-    return coordinator.exists(0, p, false) == null ? 0 : value(p);
+    return reads.exists(0, p, false) == null ? 0 : value(p);
   }
 
   private long value(String p) {
     try {
-      return Long.parseLong(new String(coordinator.getData(0, p, false).data(), StandardCharsets.UTF_8).trim());
+      return Long.parseLong(new String(reads.getData(0, p, false).data(), StandardCharsets.UTF_8).trim());
     } catch (NumberFormatException e) {
       throw BatonException.badArguments(p + " does not hold a number");
     }
@@ -55,7 +58,7 @@ final class Counters {
     } catch (BatonException e) {
       return Async.failed(e);
     }
-    Stat stat = coordinator.exists(0, p, false);
+    Stat stat = reads.exists(0, p, false);
     long current = stat == null ? 0 : value(p);
     if (current != expect) {
       return CompletableFuture.completedFuture(new long[] {0, current});
@@ -72,7 +75,7 @@ final class Counters {
   }
 
   private CompletableFuture<Long> update(long session, String p, java.util.function.LongUnaryOperator f) {
-    Stat stat = coordinator.exists(0, p, false);
+    Stat stat = reads.exists(0, p, false);
     long current = stat == null ? 0 : value(p);
     long next;
     try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.NodeData;
 import io.baton.core.tree.Stat;
@@ -19,9 +20,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Members {
   private final Coordinator coordinator;
+  private final Reads reads;
 
   Members(Coordinator coordinator) {
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
   }
 
   static String groupDir(String group) {
@@ -72,10 +75,10 @@ final class Members {
 
   List<Member> list(String dir) {
     List<Member> out = new ArrayList<>();
-    if (coordinator.exists(0, dir, false) == null) {
+    if (reads.exists(0, dir, false) == null) {
       return out;
     }
-    for (String id : coordinator.getChildren(0, dir, false).names()) {
+    for (String id : reads.getChildren(0, dir, false).names()) {
       Member m = member(dir, id);
       if (m != null) {
         out.add(m);
@@ -94,10 +97,10 @@ final class Members {
 
   private Member member(String dir, String id) {
     String path = dir + "/" + id;
-    if (coordinator.exists(0, path, false) == null) {
+    if (reads.exists(0, path, false) == null) {
       return null;
     }
-    NodeData d = coordinator.getData(0, path, false);
+    NodeData d = reads.getData(0, path, false);
     Stat s = d.stat();
     return new Member(id, path, s.ephemeralOwner(), s.czxid(), s.version(), Documents.parse(d.data()));
   }

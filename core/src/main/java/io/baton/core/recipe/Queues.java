@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.stream.ChangeEvent;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.NodeData;
@@ -32,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 final class Queues {
   static final int MAX_PRIORITY = 999_999;
   private final Coordinator coordinator;
+  private final Reads reads;
   private final Map<String, List<Waiter>> waiters = new HashMap<>();
   private final Set<String> claimed = new HashSet<>();
   private final QueueLeases leases = new QueueLeases();
@@ -44,6 +46,7 @@ final class Queues {
 
   Queues(Coordinator coordinator) {
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
   }
 
   static String dir(String queue) {
@@ -108,8 +111,8 @@ final class Queues {
       return Async.failed(e);
     }
     String notHeld = "item '" + item + "' of queue '" + queue + "' is not held by this session";
-    if (coordinator.exists(0, path, false) == null
-        || Documents.parse(coordinator.getData(0, path, false).data()).path("session").asLong() != session) {
+    if (reads.exists(0, path, false) == null
+        || Documents.parse(reads.getData(0, path, false).data()).path("session").asLong() != session) {
       return Async.failed(new BatonException(ErrorCode.NOT_HOLDER, notHeld));
     }
     return Async.release(coordinator, session, path, notHeld).thenApply(r -> null);
@@ -122,7 +125,7 @@ final class Queues {
   }
 
   private List<String> children(String dir) {
-    return coordinator.exists(0, dir, false) == null ? List.of() : coordinator.getChildren(0, dir, false).names();
+    return reads.exists(0, dir, false) == null ? List.of() : reads.getChildren(0, dir, false).names();
   }
 
   /** Hands available items to waiting consumers, oldest waiter first. */
@@ -141,13 +144,13 @@ final class Queues {
         continue;
       }
       Waiter w = ws.remove(0);
-      NodeData nd = coordinator.getData(0, path, false);
+      NodeData nd = reads.getData(0, path, false);
       Command cmd;
       if (w.ack()) {
         ObjectNode doc = Documents.object().put("session", w.session()).put("leaseMs", w.leaseMs())
             .put("data", Base64.getEncoder().encodeToString(nd.data()));
         List<Op> ops = new ArrayList<>();
-        if (coordinator.exists(0, d + "/taken", false) == null) {
+        if (reads.exists(0, d + "/taken", false) == null) {
           ops.add(new Op.Create(d + "/taken", new byte[0], CreateMode.PERSISTENT, 0, false));
         }
         ops.add(new Op.Delete(path, nd.stat().version()));
@@ -222,7 +225,7 @@ final class Queues {
 
   /** Starts the lease of the taken item at {@code path} now (its full length, as its document gives it). */
   private void track(String path, long now) {
-    ObjectNode doc = Documents.parse(coordinator.getData(0, path, false).data());
+    ObjectNode doc = Documents.parse(reads.getData(0, path, false).data());
     long session = doc.path("session").asLong();
     long leaseMs = doc.has("leaseMs") ? doc.path("leaseMs").asLong() : doc.path("deadline").asLong() - now;
     leases.taken(path, session, leaseMs, now);
@@ -258,14 +261,14 @@ final class Queues {
       }
     }
     for (String path : leases.due(now)) {
-      if (coordinator.exists(0, path, false) == null) {
+      if (reads.exists(0, path, false) == null) {
         leases.forget(path);
         continue;
       }
       if (!claimed.add(path)) {
         continue;
       }
-      NodeData nd = coordinator.getData(0, path, false);
+      NodeData nd = reads.getData(0, path, false);
       byte[] data = Base64.getDecoder().decode(Documents.parse(nd.data()).path("data").asText(""));
       String d = Paths.parent(Paths.parent(path));
       List<Op> ops = List.of(new Op.Delete(path, nd.stat().version()),

@@ -105,7 +105,7 @@ public final class Coordinator implements AutoCloseable {
     this.watches = new WatchManager(config.limits().maxWatchesPerSession());
     this.snapshotter = new Snapshotter(config, scheduler, snapshots, log, tree, sessions, listeners, () -> closed,
         this::observer);
-    this.reads = new Reads(tree, watches, config.limits());
+    this.reads = new Reads(tree, watches, config.limits(), () -> lastApplied);
     this.liveness = new SessionLiveness(config.tickMs());
     this.dispatcher = new ChangeDispatcher(watches, new WatchAcls(tree, auth), liveness, auth, listeners, scheduler);
     this.reaper = new Reaper(tree);
@@ -466,84 +466,9 @@ public final class Coordinator implements AutoCloseable {
     });
   }
 
-  /** Data and stat of a node; with {@code watch}, a one-shot data watch (only if it exists). */
-  public NodeData getData(long sessionId, String path, boolean watch) {
-    return reads.getData(sessionId, path, watch);
-  }
-
-  /**
-   * NoAuth unless the ACL of the node at {@code path} grants one of {@code perms} to {@code caller}
-   * (a missing node passes: the read itself answers NoNode). Faces call it before a client's read;
-   * owner thread.
-   */
-  public void checkPermission(Caller caller, String path, int perms) {
-    reads.checkPermission(caller, path, perms);
-  }
-
-  /** Whether {@code caller} may see a change of {@code path} in a change stream (see {@link Reads#mayRead}). */
-  public boolean mayRead(Caller caller, String path) {
-    return reads.mayRead(caller, path);
-  }
-
-  /**
-   * The ACL of the node at {@code path} and its stat (for its {@code aversion}), digests masked for a
-   * caller without ADMIN on it as ZooKeeper does; NoNode if missing.
-   */
-  public NodeAcl getAcl(String path, Caller caller) {
-    return reads.getAcl(path, caller);
-  }
-
-  /** Stat of a node or null; with {@code watch}, a one-shot data watch whether or not it exists. */
-  public io.baton.core.tree.Stat exists(long sessionId, String path, boolean watch) {
-    return reads.exists(sessionId, path, watch);
-  }
-
-  /** Sorted child names and stat; with {@code watch}, a one-shot child watch (only if it exists). */
-  public Children getChildren(long sessionId, String path, boolean watch) {
-    return reads.getChildren(sessionId, path, watch);
-  }
-
-  /** The calling session's ephemeral nodes whose path starts with {@code prefix} (ZooKeeper 3.6 getEphemerals). */
-  public List<String> getEphemerals(long sessionId, String prefix) {
-    return reads.getEphemerals(sessionId, prefix);
-  }
-
-  /** Adds a persistent or persistent-recursive watch for the session. */
-  public void addWatch(long sessionId, String path, AddWatchMode mode) {
-    reads.addWatch(sessionId, path, mode);
-  }
-
-  /** Removes the session's watches of a type on a path; NoWatcher if there were none. */
-  public List<WatchEvent> removeWatches(long sessionId, String path, WatcherType type) {
-    return reads.removeWatches(sessionId, path, type, lastApplied);
-  }
-
-  /** NoWatcher unless the session holds a watch of {@code type} on {@code path} (ZooKeeper's checkWatches). */
-  public void checkWatches(long sessionId, String path, WatcherType type) {
-    reads.checkWatches(sessionId, path, type);
-  }
-
-  /**
-   * Sets again the watches a client held before it reconnected, as ZooKeeper's
-   * {@code DataTree.setWatches}: returns the events it missed since {@code watches.relativeZxid()}
-   * (their watches are consumed) and registers the others. Paths {@code caller} may not read are skipped.
-   */
-  public List<WatchEvent> setWatches(long sessionId, Caller caller, SetWatches watches) {
-    return reads.setWatches(sessionId, caller, watches);
-  }
-
-  /**
-   * Drops every watch of a session whose client connection is gone while the session lives on: its
-   * client sets them again with {@link #setWatches} when it reconnects (ZooKeeper's watches belong to
-   * a connection).
-   */
-  public void dropWatches(long sessionId) {
-    watches.removeSession(sessionId);
-  }
-
-  /** Number of nodes below {@code path}, at any depth (ZooKeeper's getAllChildrenNumber); NoNode if missing. */
-  public long descendantCount(String path) {
-    return reads.descendantCount(path);
+  /** The reads of applied state and their watches; a face runs a client's read through {@link #read}. */
+  public Reads reads() {
+    return reads;
   }
 
   /**
@@ -560,16 +485,6 @@ public final class Coordinator implements AutoCloseable {
   /** Log syncs that failed in a row (0 when the last one succeeded); writes wait while it is not 0. */
   public int syncFailures() {
     return durability.failures();
-  }
-
-  /** Number of (path, session) watch registrations. */
-  public int watchCount() {
-    return watches.size();
-  }
-
-  /** Sessions holding watches, watched paths and watch registrations. */
-  public io.baton.core.watch.WatchSummary watchSummary() {
-    return watches.summary();
   }
 
   /** Digest of the applied state: tree digest, node count, open sessions, last zxid. */

@@ -87,7 +87,7 @@ public final class NodeViews {
     if (node == null) {
       throw BatonException.noNode(path);
     }
-    coordinator.checkPermission(caller, path, Perms.READ);
+    coordinator.reads().checkPermission(caller, path, Perms.READ);
     return node;
   }
 }

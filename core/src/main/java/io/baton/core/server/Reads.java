@@ -30,11 +30,12 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The reads of applied state and the watches they set, with ZooKeeper's rules. A read whose reply
- * would pass {@code maxReplyBytes} is refused with TooLarge before the reply is built (and before
- * any watch is set). Owner thread only; {@link Coordinator} orders them after the session's writes.
+ * The reads of applied state and the watches they set, with ZooKeeper's rules ({@link Coordinator#reads()}).
+ * A read whose reply would pass {@code maxReplyBytes} is refused with TooLarge before the reply is built
+ * (and before any watch is set). Owner thread only; a face runs a client's read through
+ * {@link Coordinator#read}, which orders it after the session's writes.
  */
-final class Reads {
+public final class Reads {
   /** A reply's stat, field names and framing. */
   private static final int REPLY_OVERHEAD = 512;
   /** Quotes and separator around each name in a reply's list. */
@@ -43,14 +44,20 @@ final class Reads {
   private final DataTree tree;
   private final WatchManager watches;
   private final Limits limits;
+  private final java.util.function.LongSupplier lastApplied;
 
-  Reads(DataTree tree, WatchManager watches, Limits limits) {
+  Reads(DataTree tree, WatchManager watches, Limits limits, java.util.function.LongSupplier lastApplied) {
     this.tree = tree;
     this.watches = watches;
     this.limits = limits;
+    this.lastApplied = lastApplied;
   }
 
-  void checkPermission(Caller caller, String path, int perms) {
+  /**
+   * NoAuth unless the ACL of the node at {@code path} grants one of {@code perms} to {@code caller}
+   * (a missing node passes: the read itself answers NoNode). Faces call it before a client's read.
+   */
+  public void checkPermission(Caller caller, String path, int perms) {
     Znode node = tree.get(PathValidator.validate(path));
     if (node != null) {
       AclCheck.require(tree.acl(node), perms, caller, path);
@@ -62,7 +69,7 @@ final class Reads {
    * is now, or, for a node gone, on its nearest existing ancestor. ACLs are those of the moment of
    * delivery, not of the change (a stream reading history applies today's ACLs).
    */
-  boolean mayRead(Caller caller, String path) {
+  public boolean mayRead(Caller caller, String path) {
     if (caller.superUser()) {
       return true;
     }
@@ -79,7 +86,7 @@ final class Reads {
    * A node's ACL as {@code caller} may see it: whole with ADMIN on the node (or super), else with each
    * digest's hash masked ({@code digest:alice:x}), as ZooKeeper's getACL answers.
    */
-  NodeAcl getAcl(String path, Caller caller) {
+  public NodeAcl getAcl(String path, Caller caller) {
     Znode node = tree.get(PathValidator.validate(path));
     if (node == null) {
       throw BatonException.noNode(path);
@@ -96,7 +103,8 @@ final class Reads {
     return new NodeAcl(masked, node.stat());
   }
 
-  NodeData getData(long sessionId, String path, boolean watch) {
+  /** Data and stat of a node; with {@code watch}, a one-shot data watch (only if it exists). */
+  public NodeData getData(long sessionId, String path, boolean watch) {
     Znode node = tree.get(PathValidator.validate(path));
     if (node == null) {
       throw BatonException.noNode(path);
@@ -116,7 +124,8 @@ final class Reads {
     return new NodeData(node.data(), node.stat());
   }
 
-  Stat exists(long sessionId, String path, boolean watch) {
+  /** Stat of a node or null; with {@code watch}, a one-shot data watch whether or not it exists. */
+  public Stat exists(long sessionId, String path, boolean watch) {
     Znode node = tree.get(PathValidator.validate(path));
     if (watch) {
       watches.addDataWatch(path, requireWatcher(sessionId));
@@ -124,7 +133,8 @@ final class Reads {
     return node == null ? null : node.stat();
   }
 
-  Children getChildren(long sessionId, String path, boolean watch) {
+  /** Sorted child names and stat; with {@code watch}, a one-shot child watch (only if it exists). */
+  public Children getChildren(long sessionId, String path, boolean watch) {
     Znode node = tree.get(PathValidator.validate(path));
     if (node == null) {
       throw BatonException.noNode(path);
@@ -144,7 +154,7 @@ final class Reads {
    * {@code /ab}), as ZooKeeper's getEphemerals; the prefix must be a valid path, as ZooKeeper's client
    * makes it.
    */
-  List<String> getEphemerals(long sessionId, String prefix) {
+  public List<String> getEphemerals(long sessionId, String prefix) {
     PathValidator.validate(prefix);
     List<String> out = new ArrayList<>();
     long bytes = 0;
@@ -158,27 +168,34 @@ final class Reads {
     return out;
   }
 
-  void addWatch(long sessionId, String path, AddWatchMode mode) {
+  /** Adds a persistent or persistent-recursive watch for the session. */
+  public void addWatch(long sessionId, String path, AddWatchMode mode) {
     watches.addWatch(PathValidator.validate(path), mode, requireWatcher(sessionId));
   }
 
-  List<WatchEvent> removeWatches(long sessionId, String path, WatcherType type, long lastApplied) {
+  /** Removes the session's watches of a type on a path; NoWatcher if there were none. */
+  public List<WatchEvent> removeWatches(long sessionId, String path, WatcherType type) {
     List<WatchEvent> removed = watches.remove(PathValidator.validate(path), type, requireWatcher(sessionId),
-        lastApplied);
+        lastApplied.getAsLong());
     if (removed.isEmpty()) {
       throw new BatonException(ErrorCode.NO_WATCHER, "no " + type.name().toLowerCase() + " watch on " + path);
     }
     return removed;
   }
 
-  void checkWatches(long sessionId, String path, WatcherType type) {
+  /** NoWatcher unless the session holds a watch of {@code type} on {@code path} (ZooKeeper's checkWatches). */
+  public void checkWatches(long sessionId, String path, WatcherType type) {
     if (!watches.contains(PathValidator.validate(path), type, requireWatcher(sessionId))) {
       throw new BatonException(ErrorCode.NO_WATCHER, "no " + type.name().toLowerCase() + " watch on " + path);
     }
   }
 
-  /** ZooKeeper's {@code DataTree.setWatches}, skipping the nodes {@code caller} may not read. */
-  List<WatchEvent> setWatches(long sessionId, Caller caller, SetWatches set) {
+  /**
+   * Sets again the watches a client held before it reconnected, as ZooKeeper's
+   * {@code DataTree.setWatches}: returns the events it missed since {@code set.relativeZxid()}
+   * (their watches are consumed) and registers the others. Paths {@code caller} may not read are skipped.
+   */
+  public List<WatchEvent> setWatches(long sessionId, Caller caller, SetWatches set) {
     requireWatcher(sessionId);
     long relative = set.relativeZxid();
     List<WatchEvent> missed = new ArrayList<>();
@@ -225,12 +242,32 @@ final class Reads {
     return missed;
   }
 
+  /**
+   * Drops every watch of a session whose client connection is gone while the session lives on: its
+   * client sets them again with {@link #setWatches} when it reconnects (ZooKeeper's watches belong to
+   * a connection).
+   */
+  public void dropWatches(long sessionId) {
+    watches.removeSession(sessionId);
+  }
+
+  /** Number of (path, session) watch registrations. */
+  public int watchCount() {
+    return watches.size();
+  }
+
+  /** Sessions holding watches, watched paths and watch registrations. */
+  public io.baton.core.watch.WatchSummary watchSummary() {
+    return watches.summary();
+  }
+
   private boolean mayRead(Znode node, Caller caller) {
     List<Acl> acl = tree.acl(node);
     return caller.superUser() || acl.isEmpty() || AclCheck.permits(acl, Perms.READ, caller);
   }
 
-  long descendantCount(String path) {
+  /** Number of nodes below {@code path}, at any depth (ZooKeeper's getAllChildrenNumber); NoNode if missing. */
+  public long descendantCount(String path) {
     Znode node = tree.get(PathValidator.validate(path));
     if (node == null) {
       throw BatonException.noNode(path);

@@ -36,12 +36,12 @@ class TornTailTest {
     long start = System.nanoTime();
     try (TestNode node = new TestNode(TestNode.config(dir))) {
       assertThat((System.nanoTime() - start) / 1_000_000).as("startup ms").isLessThan(15_000);
-      assertThat(node.read(0, () -> node.coordinator.getChildren(0, "/torn", false)).names()).hasSize(25);
+      assertThat(node.read(0, () -> node.coordinator.reads().getChildren(0, "/torn", false)).names()).hasSize(25);
       node.create("/after", "x");
     }
     try (TestNode node = new TestNode(TestNode.config(dir))) {
       assertThat(node.data("/after")).isEqualTo("x");
-      assertThat(node.read(0, () -> node.coordinator.getChildren(0, "/torn", false)).names()).hasSize(25);
+      assertThat(node.read(0, () -> node.coordinator.reads().getChildren(0, "/torn", false)).names()).hasSize(25);
     }
   }
 }

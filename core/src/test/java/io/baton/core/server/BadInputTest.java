@@ -58,20 +58,20 @@ class BadInputTest {
         () -> node.setData(session, path, "x", -1),
         () -> node.delete(session, path, -1),
         () -> node.submit(session, new Op.Check(path, -1)),
-        () -> node.read(session, () -> node.coordinator.getData(session, path, true)),
-        () -> node.read(session, () -> node.coordinator.exists(session, path, true)),
-        () -> node.read(session, () -> node.coordinator.getChildren(session, path, true)),
+        () -> node.read(session, () -> node.coordinator.reads().getData(session, path, true)),
+        () -> node.read(session, () -> node.coordinator.reads().exists(session, path, true)),
+        () -> node.read(session, () -> node.coordinator.reads().getChildren(session, path, true)),
         () -> node.call(() -> {
-          node.coordinator.addWatch(session, path, AddWatchMode.PERSISTENT);
+          node.coordinator.reads().addWatch(session, path, AddWatchMode.PERSISTENT);
           return null;
         }),
-        () -> node.call(() -> node.coordinator.removeWatches(session, path, WatcherType.ANY)),
-        () -> node.call(() -> node.coordinator.getEphemerals(session, path)),
+        () -> node.call(() -> node.coordinator.reads().removeWatches(session, path, WatcherType.ANY)),
+        () -> node.call(() -> node.coordinator.reads().getEphemerals(session, path)),
         () -> node.<String>await(c -> node.coordinator.sync(session, path, c)));
     for (int i = 0; i < calls.size(); i++) {
       assertThat(errorOf(calls.get(i))).as("call %d on '%s'", i, path).isEqualTo(ErrorCode.INVALID_PATH);
     }
-    assertThat(node.call(node.coordinator::watchCount)).isZero();
+    assertThat(node.call(() -> node.coordinator.reads().watchCount())).isZero();
   }
 
   @ParameterizedTest
@@ -125,7 +125,7 @@ class BadInputTest {
     assertThat(errorOf(() -> node.delete(unknown, "/a/b", -1))).isEqualTo(ErrorCode.SESSION_EXPIRED);
     assertThat(errorOf(() -> node.submit(unknown, new Command.Multi(List.of(new Op.Check("/a", -1))))))
         .isEqualTo(ErrorCode.SESSION_EXPIRED);
-    assertThat(errorOf(() -> node.read(unknown, () -> node.coordinator.getData(unknown, "/a", false))))
+    assertThat(errorOf(() -> node.read(unknown, () -> node.coordinator.reads().getData(unknown, "/a", false))))
         .isEqualTo(ErrorCode.SESSION_EXPIRED);
     assertThat(errorOf(() -> node.heartbeat(unknown))).isEqualTo(ErrorCode.SESSION_EXPIRED);
     assertThat(errorOf(() -> node.closeSession(unknown))).isEqualTo(ErrorCode.SESSION_EXPIRED);
@@ -142,7 +142,7 @@ class BadInputTest {
     assertThat(errorOf(() -> node.create(s, "/x", "", CreateMode.PERSISTENT))).isEqualTo(ErrorCode.SESSION_EXPIRED);
     assertThat(errorOf(() -> node.closeSession(s))).isEqualTo(ErrorCode.SESSION_EXPIRED);
     assertThat(errorOf(() -> node.heartbeat(s))).isEqualTo(ErrorCode.SESSION_EXPIRED);
-    assertThat(errorOf(() -> node.read(s, () -> node.coordinator.exists(s, "/a", false))))
+    assertThat(errorOf(() -> node.read(s, () -> node.coordinator.reads().exists(s, "/a", false))))
         .isEqualTo(ErrorCode.SESSION_EXPIRED);
   }
 
@@ -158,25 +158,25 @@ class BadInputTest {
 
   @Test
   void watchesWithoutSessionAreBadArguments() {
-    assertThat(errorOf(() -> node.call(() -> node.coordinator.getData(0, "/a", true))))
+    assertThat(errorOf(() -> node.call(() -> node.coordinator.reads().getData(0, "/a", true))))
         .isEqualTo(ErrorCode.BAD_ARGUMENTS);
-    assertThat(errorOf(() -> node.call(() -> node.coordinator.exists(0, "/a", true))))
+    assertThat(errorOf(() -> node.call(() -> node.coordinator.reads().exists(0, "/a", true))))
         .isEqualTo(ErrorCode.BAD_ARGUMENTS);
-    assertThat(errorOf(() -> node.call(() -> node.coordinator.exists(0, "/missing", true))))
+    assertThat(errorOf(() -> node.call(() -> node.coordinator.reads().exists(0, "/missing", true))))
         .isEqualTo(ErrorCode.BAD_ARGUMENTS);
-    assertThat(errorOf(() -> node.call(() -> node.coordinator.getChildren(0, "/", true))))
+    assertThat(errorOf(() -> node.call(() -> node.coordinator.reads().getChildren(0, "/", true))))
         .isEqualTo(ErrorCode.BAD_ARGUMENTS);
     for (AddWatchMode mode : AddWatchMode.values()) {
       assertThat(errorOf(() -> node.call(() -> {
-        node.coordinator.addWatch(0, "/a", mode);
+        node.coordinator.reads().addWatch(0, "/a", mode);
         return null;
       }))).isEqualTo(ErrorCode.BAD_ARGUMENTS);
     }
-    assertThat(errorOf(() -> node.call(() -> node.coordinator.removeWatches(0, "/a", WatcherType.ANY))))
+    assertThat(errorOf(() -> node.call(() -> node.coordinator.reads().removeWatches(0, "/a", WatcherType.ANY))))
         .isEqualTo(ErrorCode.BAD_ARGUMENTS);
-    assertThat(errorOf(() -> node.call(() -> node.coordinator.getEphemerals(0, "/"))))
+    assertThat(errorOf(() -> node.call(() -> node.coordinator.reads().getEphemerals(0, "/"))))
         .isEqualTo(ErrorCode.BAD_ARGUMENTS);
-    assertThat(node.call(node.coordinator::watchCount)).isZero();
+    assertThat(node.call(() -> node.coordinator.reads().watchCount())).isZero();
     // without a watch, session 0 may read
     assertThat(node.data("/a")).isEqualTo("data");
   }

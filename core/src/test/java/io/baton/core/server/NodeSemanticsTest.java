@@ -78,16 +78,16 @@ class NodeSemanticsTest {
     long s = node.openSession(30_000);
     node.create(s, "/e", "x", CreateMode.EPHEMERAL);
     assertThat(node.stat("/e").ephemeralOwner()).isEqualTo(s);
-    assertThat(node.call(() -> node.coordinator.getEphemerals(s, "/"))).containsExactly("/e");
+    assertThat(node.call(() -> node.coordinator.reads().getEphemerals(s, "/"))).containsExactly("/e");
     node.create("/a", "");
     node.create(s, "/a/x", "", CreateMode.EPHEMERAL);
     node.create(s, "/ab", "", CreateMode.EPHEMERAL);
     long other = node.openSession(30_000);
     node.create(other, "/a/y", "", CreateMode.EPHEMERAL);
-    assertThat(node.call(() -> node.coordinator.getEphemerals(s, "/"))).containsExactlyInAnyOrder("/e", "/a/x", "/ab");
-    assertThat(node.call(() -> node.coordinator.getEphemerals(s, "/a"))).as("a string prefix, as in ZooKeeper")
+    assertThat(node.call(() -> node.coordinator.reads().getEphemerals(s, "/"))).containsExactlyInAnyOrder("/e", "/a/x", "/ab");
+    assertThat(node.call(() -> node.coordinator.reads().getEphemerals(s, "/a"))).as("a string prefix, as in ZooKeeper")
         .containsExactlyInAnyOrder("/a/x", "/ab");
-    assertThat(node.call(() -> node.coordinator.getEphemerals(other, "/"))).containsExactly("/a/y");
+    assertThat(node.call(() -> node.coordinator.reads().getEphemerals(other, "/"))).containsExactly("/a/y");
   }
 
   @Test
@@ -170,7 +170,7 @@ class NodeSemanticsTest {
     assertThat(node.exists("/c")).as("container with a child left").isTrue();
 
     node.delete("/c/b", -1);
-    node.awaitTrue(() -> node.coordinator.exists(0, "/c", false) == null);
+    node.awaitTrue(() -> node.coordinator.reads().exists(0, "/c", false) == null);
     assertThat(node.changes).anySatisfy(e -> {
       assertThat(e.kind()).isEqualTo(ChangeEvent.Kind.NODE_DELETED);
       assertThat(e.path()).isEqualTo("/c");
@@ -187,7 +187,7 @@ class NodeSemanticsTest {
     assertThat(node.exists("/t")).isTrue();
 
     node.clockOffset.addAndGet(6_000);
-    node.awaitTrue(() -> node.coordinator.exists(0, "/t", false) == null);
+    node.awaitTrue(() -> node.coordinator.reads().exists(0, "/t", false) == null);
     assertThat(node.changes).anySatisfy(e -> {
       assertThat(e.path()).isEqualTo("/t");
       assertThat(e.cause()).isEqualTo("TTL");
@@ -202,7 +202,7 @@ class NodeSemanticsTest {
     node.letTicksRun();
     assertThat(node.exists("/t")).isTrue();
     node.delete("/t/c", -1);
-    node.awaitTrue(() -> node.coordinator.exists(0, "/t", false) == null);
+    node.awaitTrue(() -> node.coordinator.reads().exists(0, "/t", false) == null);
   }
 
   @Test
@@ -214,7 +214,7 @@ class NodeSemanticsTest {
     node.letTicksRun();
     assertThat(node.exists("/t")).as("2 s after its last change").isTrue();
     node.clockOffset.addAndGet(4_000);
-    node.awaitTrue(() -> node.coordinator.exists(0, "/t", false) == null);
+    node.awaitTrue(() -> node.coordinator.reads().exists(0, "/t", false) == null);
   }
 
   @Test
@@ -223,7 +223,7 @@ class NodeSemanticsTest {
     String p = node.create(0, "/q/t-", "", CreateMode.PERSISTENT_SEQUENTIAL_WITH_TTL, 1_000);
     assertThat(p).isEqualTo("/q/t-0000000000");
     node.clockOffset.addAndGet(2_000);
-    node.awaitTrue(() -> node.coordinator.exists(0, p, false) == null);
+    node.awaitTrue(() -> node.coordinator.reads().exists(0, p, false) == null);
   }
 
   @Test

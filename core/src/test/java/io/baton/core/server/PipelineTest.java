@@ -148,17 +148,17 @@ class PipelineTest {
     boolean appliedAtSubmit = node.call(() -> {
       node.coordinator.submit(s, new Op.Create("/r", "v1".getBytes(), CreateMode.PERSISTENT, 0, false),
           into(write, order, "write"));
-      node.coordinator.read(s, () -> node.coordinator.getData(s, "/r", false), into(read, order, "read"));
+      node.coordinator.read(s, () -> node.coordinator.reads().getData(s, "/r", false), into(read, order, "read"));
       // a refused write of the session is answered in order too
       node.coordinator.submit(s, new Op.Create("/r", null, CreateMode.PERSISTENT, 0, false),
           into(refused, order, "refused"));
       node.coordinator.submit(s, new Op.Create("/r/e", null, CreateMode.EPHEMERAL, 0, false),
           into(write2, order, "write2"));
-      node.coordinator.read(s, () -> node.coordinator.getChildren(s, "/r", false).names(),
+      node.coordinator.read(s, () -> node.coordinator.reads().getChildren(s, "/r", false).names(),
           into(read2, order, "read2"));
-      node.coordinator.read(s, () -> node.coordinator.getData(s, "/nope", false),
+      node.coordinator.read(s, () -> node.coordinator.reads().getData(s, "/nope", false),
           into(readMissing, order, "readMissing"));
-      return node.coordinator.exists(0, "/r", false) != null;
+      return node.coordinator.reads().exists(0, "/r", false) != null;
     });
     assertThat(appliedAtSubmit).as("the write was still pending when the read was issued").isFalse();
     assertThat(get(write).error()).isNull();

@@ -304,11 +304,11 @@ class RecoveryTest {
       node.create(s, "/e2", "", CreateMode.EPHEMERAL); // from the log, after the snapshot
     }
     try (TestNode node = new TestNode(config)) {
-      assertThat(node.call(() -> node.coordinator.getEphemerals(s, "/"))).containsExactlyInAnyOrder("/e1", "/e2");
+      assertThat(node.call(() -> node.coordinator.reads().getEphemerals(s, "/"))).containsExactlyInAnyOrder("/e1", "/e2");
       node.delete("/box/c/item", -1);
-      node.awaitTrue(() -> node.coordinator.exists(0, "/box/c", false) == null);
+      node.awaitTrue(() -> node.coordinator.reads().exists(0, "/box/c", false) == null);
       node.clockOffset.addAndGet(6_000);
-      node.awaitTrue(() -> node.coordinator.exists(0, "/ttl", false) == null);
+      node.awaitTrue(() -> node.coordinator.reads().exists(0, "/ttl", false) == null);
       node.closeSession(s);
       assertThat(node.children("/")).containsExactly("box", "zookeeper");
     }

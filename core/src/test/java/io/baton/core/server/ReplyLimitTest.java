@@ -37,13 +37,13 @@ class ReplyLimitTest {
         node.submit(s, new Command.Multi(ops));
       }
       BatonException e = catchThrowableOfType(
-          () -> node.read(s, () -> node.coordinator.getChildren(s, "/p", true)), BatonException.class);
+          () -> node.read(s, () -> node.coordinator.reads().getChildren(s, "/p", true)), BatonException.class);
       assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
       assertThat(e.getMessage()).contains("1000 children", "maxReplyBytes");
-      assertThat(node.call(node.coordinator::watchCount)).as("no watch left by a refused read").isZero();
-      assertThat(TestNode.errorOf(() -> node.read(s, () -> node.coordinator.getEphemerals(s, "/"))))
+      assertThat(node.call(() -> node.coordinator.reads().watchCount())).as("no watch left by a refused read").isZero();
+      assertThat(TestNode.errorOf(() -> node.read(s, () -> node.coordinator.reads().getEphemerals(s, "/"))))
           .isEqualTo(ErrorCode.TOO_LARGE);
-      assertThat(node.read(s, () -> node.coordinator.getEphemerals(s, "/p/" + name + "0-1")))
+      assertThat(node.read(s, () -> node.coordinator.reads().getEphemerals(s, "/p/" + name + "0-1")))
           .as("a string prefix, as in ZooKeeper: 0-1 and 0-10..0-19").hasSize(11);
 
       node.setData("/small", "x".repeat(50_000), -1); // 66,668 bytes in base64

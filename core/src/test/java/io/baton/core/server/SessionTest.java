@@ -81,7 +81,7 @@ class SessionTest {
       assertThat(node.exists("/theirs")).isTrue();
 
       assertThat(errorOf(() -> node.create(s, "/x", "", CreateMode.PERSISTENT))).isEqualTo(ErrorCode.SESSION_EXPIRED);
-      assertThat(errorOf(() -> node.read(s, () -> node.coordinator.exists(s, "/", false))))
+      assertThat(errorOf(() -> node.read(s, () -> node.coordinator.reads().exists(s, "/", false))))
           .isEqualTo(ErrorCode.SESSION_EXPIRED);
       assertThat(errorOf(() -> node.heartbeat(s))).isEqualTo(ErrorCode.SESSION_EXPIRED);
       assertThat(errorOf(() -> node.closeSession(s))).isEqualTo(ErrorCode.SESSION_EXPIRED);
@@ -103,7 +103,7 @@ class SessionTest {
 
       // any request of the session counts as a heartbeat too
       node.clockOffset.addAndGet(6_000);
-      node.read(kept, () -> node.coordinator.exists(kept, "/", false));
+      node.read(kept, () -> node.coordinator.reads().exists(kept, "/", false));
       node.clockOffset.addAndGet(6_000);
       node.letTicksRun();
       assertThat(node.sessionOpen(kept)).isTrue();

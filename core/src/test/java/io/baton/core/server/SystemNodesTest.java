@@ -100,7 +100,7 @@ class SystemNodesTest {
       node.create(stats, "count=0,bytes=0");
       node.create("/app/x", "12345");
       assertThat(node.data(stats)).isEqualTo("count=2,bytes=8");
-      assertThat(node.read(0, () -> node.coordinator.getData(0, stats, false)).stat().dataLength()).isEqualTo(15);
+      assertThat(node.read(0, () -> node.coordinator.reads().getData(0, stats, false)).stat().dataLength()).isEqualTo(15);
       node.delete("/app/x", -1);
       assertThat(node.data(stats)).isEqualTo("count=1,bytes=3");
     }

@@ -179,11 +179,11 @@ public final class TestNode implements AutoCloseable {
   }
 
   public String data(String path) {
-    return new String(read(0, () -> coordinator.getData(0, path, false)).data());
+    return new String(read(0, () -> coordinator.reads().getData(0, path, false)).data());
   }
 
   public io.baton.core.tree.Stat stat(String path) {
-    return read(0, () -> coordinator.exists(0, path, false));
+    return read(0, () -> coordinator.reads().exists(0, path, false));
   }
 
   public StateDigest digest() {
@@ -222,7 +222,7 @@ public final class TestNode implements AutoCloseable {
   }
 
   public List<String> children(String path) {
-    return read(0, () -> coordinator.getChildren(0, path, false)).names();
+    return read(0, () -> coordinator.reads().getChildren(0, path, false)).names();
   }
 
   public boolean sessionOpen(long session) {

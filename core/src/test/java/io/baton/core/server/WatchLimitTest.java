@@ -29,7 +29,7 @@ class WatchLimitTest {
       long hoarder = node.openSession(60_000);
       node.call(() -> {
         for (int i = 0; i < 1_000_000; i++) {
-          node.coordinator.addWatch(hoarder, "/w/" + i, AddWatchMode.PERSISTENT);
+          node.coordinator.reads().addWatch(hoarder, "/w/" + i, AddWatchMode.PERSISTENT);
         }
         return null;
       });
@@ -37,16 +37,16 @@ class WatchLimitTest {
       for (int i = 0; i < 300; i++) {
         long s = node.openSession(2_000);
         shortLived.add(s);
-        node.read(s, () -> node.coordinator.exists(s, "/w/" + s, true));
+        node.read(s, () -> node.coordinator.reads().exists(s, "/w/" + s, true));
       }
-      assertThat(node.call(node.coordinator::watchCount)).isEqualTo(1_000_300);
+      assertThat(node.call(() -> node.coordinator.reads().watchCount())).isEqualTo(1_000_300);
 
       // the hoarder stays alive (60 s timeout); the 300 others expire in the same tick
       long start = System.nanoTime();
       node.clockOffset.addAndGet(5_000);
       node.heartbeat(hoarder);
       node.awaitTrue(() -> shortLived.stream().noneMatch(node.coordinator::isSessionOpen)
-          && node.coordinator.watchCount() == 1_000_000);
+          && node.coordinator.reads().watchCount() == 1_000_000);
       long ms = (System.nanoTime() - start) / 1_000_000;
       // removing 300 sessions' watches by scanning all watches took ~10 s here; by index it is
       // bounded by the 300 close entries' fsyncs
@@ -64,36 +64,36 @@ class WatchLimitTest {
       long s = node.openSession(30_000);
       long other = node.openSession(30_000);
       node.create("/a", "");
-      node.read(s, () -> node.coordinator.getData(s, "/a", true));
-      node.read(s, () -> node.coordinator.getChildren(s, "/a", true));
+      node.read(s, () -> node.coordinator.reads().getData(s, "/a", true));
+      node.read(s, () -> node.coordinator.reads().getChildren(s, "/a", true));
       node.call(() -> {
-        node.coordinator.addWatch(s, "/b", AddWatchMode.PERSISTENT_RECURSIVE);
+        node.coordinator.reads().addWatch(s, "/b", AddWatchMode.PERSISTENT_RECURSIVE);
         return null;
       });
       // the same watch again is no new registration
-      node.read(s, () -> node.coordinator.getData(s, "/a", true));
-      assertThat(errorOf(() -> node.read(s, () -> node.coordinator.exists(s, "/c", true))))
+      node.read(s, () -> node.coordinator.reads().getData(s, "/a", true));
+      assertThat(errorOf(() -> node.read(s, () -> node.coordinator.reads().exists(s, "/c", true))))
           .isEqualTo(ErrorCode.QUOTA_EXCEEDED);
       assertThat(errorOf(() -> node.call(() -> {
-        node.coordinator.addWatch(s, "/d", AddWatchMode.PERSISTENT);
+        node.coordinator.reads().addWatch(s, "/d", AddWatchMode.PERSISTENT);
         return null;
       }))).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
       // reads without a watch still work, and other sessions are not limited by this one
-      assertThat(node.read(s, () -> node.coordinator.exists(s, "/c", false))).isNull();
-      node.read(other, () -> node.coordinator.exists(other, "/c", true));
+      assertThat(node.read(s, () -> node.coordinator.reads().exists(s, "/c", false))).isNull();
+      node.read(other, () -> node.coordinator.reads().exists(other, "/c", true));
 
       // a fired one-shot watch and a removed watch free their places
       node.setData("/a", "1", -1);
-      node.read(s, () -> node.coordinator.exists(s, "/c", true));
-      node.call(() -> node.coordinator.removeWatches(s, "/b", WatcherType.ANY));
+      node.read(s, () -> node.coordinator.reads().exists(s, "/c", true));
+      node.call(() -> node.coordinator.reads().removeWatches(s, "/b", WatcherType.ANY));
       node.call(() -> {
-        node.coordinator.addWatch(s, "/d", AddWatchMode.PERSISTENT);
+        node.coordinator.reads().addWatch(s, "/d", AddWatchMode.PERSISTENT);
         return null;
       });
-      assertThat(node.call(node.coordinator::watchCount)).isEqualTo(4);
+      assertThat(node.call(() -> node.coordinator.reads().watchCount())).isEqualTo(4);
       // closing the session frees them all
       node.closeSession(s);
-      assertThat(node.call(node.coordinator::watchCount)).isEqualTo(1);
+      assertThat(node.call(() -> node.coordinator.reads().watchCount())).isEqualTo(1);
     }
   }
 }

@@ -44,30 +44,30 @@ class WatchTest {
   }
 
   private void getDataWatch(long s, String path) {
-    node.read(s, () -> node.coordinator.getData(s, path, true));
+    node.read(s, () -> node.coordinator.reads().getData(s, path, true));
   }
 
   private void existsWatch(long s, String path) {
-    node.read(s, () -> node.coordinator.exists(s, path, true));
+    node.read(s, () -> node.coordinator.reads().exists(s, path, true));
   }
 
   private void childWatch(long s, String path) {
-    node.read(s, () -> node.coordinator.getChildren(s, path, true));
+    node.read(s, () -> node.coordinator.reads().getChildren(s, path, true));
   }
 
   private void addWatch(long s, String path, AddWatchMode mode) {
     node.call(() -> {
-      node.coordinator.addWatch(s, path, mode);
+      node.coordinator.reads().addWatch(s, path, mode);
       return null;
     });
   }
 
   private List<WatchEvent> remove(long s, String path, WatcherType type) {
-    return node.call(() -> node.coordinator.removeWatches(s, path, type));
+    return node.call(() -> node.coordinator.reads().removeWatches(s, path, type));
   }
 
   private int watchCount() {
-    return node.call(node.coordinator::watchCount);
+    return node.call(() -> node.coordinator.reads().watchCount());
   }
 
   @Test
@@ -103,7 +103,7 @@ class WatchTest {
 
   @Test
   void existsWatchOnMissingNodeFiresNodeCreated() {
-    assertThat(node.read(s1, () -> node.coordinator.exists(s1, "/b", true))).isNull();
+    assertThat(node.read(s1, () -> node.coordinator.reads().exists(s1, "/b", true))).isNull();
     node.create("/b", "");
     assertThat(node.events(s1)).containsExactly(ev(EventType.NodeCreated, "/b"));
     node.setData("/b", "x", -1);

@@ -8,6 +8,7 @@ import io.baton.core.error.ErrorCode;
 import io.baton.core.replication.RaftReplication;
 import io.baton.core.server.Completion;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.server.NodeObserver;
 import io.baton.core.server.CoordinatorListener;
 import io.baton.core.server.StateDigest;
@@ -58,6 +59,7 @@ public final class CommandHandler {
 
   private final Vertx vertx;
   private final Coordinator coordinator;
+  private final Reads reads;
   private final ChangeStreams streams;
   private final String address;
   private final RecipeHandler recipes;
@@ -73,6 +75,7 @@ public final class CommandHandler {
     this.recipes = recipes;
     this.vertx = vertx;
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
     this.streams = streams;
     this.address = address;
     this.waiting = new ParkedRequests(vertx, MIN_ZXID_WAIT_MS, coordinator.config().limits().maxParkedRequests(),
@@ -240,8 +243,8 @@ public final class CommandHandler {
         String path = f.string("path");
         boolean watch = f.optBool("watch", false);
         coordinator.read(session, () -> {
-          coordinator.checkPermission(caller, path, Perms.READ); // an existing node: READ, as ZooKeeper 3.9
-          return coordinator.exists(session, path, watch);
+          reads.checkPermission(caller, path, Perms.READ); // an existing node: READ, as ZooKeeper 3.9
+          return reads.exists(session, path, watch);
         },
             reply(m, (Stat s) -> new JsonObject().put("stat", s == null ? null : Protocol.stat(s))));
       }
@@ -249,8 +252,8 @@ public final class CommandHandler {
         String path = f.string("path");
         boolean watch = f.optBool("watch", false);
         coordinator.read(session, () -> {
-          coordinator.checkPermission(caller, path, Perms.READ);
-          return coordinator.getData(session, path, watch);
+          reads.checkPermission(caller, path, Perms.READ);
+          return reads.getData(session, path, watch);
         },
             reply(m, (NodeData d) -> new JsonObject().put("data", Protocol.base64(d.data()))
                 .put("stat", Protocol.stat(d.stat()))));
@@ -259,8 +262,8 @@ public final class CommandHandler {
         String path = f.string("path");
         boolean watch = f.optBool("watch", false);
         coordinator.read(session, () -> {
-          coordinator.checkPermission(caller, path, Perms.READ);
-          return coordinator.getChildren(session, path, watch);
+          reads.checkPermission(caller, path, Perms.READ);
+          return reads.getChildren(session, path, watch);
         },
             reply(m, (Children c) -> new JsonObject().put("children", new JsonArray(c.names()))
                 .put("stat", Protocol.stat(c.stat()))));
@@ -268,8 +271,8 @@ public final class CommandHandler {
       case "getACL" -> {
         String path = f.string("path");
         coordinator.read(session, () -> {
-          coordinator.checkPermission(caller, path, Perms.READ | Perms.ADMIN);
-          return coordinator.getAcl(path, caller);
+          reads.checkPermission(caller, path, Perms.READ | Perms.ADMIN);
+          return reads.getAcl(path, caller);
         }, reply(m, (io.baton.core.acl.NodeAcl a) -> new JsonObject().put("acl", Protocol.acl(a.acl()))
             .put("stat", Protocol.stat(a.stat()))));
       }
@@ -279,7 +282,7 @@ public final class CommandHandler {
       }
       case "getEphemerals" -> {
         String prefix = f.optString("prefix", "/");
-        coordinator.read(session, () -> coordinator.getEphemerals(session, prefix),
+        coordinator.read(session, () -> reads.getEphemerals(session, prefix),
             reply(m, (List<String> paths) -> new JsonObject().put("paths", new JsonArray(paths))));
       }
       case "sync" -> coordinator.sync(session, f.optString("path", "/"),
@@ -289,14 +292,14 @@ public final class CommandHandler {
         AddWatchMode mode = AddWatchMode.parse(f.optString("mode", "persistent_recursive"));
         coordinator.read(session, () -> {
           // not checked, as in ZooKeeper: the events themselves go only to a session that may read
-          coordinator.addWatch(session, path, mode);
+          reads.addWatch(session, path, mode);
           return path;
         }, reply(m, p -> new JsonObject().put("path", p)));
       }
       case "removeWatches" -> {
         String path = f.string("path");
         WatcherType type = WatcherType.parse(f.optString("type", "any"));
-        coordinator.read(session, () -> coordinator.removeWatches(session, path, type),
+        coordinator.read(session, () -> reads.removeWatches(session, path, type),
             reply(m, (List<WatchEvent> removed) -> {
               JsonArray a = new JsonArray();
               removed.forEach(e -> a.add(e.type().name()));
@@ -338,7 +341,7 @@ public final class CommandHandler {
     JsonObject info = new JsonObject()
         .put("zxid", coordinator.lastApplied())
         .put("nodes", coordinator.nodeCount())
-        .put("watches", coordinator.watchCount())
+        .put("watches", reads.watchCount())
         .put("parkedRequests", waiting.size())
         .put("logSyncFailing", coordinator.syncFailures() > 0)
         .put("logSyncFailures", coordinator.syncFailures())
@@ -407,7 +410,7 @@ public final class CommandHandler {
   private List<ChangeEvent> readable(List<ChangeEvent> all, Caller caller) {
     List<ChangeEvent> out = new ArrayList<>(all.size());
     for (ChangeEvent e : all) {
-      if (e.path() == null || coordinator.mayRead(caller, e.path())) {
+      if (e.path() == null || reads.mayRead(caller, e.path())) {
         out.add(e);
       }
     }

@@ -186,7 +186,7 @@ public final class Connections implements CoordinatorListener {
     ZkConnection previous = bySession.put(session, c);
     if (previous != null && previous != c) {
       previous.replaced();
-      coordinator.dropWatches(session);
+      coordinator.reads().dropWatches(session);
     }
   }
 
@@ -198,7 +198,7 @@ public final class Connections implements CoordinatorListener {
     long session = c.session();
     if (session != 0 && bySession.get(session) == c) {
       bySession.remove(session);
-      coordinator.dropWatches(session);
+      coordinator.reads().dropWatches(session);
     }
   }
 

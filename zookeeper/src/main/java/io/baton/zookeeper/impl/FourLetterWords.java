@@ -94,7 +94,7 @@ public final class FourLetterWords {
   }
 
   private String monitor(String mode) {
-    WatchSummary w = coordinator.watchSummary();
+    WatchSummary w = coordinator.reads().watchSummary();
     Runtime rt = Runtime.getRuntime();
     StringBuilder s = new StringBuilder();
     line(s, "zk_version", VERSION);
@@ -159,7 +159,7 @@ public final class FourLetterWords {
   }
 
   private String watches() {
-    WatchSummary w = coordinator.watchSummary();
+    WatchSummary w = coordinator.reads().watchSummary();
     return w.sessions() + " connections watching " + w.paths() + " paths\nTotal watches:" + w.watches() + "\n";
   }
 }

@@ -4,6 +4,7 @@ import io.baton.core.acl.Perms;
 import io.baton.core.auth.Caller;
 import io.baton.core.error.BatonException;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.tree.Children;
 import io.baton.core.tree.NodeData;
 import io.baton.core.txn.Command;
@@ -31,9 +32,11 @@ import org.apache.zookeeper.proto.SetDataResponse;
  */
 final class Multis {
   private final Coordinator coordinator;
+  private final Reads reads;
 
   Multis(Coordinator coordinator) {
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
   }
 
   void multi(ZkConnection c, ReplyQueue.Slot slot, Caller caller, List<MultiCodec.Operation> operations)
@@ -91,13 +94,13 @@ final class Multis {
   /** A multiRead's read; as in ZooKeeper, it sets no watch. */
   private MultiCodec.Result read(Caller caller, long session, MultiCodec.Operation o) {
     if (o.request() instanceof GetDataRequest r) {
-      coordinator.checkPermission(caller, r.getPath(), Perms.READ);
-      NodeData d = coordinator.getData(session, r.getPath(), false);
+      reads.checkPermission(caller, r.getPath(), Perms.READ);
+      NodeData d = reads.getData(session, r.getPath(), false);
       return new MultiCodec.Result(OpCode.GET_DATA, 0, new GetDataResponse(d.data(), Records.stat(d.stat())));
     }
     GetChildrenRequest r = (GetChildrenRequest) o.request();
-    coordinator.checkPermission(caller, r.getPath(), Perms.READ);
-    Children ch = coordinator.getChildren(session, r.getPath(), false);
+    reads.checkPermission(caller, r.getPath(), Perms.READ);
+    Children ch = reads.getChildren(session, r.getPath(), false);
     return new MultiCodec.Result(OpCode.GET_CHILDREN, 0, new GetChildrenResponse(ch.names()));
   }
 

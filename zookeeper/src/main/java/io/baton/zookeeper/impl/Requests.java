@@ -6,6 +6,7 @@ import io.baton.core.auth.Identity;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.Reads;
 import io.baton.core.tree.Children;
 import io.baton.core.tree.NodeData;
 import io.baton.core.txn.Command;
@@ -67,10 +68,12 @@ final class Requests {
   private static final Logger LOG = LoggerFactory.getLogger(Requests.class);
 
   private final Coordinator coordinator;
+  private final Reads reads;
   private final Multis multis;
 
   Requests(Coordinator coordinator) {
     this.coordinator = coordinator;
+    this.reads = coordinator.reads();
     this.multis = new Multis(coordinator);
   }
 
@@ -137,8 +140,8 @@ final class Requests {
       case OpCode.EXISTS -> {
         ExistsRequest r = in.read(new ExistsRequest());
         read(c, slot, () -> {
-          coordinator.checkPermission(caller, r.getPath(), Perms.READ); // an existing node: READ, as ZooKeeper 3.9
-          io.baton.core.tree.Stat stat = coordinator.exists(session, r.getPath(), r.getWatch());
+          reads.checkPermission(caller, r.getPath(), Perms.READ); // an existing node: READ, as ZooKeeper 3.9
+          io.baton.core.tree.Stat stat = reads.exists(session, r.getPath(), r.getWatch());
           if (stat == null) {
             throw BatonException.noNode(r.getPath());
           }
@@ -148,8 +151,8 @@ final class Requests {
       case OpCode.GET_DATA -> {
         GetDataRequest r = in.read(new GetDataRequest());
         read(c, slot, () -> {
-          coordinator.checkPermission(caller, r.getPath(), Perms.READ);
-          NodeData d = coordinator.getData(session, r.getPath(), r.getWatch());
+          reads.checkPermission(caller, r.getPath(), Perms.READ);
+          NodeData d = reads.getData(session, r.getPath(), r.getWatch());
           return new GetDataResponse(d.data(), Records.stat(d.stat()));
         });
       }
@@ -167,23 +170,23 @@ final class Requests {
       case OpCode.GET_ACL -> {
         GetACLRequest r = in.read(new GetACLRequest());
         read(c, slot, () -> {
-          coordinator.checkPermission(caller, r.getPath(), Perms.READ | Perms.ADMIN);
-          io.baton.core.acl.NodeAcl acl = coordinator.getAcl(r.getPath(), caller);
+          reads.checkPermission(caller, r.getPath(), Perms.READ | Perms.ADMIN);
+          io.baton.core.acl.NodeAcl acl = reads.getAcl(r.getPath(), caller);
           return new GetACLResponse(Records.acl(acl.acl()), Records.stat(acl.stat()));
         });
       }
       case OpCode.GET_ALL_CHILDREN_NUMBER -> {
         GetAllChildrenNumberRequest r = in.read(new GetAllChildrenNumberRequest());
         read(c, slot, () -> {
-          coordinator.checkPermission(caller, r.getPath(), Perms.READ);
+          reads.checkPermission(caller, r.getPath(), Perms.READ);
           return new GetAllChildrenNumberResponse((int) Math.min(Integer.MAX_VALUE,
-              coordinator.descendantCount(r.getPath())));
+              reads.descendantCount(r.getPath())));
         });
       }
       case OpCode.GET_EPHEMERALS -> {
         GetEphemeralsRequest r = in.read(new GetEphemeralsRequest());
         String prefix = r.getPrefixPath() == null || r.getPrefixPath().isBlank() ? "/" : r.getPrefixPath().trim();
-        read(c, slot, () -> new GetEphemeralsResponse(coordinator.getEphemerals(session, prefix)));
+        read(c, slot, () -> new GetEphemeralsResponse(reads.getEphemerals(session, prefix)));
       }
       case OpCode.SYNC -> {
         SyncRequest r = in.read(new SyncRequest());
@@ -195,14 +198,14 @@ final class Requests {
         AddWatchRequest r = in.read(new AddWatchRequest());
         read(c, slot, () -> {
           // not checked, as in ZooKeeper: the events themselves go only to a session that may read
-          coordinator.addWatch(session, r.getPath(), WatchCodes.addWatchMode(r.getMode()));
+          reads.addWatch(session, r.getPath(), WatchCodes.addWatchMode(r.getMode()));
           return new ErrorResponse(0);
         });
       }
       case OpCode.CHECK_WATCHES -> {
         CheckWatchesRequest r = in.read(new CheckWatchesRequest());
         read(c, slot, () -> {
-          coordinator.checkWatches(session, r.getPath(), WatchCodes.watcherType(r.getType()));
+          reads.checkWatches(session, r.getPath(), WatchCodes.watcherType(r.getType()));
           return null;
         });
       }
@@ -210,7 +213,7 @@ final class Requests {
         // the client itself tells its watchers that they were removed
         RemoveWatchesRequest r = in.read(new RemoveWatchesRequest());
         read(c, slot, () -> {
-          coordinator.removeWatches(session, r.getPath(), WatchCodes.watcherType(r.getType()));
+          reads.removeWatches(session, r.getPath(), WatchCodes.watcherType(r.getType()));
           return null;
         });
       }
@@ -240,7 +243,7 @@ final class Requests {
           Records.orEmpty(r.getExistWatches()), Records.orEmpty(r.getChildWatches()),
           Records.orEmpty(r.getPersistentWatches()), Records.orEmpty(r.getPersistentRecursiveWatches()));
     }
-    coordinator.read(c.session(), () -> coordinator.setWatches(c.session(), caller, set), (missed, e) -> {
+    coordinator.read(c.session(), () -> reads.setWatches(c.session(), caller, set), (missed, e) -> {
       if (e != null) {
         c.fail(slot, e);
         return;
@@ -296,8 +299,8 @@ final class Requests {
   }
 
   private Children children(Caller caller, long session, String path, boolean watch) {
-    coordinator.checkPermission(caller, path, Perms.READ);
-    return coordinator.getChildren(session, path, watch);
+    reads.checkPermission(caller, path, Perms.READ);
+    return reads.getChildren(session, path, watch);
   }
 
   /** A create's reply: the path for create, the path and stat for create2, createContainer and createTTL. */
