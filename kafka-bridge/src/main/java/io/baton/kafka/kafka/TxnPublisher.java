@@ -46,7 +46,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * unrecoverable (aborting it at the next start would drop entries behind a later checkpoint). So when
  * any connection of either producer closed since the last commit (a broker went away, or only an idle
  * connection was closed), the transaction is aborted once its records are written and made again on
- * the producer that committed last, as a single producer would.
+ * the producer that committed last, as a single producer would. Not covered: a broker that goes
+ * away after this check and before this commit, while the previous commit's markers are still being
+ * written (they take about a millisecond; the check follows this transaction's whole flush), and the
+ * bridge stopping before that producer's next turn.
  * Not thread-safe: one owner thread.
  */
 public final class TxnPublisher implements AutoCloseable {
