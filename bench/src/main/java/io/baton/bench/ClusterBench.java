@@ -46,9 +46,11 @@ public final class ClusterBench {
   private final int inFlight;
   private final boolean throughputOnly;
   private final boolean failoverOnly;
-  private boolean neighbour;
+  private final boolean neighbour;
 
-  private ClusterBench(boolean quick, int catchUpEntries, int inFlight, boolean throughputOnly, int failovers) {
+  private ClusterBench(boolean quick, int catchUpEntries, int inFlight, boolean throughputOnly, int failovers,
+                       boolean neighbour) {
+    this.neighbour = neighbour;
     this.inFlight = inFlight;
     this.throughputOnly = throughputOnly;
     this.warmupMs = quick ? 2_000 : 5_000;
@@ -84,8 +86,7 @@ public final class ClusterBench {
       }
     }
     ClusterBench bench = new ClusterBench(quick, catchUp > 0 ? catchUp : quick ? 200_000 : 1_000_000, inFlight,
-        throughputOnly, failovers);
-    bench.neighbour = neighbour;
+        throughputOnly, failovers, neighbour);
     try {
       bench.run();
     } finally {

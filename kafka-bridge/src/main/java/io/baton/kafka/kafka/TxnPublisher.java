@@ -256,7 +256,6 @@ public final class TxnPublisher implements AutoCloseable {
       double closed = closedConnections();
       if (closed != closedAtCommit && lastCommitted >= 0 && lastCommitted != turn) {
         producer.abortTransaction();
-        closedAtCommit = closed;
         remade++;
         LOG.info("bridge {}: a connection to Kafka closed since the last commit; making the transaction again on the"
             + " producer that committed last, whose commit resolves any of its data a broker left open",
@@ -282,19 +281,16 @@ public final class TxnPublisher implements AutoCloseable {
   private AtomicReference<Exception> send(KafkaProducer<byte[], byte[]> producer,
                                           List<ProducerRecord<byte[], byte[]>> records, BridgeCheckpoint checkpoint) {
     AtomicReference<Exception> failed = new AtomicReference<>();
-    producer.beginTransaction();
-    for (ProducerRecord<byte[], byte[]> r : records) {
-      producer.send(r, (md, ex) -> {
-        if (ex != null) {
-          failed.compareAndSet(null, ex);
-        }
-      });
-    }
-    producer.send(Records.checkpoint(config.checkpointTopic(), checkpoint), (md, ex) -> {
+    org.apache.kafka.clients.producer.Callback sent = (md, ex) -> {
       if (ex != null) {
         failed.compareAndSet(null, ex);
       }
-    });
+    };
+    producer.beginTransaction();
+    for (ProducerRecord<byte[], byte[]> r : records) {
+      producer.send(r, sent);
+    }
+    producer.send(Records.checkpoint(config.checkpointTopic(), checkpoint), sent);
     producer.flush();
     return failed;
   }
