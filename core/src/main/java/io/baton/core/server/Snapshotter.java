@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes snapshots of the applied state: captured on the owner thread, written and retained on a
- * worker, then the log is purged behind the oldest snapshot kept. Automatic every
+ * Takes snapshots of the applied state: captured on the owner thread a slice at a time, written and
+ * retained on a worker, then the log is purged behind the oldest snapshot kept. Automatic every
  * {@code snapshotEveryEntries} applied entries; asked for by clients through the
  * {@link ClientSnapshotPolicy}. Whatever fails, the in-flight state is cleared, the failure is logged
  * once and answered SystemError, so the next snapshot can run. Owner thread only.
@@ -33,6 +33,12 @@ final class Snapshotter {
   private final BooleanSupplier closed;
   private final ClientSnapshotPolicy policy;
   private final java.util.function.Supplier<NodeObserver> observer;
+  /** A capture slice ends after this long ... */
+  static final long SLICE_NANOS = 1_000_000;
+  /** ... and the next one starts this many milliseconds after the previous one started. */
+  static final long SLICE_PERIOD_MS = 2;
+  /** Nodes written between checks of a slice's clock. */
+  private static final int SLICE_NODES = 256;
   private boolean inFlight;
   private long appliedSince;
 
@@ -76,7 +82,11 @@ final class Snapshotter {
     take(zxid, done);
   }
 
-  /** Takes a snapshot of the state applied up to {@code zxid} now; completes with its zxid once it is on disk. */
+  /**
+   * Takes a snapshot of the state applied up to {@code zxid} now; completes with its zxid once it is
+   * on disk. The tree is captured a slice at a time ({@link #SLICE_NANOS} every {@link #SLICE_PERIOD_MS}),
+   * so requests keep being served while a large tree is captured.
+   */
   void take(long zxid, Completion<Long> done) {
     if (inFlight) {
       done.complete(null, new BatonException(ErrorCode.NOT_READY, "a snapshot is already being written"));
@@ -84,23 +94,64 @@ final class Snapshotter {
     }
     inFlight = true;
     appliedSince = 0;
-    boolean handedOff = false;
+    long start = System.nanoTime();
+    SnapshotStore.Capture capture;
     try {
-      long start = System.nanoTime();
-      SnapshotStore.Image image = SnapshotStore.capture(zxid, tree, sessions);
-      long captureMs = (System.nanoTime() - start) / 1_000_000;
-      for (CoordinatorListener l : listeners) {
-        l.snapshotCaptured(image.zxid());
-      }
-      scheduler.runBlocking(() -> write(image, start, captureMs, done));
-      handedOff = true;
+      capture = SnapshotStore.begin(zxid, tree, sessions);
     } catch (RuntimeException e) {
-      LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(zxid), e);
-      done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e));
-    } finally {
-      if (!handedOff) {
-        inFlight = false;
+      captureFailed(zxid, e, done);
+      return;
+    }
+    for (CoordinatorListener l : listeners) {
+      l.snapshotCaptured(zxid);
+    }
+    if (slice(zxid, capture, start, done)) {
+      return;
+    }
+    AutoCloseable[] slices = new AutoCloseable[1];
+    slices[0] = scheduler.periodic(SLICE_PERIOD_MS, () -> {
+      if (slices[0] != null && slice(zxid, capture, start, done)) {
+        closeQuietly(slices[0]);
+        slices[0] = null;
       }
+    });
+  }
+
+  /** Captures for up to {@link #SLICE_NANOS}; true once the capture ended (handed to a worker, or failed). */
+  private boolean slice(long zxid, SnapshotStore.Capture capture, long start, Completion<Long> done) {
+    if (closed.getAsBoolean()) {
+      inFlight = false;
+      done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot abandoned: the node is closing"));
+      return true;
+    }
+    try {
+      long sliceStart = System.nanoTime();
+      while (!capture.step(SLICE_NODES)) {
+        if (System.nanoTime() - sliceStart >= SLICE_NANOS) {
+          return false;
+        }
+      }
+      SnapshotStore.Image image = capture.image();
+      long captureMs = (System.nanoTime() - start) / 1_000_000;
+      scheduler.runBlocking(() -> write(image, start, captureMs, done));
+      return true;
+    } catch (RuntimeException e) {
+      captureFailed(zxid, e, done);
+      return true;
+    }
+  }
+
+  private void captureFailed(long zxid, RuntimeException e, Completion<Long> done) {
+    inFlight = false;
+    LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(zxid), e);
+    done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e));
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.debug("cancelling the capture's timer: {}", e.toString());
     }
   }
 

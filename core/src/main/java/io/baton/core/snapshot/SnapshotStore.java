@@ -6,6 +6,7 @@ import io.baton.core.log.DurableFiles;
 import io.baton.core.session.SessionTable;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.Stat;
+import io.baton.core.tree.TreeCapture;
 import io.baton.core.tree.Znode;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -61,12 +62,22 @@ public final class SnapshotStore {
   public record Loaded(long zxid, DataTree tree, SessionTable sessions, Path file) {
   }
 
-  /**
-   * Serializes the state as of {@code zxid}; call on the thread that owns the state. Only copies
-   * bytes (no checksum, no ordering of children), so the owner thread pauses as briefly as possible;
-   * {@link #write} adds the checksum on the calling (worker) thread.
-   */
+  /** Serializes the state as of {@code zxid} in one go; call on the thread that owns the state. */
   public static Image capture(long zxid, DataTree tree, SessionTable sessions) {
+    Capture capture = begin(zxid, tree, sessions);
+    while (!capture.step(Integer.MAX_VALUE)) {
+      // one step writes everything
+    }
+    return capture.image();
+  }
+
+  /**
+   * Starts serializing the state as of {@code zxid}, on the thread that owns it: the header and the
+   * session table now, the tree a slice per {@link Capture#step} while it goes on changing
+   * ({@link TreeCapture}). Only copies bytes (no checksum, no ordering of children); {@link #write}
+   * adds the checksum on a worker.
+   */
+  public static Capture begin(long zxid, DataTree tree, SessionTable sessions) {
     ImageBuffer out = new ImageBuffer();
     out.putLong(MAGIC);
     out.putInt(FORMAT);
@@ -79,35 +90,81 @@ public final class SnapshotStore {
       out.putInt(s.getValue());
     }
     out.putLong(tree.nodeCount());
-    tree.walkPaths((path, length, node) -> {
-      Stat st = node.stat();
-      out.putInt(length);
-      out.put(path, length);
-      out.putData(node);
-      out.putLong(st.czxid());
-      out.putLong(st.mzxid());
-      out.putLong(st.pzxid());
-      out.putLong(st.ctime());
-      out.putLong(st.mtime());
-      out.putInt(st.version());
-      out.putInt(node.cversion()); // creates counted, not the cversion reported
-      out.putInt(st.aversion());
-      out.putLong(node.ephemeralOwner()); // with container and TTL markers, which the stat does not show
-      List<Acl> acl = tree.acl(node);
-      boolean openToAll = acl.size() == 1 && acl.get(0).equals(Acl.OPEN);
-      out.putInt(openToAll ? 0 : acl.size());
-      for (int i = 0; !openToAll && i < acl.size(); i++) {
-        Acl a = acl.get(i);
-        out.putInt(a.perms());
-        byte[] scheme = a.id().scheme().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] id = a.id().id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.putInt(scheme.length);
-        out.put(scheme, scheme.length);
-        out.putInt(id.length);
-        out.put(id, id.length);
-      }
-    });
-    return new Image(zxid, out.chunks(), out.length());
+    return new Capture(zxid, out, tree);
+  }
+
+  /** A snapshot being captured: {@link #step} until it returns true, then take the {@link #image}. */
+  public static final class Capture {
+    private final long zxid;
+    private final ImageBuffer out;
+    private final TreeCapture walk;
+
+    private Capture(long zxid, ImageBuffer out, DataTree tree) {
+      this.zxid = zxid;
+      this.out = out;
+      this.walk = tree.capture(zxid, new TreeCapture.Records() {
+        @Override
+        public void write(byte[] path, int length, Znode node) {
+          putNode(out, tree, path, length, node);
+        }
+
+        @Override
+        public byte[] record(byte[] path, int length, Znode node) {
+          ImageBuffer one = new ImageBuffer(96 + length + node.dataLength());
+          putNode(one, tree, path, length, node);
+          return one.toArray();
+        }
+
+        @Override
+        public void write(byte[] record) {
+          out.put(record, record.length);
+        }
+      });
+    }
+
+    /** Writes up to about {@code budget} more nodes; true once the image is complete. */
+    public boolean step(int budget) {
+      return walk.step(budget);
+    }
+
+    /** Nodes written so far. */
+    public long nodes() {
+      return walk.written();
+    }
+
+    /** The complete image (after {@link #step} returned true). */
+    public Image image() {
+      return new Image(zxid, out.chunks(), out.length());
+    }
+  }
+
+  private static void putNode(ImageBuffer out, DataTree tree, byte[] path, int length, Znode node) {
+    Stat st = node.stat();
+    out.putInt(length);
+    out.put(path, length);
+    out.putData(node);
+    out.putLong(st.czxid());
+    out.putLong(st.mzxid());
+    out.putLong(st.pzxid());
+    out.putLong(st.ctime());
+    out.putLong(st.mtime());
+    out.putInt(st.version());
+    out.putInt(node.cversion()); // creates counted, not the cversion reported
+    out.putInt(st.aversion());
+    out.putLong(node.ephemeralOwner()); // with container and TTL markers, which the stat does not show
+    List<Acl> acl = tree.acl(node);
+    boolean openToAll = acl.size() == 1 && acl.get(0).equals(Acl.OPEN);
+    out.putInt(openToAll ? 0 : acl.size());
+    for (int i = 0; !openToAll && i < acl.size(); i++) {
+      Acl a = acl.get(i);
+      out.putInt(a.perms());
+      byte[] scheme = a.id().scheme().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] id = a.id().id().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      out.putInt(scheme.length);
+      out.put(scheme, scheme.length);
+      out.putInt(id.length);
+      out.put(id, id.length);
+    }
   }
 
   /** A growable big-endian byte buffer of fixed-size chunks, without synchronization. */
@@ -115,11 +172,18 @@ public final class SnapshotStore {
     /** Under half of G1's smallest region (1 MiB), so no chunk is a humongous object. */
     static final int CHUNK = 256 << 10;
     private final List<ByteBuffer> chunks = new ArrayList<>();
+    private final int chunkSize;
     private byte[] buf;
     private int pos;
     private long full;
 
     ImageBuffer() {
+      this(CHUNK);
+    }
+
+    /** A buffer of {@code chunkSize}-byte chunks (one, for a single record sized to fit). */
+    ImageBuffer(int chunkSize) {
+      this.chunkSize = chunkSize;
       next();
     }
 
@@ -128,12 +192,12 @@ public final class SnapshotStore {
         chunks.add(ByteBuffer.wrap(buf, 0, pos).asReadOnlyBuffer());
         full += pos;
       }
-      buf = new byte[CHUNK];
+      buf = new byte[chunkSize];
       pos = 0;
     }
 
     void putInt(int v) {
-      if (CHUNK - pos < 4) {
+      if (chunkSize - pos < 4) {
         put(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}, 4);
         return;
       }
@@ -151,10 +215,10 @@ public final class SnapshotStore {
     void put(byte[] b, int length) {
       int at = 0;
       while (at < length) {
-        if (pos == CHUNK) {
+        if (pos == chunkSize) {
           next();
         }
-        int n = Math.min(length - at, CHUNK - pos);
+        int n = Math.min(length - at, chunkSize - pos);
         System.arraycopy(b, at, buf, pos, n);
         pos += n;
         at += n;
@@ -164,7 +228,7 @@ public final class SnapshotStore {
     void putData(Znode node) {
       int length = node.dataLength();
       putInt(length);
-      if (length <= CHUNK - pos) {
+      if (length <= chunkSize - pos) {
         node.copyData(buf, pos);
         pos += length;
       } else {
@@ -182,6 +246,18 @@ public final class SnapshotStore {
 
     long length() {
       return full + pos;
+    }
+
+    /** The bytes written, as one array. */
+    byte[] toArray() {
+      byte[] all = new byte[(int) length()];
+      int at = 0;
+      for (ByteBuffer chunk : chunks()) {
+        int n = chunk.remaining();
+        chunk.get(all, at, n);
+        at += n;
+      }
+      return all;
     }
   }
 

@@ -94,18 +94,16 @@ final class ChildTable {
     }
   }
 
-  /**
-   * The next child at or after {@code level}'s cursor (which it advances), or null at the end; for
-   * iterative walks, during which the table must not change.
-   */
-  Znode nextFrom(DataTree.SlotLevel level) {
-    while (level.cursor < slots.length) {
-      Znode n = slots[level.cursor++];
+  /** The children, in no particular order, as a new array. */
+  Znode[] toArray() {
+    Znode[] out = new Znode[size];
+    int i = 0;
+    for (Znode n : slots) {
       if (n != null) {
-        return n;
+        out[i++] = n;
       }
     }
-    return null;
+    return out;
   }
 
   /**

@@ -34,6 +34,8 @@ public final class DataTree {
   private long dataBytes;
   private AclTable acls = new AclTable();
   private QuotaIndex quotas = new QuotaIndex();
+  private TreeCapture capture;
+  private int captureEpoch;
 
   /** An empty tree: the root and ZooKeeper's built-in nodes ({@link SystemNodes}). */
   public DataTree() {
@@ -97,6 +99,10 @@ public final class DataTree {
    * {@code other} must not be used afterwards.
    */
   public void replaceWith(DataTree other) {
+    if (capture != null) {
+      capture.abort();
+      capture = null;
+    }
     root.copyFrom(other.root);
     ephemerals.clear();
     ephemerals.putAll(other.ephemerals);
@@ -140,8 +146,11 @@ public final class DataTree {
       if (ephemeralOwner != 0 || !adoptable(path)) {
         throw new IllegalStateException("create " + path + ": exists");
       }
+      changing(parent, p, slash);
+      changing(existing, p, p.length);
       return adopt(existing, path, data, acl, parent, parentCVersion, zxid, time);
     }
+    changing(parent, p, slash);
     Znode node = Znode.of(NodeKey.of(p, slash + 1, p.length - slash - 1, data), zxid, time, ephemeralOwner);
     node.acl = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
     parent.childTable().add(node);
@@ -189,6 +198,8 @@ public final class DataTree {
     if (node == null) {
       throw new IllegalStateException("delete " + path + ": missing");
     }
+    changing(parent, p, slash);
+    changing(node, p, p.length);
     if (SystemNodes.isSystem(path)) {
       quotas.charge(path, 0, -node.dataLength());
       reset(node, new byte[0], SystemNodes.acl(path), 0, 0);
@@ -216,6 +227,10 @@ public final class DataTree {
     if (node == null) {
       throw new IllegalStateException("setData " + path + ": missing");
     }
+    if (capture != null) {
+      byte[] p = path.getBytes(StandardCharsets.UTF_8);
+      changing(node, p, p.length);
+    }
     quotas.charge(path, 0, data.length - node.dataLength());
     dataBytes += data.length - node.dataLength();
     quotaNodeChanged(path, data);
@@ -231,6 +246,10 @@ public final class DataTree {
     Znode node = get(path);
     if (node == null) {
       throw new IllegalStateException("setACL " + path + ": missing");
+    }
+    if (capture != null) {
+      byte[] p = path.getBytes(StandardCharsets.UTF_8);
+      changing(node, p, p.length);
     }
     int next = acl.isEmpty() ? AclTable.OPEN : acls.acquire(acl);
     acls.release(node.acl);
@@ -418,58 +437,29 @@ public final class DataTree {
   }
 
   /**
-   * Visits every node with its path as UTF-8 bytes, parents before children, children in no
-   * particular order. Builds no strings, so a snapshot of a large tree pauses the owner briefly.
-   * Iterative: any depth works (the stack holds one entry per level of the current path).
+   * Starts writing the tree as it is now (after {@code zxid}) to {@code records}, a slice per
+   * {@link TreeCapture#step}, while the tree goes on changing; the root is written at once. One
+   * capture at a time.
    */
-  public void walkPaths(PathVisitor visitor) {
-    PathBuffer path = new PathBuffer();
-    path.bytes[0] = '/';
-    visitor.visit(path.bytes, 1, root);
-    ArrayDeque<SlotLevel> stack = new ArrayDeque<>();
-    if (root.numChildren() > 0) {
-      stack.push(new SlotLevel(0, root.children));
+  public TreeCapture capture(long zxid, TreeCapture.Records records) {
+    if (capture != null) {
+      throw new IllegalStateException("a capture of the tree is already running");
     }
-    while (!stack.isEmpty()) {
-      SlotLevel level = stack.peek();
-      Znode child = level.children.nextFrom(level);
-      if (child == null) {
-        stack.pop();
-        continue;
-      }
-      byte[] key = child.key;
-      int nameLength = NodeKey.nameLength(key);
-      int length = level.parentLength + 1 + nameLength;
-      path.ensure(length);
-      path.bytes[level.parentLength] = '/';
-      System.arraycopy(key, NodeKey.nameOffset(key), path.bytes, level.parentLength + 1, nameLength);
-      visitor.visit(path.bytes, length, child);
-      if (child.numChildren() > 0) {
-        stack.push(new SlotLevel(length, child.children));
-      }
+    captureEpoch = captureEpoch == Integer.MAX_VALUE ? 1 : captureEpoch + 1;
+    capture = new TreeCapture(this, zxid, captureEpoch, records, root);
+    return capture;
+  }
+
+  void captureEnded(TreeCapture ended) {
+    if (capture == ended) {
+      capture = null;
     }
   }
 
-  /** One level of {@link #walkPaths}: a parent's child table, the parent's path length and a cursor. */
-  static final class SlotLevel {
-    final int parentLength;
-    final ChildTable children;
-    int cursor;
-
-    SlotLevel(int parentLength, ChildTable children) {
-      this.parentLength = parentLength;
-      this.children = children;
-    }
-  }
-
-  /** The path being walked; grows with the deepest path seen. */
-  private static final class PathBuffer {
-    byte[] bytes = new byte[256];
-
-    void ensure(int length) {
-      if (length > bytes.length) {
-        bytes = Arrays.copyOf(bytes, Math.max(length, bytes.length * 2));
-      }
+  /** Before {@code node} (at the first {@code length} bytes of {@code path}) changes: a running capture keeps it. */
+  private void changing(Znode node, byte[] path, int length) {
+    if (capture != null) {
+      capture.beforeChange(node, path, length);
     }
   }
 
@@ -593,12 +583,6 @@ public final class DataTree {
         }
       }
     }
-  }
-
-  /** Callback of {@link #walkPaths}: the first {@code length} bytes of {@code path} (valid during the call only). */
-  @FunctionalInterface
-  public interface PathVisitor {
-    void visit(byte[] path, int length, Znode node);
   }
 
   /** Callback of {@link #walk}. */

@@ -22,6 +22,8 @@ public class Znode {
   int acl;
   int aversion;
   ChildTable children;
+  /** The last {@link TreeCapture} that wrote or kept this node (its epoch; 0: none). */
+  int captured;
 
   Znode(byte[] key, long zxid, long time) {
     this.key = key;

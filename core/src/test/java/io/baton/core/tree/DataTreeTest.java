@@ -73,12 +73,7 @@ class DataTreeTest {
     List<String> walked = new ArrayList<>();
     tree.walk((path, node) -> walked.add(path));
     assertThat(walked).containsExactlyInAnyOrderElementsOf(model.keySet());
-    List<String> walkedBytes = new ArrayList<>();
-    tree.walkPaths((path, length, node) -> {
-      String p = new String(path, 0, length, StandardCharsets.UTF_8);
-      assertThat(node).isSameAs(tree.get(p));
-      walkedBytes.add(p);
-    });
+    List<String> walkedBytes = captured(tree, (p, node) -> assertThat(node).isSameAs(tree.get(p)));
     assertThat(walkedBytes).containsExactlyInAnyOrderElementsOf(model.keySet());
   }
 
@@ -148,14 +143,14 @@ class DataTreeTest {
       assertThat(tree.get(parent).numChildren()).isEqualTo(parent.equals("/") ? 3 : 2); // and /zookeeper
     }
     List<String> walked = new ArrayList<>();
-    List<String> walkedBytes = new ArrayList<>();
+    List<List<String>> walkedBytes = new ArrayList<>();
     long[] digest = new long[1];
     Throwable[] failure = new Throwable[1];
     // a small stack: any recursion per level would overflow it
     Thread t = new Thread(null, () -> {
       try {
         tree.walk((p, node) -> walked.add(p));
-        tree.walkPaths((p, length, node) -> walkedBytes.add(new String(p, 0, length, StandardCharsets.UTF_8)));
+        walkedBytes.add(captured(tree, (p, node) -> { }));
         digest[0] = tree.digest();
       } catch (Throwable e) {
         failure[0] = e;
@@ -165,10 +160,37 @@ class DataTreeTest {
     t.join();
     assertThat(failure[0]).isNull();
     assertThat(walked).hasSize(6_001 + SystemNodes.PATHS.size()).startsWith("/", "/a", "/z", "/z/a", "/z/z");
-    assertThat(walkedBytes).containsExactlyInAnyOrderElementsOf(walked);
+    assertThat(walkedBytes.get(0)).containsExactlyInAnyOrderElementsOf(walked);
     assertThat(digest[0]).isNotZero();
     // parents come before their children in both walks
-    assertThat(walkedBytes.indexOf("/z/z")).isLessThan(walkedBytes.indexOf("/z/z/a"));
+    assertThat(walkedBytes.get(0).indexOf("/z/z")).isLessThan(walkedBytes.get(0).indexOf("/z/z/a"));
+  }
+
+  /** The paths a capture of the unchanging tree writes, in its order; {@code check} sees each node. */
+  private static List<String> captured(DataTree tree, java.util.function.BiConsumer<String, Znode> check) {
+    List<String> out = new ArrayList<>();
+    TreeCapture capture = tree.capture(Long.MAX_VALUE, new TreeCapture.Records() {
+      @Override
+      public void write(byte[] path, int length, Znode node) {
+        String p = new String(path, 0, length, StandardCharsets.UTF_8);
+        check.accept(p, node);
+        out.add(p);
+      }
+
+      @Override
+      public byte[] record(byte[] path, int length, Znode node) {
+        throw new AssertionError("the tree does not change");
+      }
+
+      @Override
+      public void write(byte[] record) {
+        throw new AssertionError("the tree does not change");
+      }
+    });
+    while (!capture.step(100)) {
+      // small steps: the walk resumes where it stopped
+    }
+    return out;
   }
 
   private static byte[] bytes(String s) {
