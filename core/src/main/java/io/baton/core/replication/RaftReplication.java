@@ -5,26 +5,19 @@ import io.baton.core.error.BatonException;
 import io.baton.core.log.LogCodec;
 import io.baton.core.replication.RaftCodec.MalformedMessageException;
 import io.baton.core.server.Coordinator;
+import io.baton.core.server.CoordinatorListener;
 import io.baton.core.server.Replication;
 import io.baton.core.server.Scheduler;
 import io.baton.core.server.SyncPlacement;
-import io.baton.core.txn.Command;
-import io.baton.core.txn.EntryValidator;
-import io.baton.schemas.log.LogEntry;
-import io.baton.core.log.DurableFiles;
-import io.baton.core.server.CoordinatorListener;
 import io.baton.core.session.SessionSecrets;
 import io.baton.core.snapshot.SnapshotStore;
+import io.baton.core.txn.Command;
+import io.baton.schemas.log.LogEntry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -39,9 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link SyncPlacement} puts it; nothing that depends on it is sent or applied before it ends), sends messages through the
  * {@link PeerNetwork}, and hands committed entries to the coordinator in order.
  *
- * <p>A replicated entry's payload is the tag of the forwarded request it answers (0 if none)
- * followed by the Avro-encoded {@link LogEntry}; the leader's empty entries (one per term) carry
- * nothing. The node becomes the coordinator's ordering leader only once it has applied everything
+ * <p>A replicated entry's payload is an {@link EntryPayload}: the tag of the forwarded request it
+ * answers and the Avro-encoded {@link LogEntry}. The node becomes the coordinator's ordering leader only once it has applied everything
  * up to its term's first entry, so its view of pending changes is exact.
  *
  * <p>Snapshots: each coordinator snapshot is recorded with its Raft position (index and term of the
@@ -79,10 +71,8 @@ public final class RaftReplication implements Replication {
   private final List<Proposed> batch = new ArrayList<>();
   private final List<byte[]> batchPayloads = new ArrayList<>();
   private HardState persisted;
-  private final Path positionFile;
-  private final Map<Long, long[]> captured = new HashMap<>();
+  private final SnapshotPositions positions;
   private final Set<Long> streaming = new HashSet<>();
-  private SnapshotRef latest;
   private long pendingCompaction;
   private final SnapshotReceiver receiver;
   private Installable installable;
@@ -128,8 +118,7 @@ public final class RaftReplication implements Replication {
           + Long.toHexString(coordinator.lastApplied()) + "); a new cluster member must start from an empty one");
     }
     this.persisted = state.hardState();
-    this.positionFile = coordinator.snapshots().dir().resolve("raft-position");
-    this.latest = readPosition(positionFile, coordinator);
+    this.positions = new SnapshotPositions(coordinator.snapshots());
     this.applied = appliedIndex(state, coordinator.lastApplied());
     RaftConfig config = new RaftConfig(cluster.electionTicks(), 1, true, MAX_ENTRIES_PER_MESSAGE,
         PeerCodec.APPEND_BUDGET_BYTES);
@@ -142,7 +131,7 @@ public final class RaftReplication implements Replication {
     coordinator.addListener(new CoordinatorListener() {
       @Override
       public void snapshotCaptured(long zxid) {
-        captured.put(zxid, new long[] {applied, appliedTerm});
+        positions.captured(zxid, applied, appliedTerm);
       }
 
       @Override
@@ -236,7 +225,7 @@ public final class RaftReplication implements Replication {
         return;
       }
       if (m.type() == RaftMessage.Type.APPEND && !m.entries().isEmpty()) {
-        String invalid = invalidEntry(m.entries());
+        String invalid = EntryPayload.invalid(m.entries(), codec, coordinator.config().limits());
         if (invalid != null) {
           // never persisted nor acknowledged; a leader's own preparer never makes such an entry
           LOG.warn("node {}: refusing an append of {} entries from node {} (term {}): {}", id, m.entries().size(),
@@ -279,35 +268,12 @@ public final class RaftReplication implements Replication {
     }
   }
 
-  /**
-   * Why one of {@code entries} must not enter this node's log (undecodable, or failing
-   * {@link EntryValidator} under this node's limits), or null if all may.
-   */
-  private String invalidEntry(List<Entry> entries) {
-    for (Entry e : entries) {
-      byte[] data = e.data();
-      if (data.length == 0) {
-        continue;
-      }
-      if (data.length < 8) {
-        return "entry " + e.index() + " has a payload of " + data.length + " bytes";
-      }
-      try {
-        LogEntry entry = codec.decode(slice(data));
-        EntryValidator.check(entry, data.length - 8, coordinator.config().limits());
-      } catch (IOException | BatonException ex) {
-        return "entry " + e.index() + ": " + ex.getMessage();
-      }
-    }
-    return null;
-  }
-
   // ------------------------------------------------------------------ Replication
 
   @Override
   public void propose(long origin, LogEntry entry) {
     byte[] body = codec.encode(entry);
-    byte[] payload = ByteBuffer.allocate(8 + body.length).putLong(origin).put(body).array();
+    byte[] payload = EntryPayload.of(origin, body);
     if (batch.isEmpty()) {
       // proposals made in the same turn of the owner thread go out together
       scheduler.runOnOwner(this::proposeBatch);
@@ -578,7 +544,7 @@ public final class RaftReplication implements Replication {
         proposed.pollFirst();
       }
       if (e.data().length > 0) {
-        long origin = ByteBuffer.wrap(e.data()).getLong();
+        long origin = EntryPayload.origin(e.data());
         Proposed mine = proposed.peekFirst();
         if (mine != null && mine.index() == e.index() && e.term() == node.term()) {
           // this node's own proposal: the entry object and its encoding are at hand
@@ -590,7 +556,7 @@ public final class RaftReplication implements Replication {
           }
           continue;
         }
-        byte[] body = slice(e.data());
+        byte[] body = EntryPayload.body(e.data());
         LogEntry entry;
         try {
           entry = codec.decode(body);
@@ -643,28 +609,15 @@ public final class RaftReplication implements Replication {
   private record Proposed(long index, LogEntry entry, byte[] encoded) {
   }
 
-  /** A durable coordinator snapshot and the Raft position of the state it holds. */
-  private record SnapshotRef(long index, long term, long zxid, Path file) {
-  }
-
   /** A received, verified and loaded snapshot waiting for Raft to accept it. */
   private record Installable(long index, long term, SnapshotStore.Loaded loaded) {
   }
 
   private void snapshotDurable(long zxid, Path file) {
-    long[] position = captured.remove(zxid);
-    if (position == null || closed) {
+    SnapshotPositions.Ref ref = closed ? null : positions.durable(zxid, file);
+    if (ref == null) {
       return;
     }
-    SnapshotRef ref = new SnapshotRef(position[0], position[1], zxid, file);
-    try {
-      writePosition(ref);
-    } catch (IOException e) {
-      LOG.warn("node {}: recording the raft position of snapshot 0x{} failed; the log is not compacted", id,
-          Long.toHexString(zxid), e);
-      return;
-    }
-    latest = ref;
     long target = ref.index() - cluster.catchUpEntries();
     SnapshotMeta point = node.snapshot();
     if (target > 0 && (point == null || target > point.index())) {
@@ -680,14 +633,14 @@ public final class RaftReplication implements Replication {
       node.compact(target);
       storage.compactTo(target);
       LOG.info("node {}: raft log compacted through index {} (snapshot at index {})", id, target,
-          latest == null ? 0 : latest.index());
+          positions.latest() == null ? 0 : positions.latest().index());
     } catch (RuntimeException e) {
       fail(e);
     }
   }
 
   private void sendSnapshot(RaftMessage m) {
-    SnapshotRef ref = latest;
+    SnapshotPositions.Ref ref = positions.latest();
     if (ref == null || ref.index() < m.index()) {
       LOG.warn("node {}: node {} needs a snapshot through index {} but none is recorded", id, m.to(), m.index());
       return;
@@ -761,9 +714,8 @@ public final class RaftReplication implements Replication {
     try {
       coordinator.installSnapshot(ready.loaded());
       storage.installSnapshot(meta);
-      SnapshotRef ref = new SnapshotRef(meta.index(), meta.term(), ready.loaded().zxid(), ready.loaded().file());
-      writePosition(ref);
-      latest = ref;
+      positions.record(new SnapshotPositions.Ref(meta.index(), meta.term(), ready.loaded().zxid(),
+          ready.loaded().file()));
     } catch (IOException | RuntimeException e) {
       fail(e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e));
       return false;
@@ -774,39 +726,12 @@ public final class RaftReplication implements Replication {
     return true;
   }
 
-  private void writePosition(SnapshotRef ref) throws IOException {
-    String text = ref.index() + " " + ref.term() + " " + ref.zxid() + "\n";
-    DurableFiles.writeAtomically(positionFile, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  /** The newest recorded snapshot position whose file still exists, or null. */
-  private static SnapshotRef readPosition(Path file, Coordinator coordinator) throws IOException {
-    if (!Files.exists(file)) {
-      return null;
-    }
-    String[] parts = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
-    if (parts.length != 3) {
-      LOG.warn("ignoring a malformed {}", file);
-      return null;
-    }
-    long zxid = Long.parseLong(parts[2]);
-    Path snapshot = coordinator.snapshots().file(zxid);
-    return Files.exists(snapshot) ? new SnapshotRef(Long.parseLong(parts[0]), Long.parseLong(parts[1]), zxid,
-        snapshot) : null;
-  }
-
   /** Raft storage failed or a committed entry is unusable: the node stops (see {@link Coordinator#halt}). */
   private void fail(RuntimeException e) {
     failed = true;
     LOG.error("node {}: raft storage failed; this node stops taking part in the cluster", id, e);
     coordinator.termChanged();
     coordinator.halt(coordinator.lastApplied(), "replication failed: " + e, e);
-  }
-
-  private static byte[] slice(byte[] payload) {
-    byte[] body = new byte[payload.length - 8];
-    System.arraycopy(payload, 8, body, 0, body.length);
-    return body;
   }
 
   /**
@@ -821,7 +746,7 @@ public final class RaftReplication implements Replication {
       if (e.data().length == 0) {
         continue;
       }
-      if (codec.decode(slice(e.data())).getZxid() <= appliedZxid) {
+      if (codec.decode(EntryPayload.body(e.data())).getZxid() <= appliedZxid) {
         found = e.index();
         break;
       }
