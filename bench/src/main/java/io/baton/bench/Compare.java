@@ -310,9 +310,9 @@ public final class Compare {
                 WriteBreakdown.between(before, WriteBreakdown.scrape(timed.adminPort())));
           }
           results.put(w + "/" + inFlight, r);
-          progress("%-9s %-8s %-5s x%-2d %-9s %,10.0f ops/s  p50 %7.3f  p99 %7.3f  p99.9 %7.3f ms%s%s", name,
-              sync ? "sync on" : "sync off", sizeLabel(size), inFlight, w, r.opsPerSec(), r.ms(50), r.ms(99),
-              r.ms(99.9), r.errors() > 0 ? "  ERRORS " + r.errors() : "",
+          progress("%-9s %-8s %-5s x%-2d %-9s %,10.0f ops/s  p50 %7.3f  p99 %7.3f  p99.9 %7.3f  max %7.3f ms%s%s",
+              name, sync ? "sync on" : "sync off", sizeLabel(size), inFlight, w, r.opsPerSec(), r.ms(50), r.ms(99),
+              r.ms(99.9), r.latency().getMaxValue() / 1e6, r.errors() > 0 ? "  ERRORS " + r.errors() : "",
               r.capped() ? String.format(Locale.ROOT, "  (capped at %,d creates)", createCap) : "");
           if (r.errors() > 0) {
             notes.add(String.format(Locale.ROOT, "%s, %s, %s, %d in flight, %s: %,d requests failed (each failure "
@@ -533,7 +533,7 @@ public final class Compare {
       sb.append("## Throughput and latency\n\n");
       sb.append("Ratios are Baton / ZooKeeper: ops/s above 1 and p99 below 1 favour Baton.\n\n");
       sb.append("| workload | value | in flight | sync | Baton ops/s | ZooKeeper ops/s | ops/s ratio | "
-          + "Baton p50 / p99 / p99.9 ms | ZooKeeper p50 / p99 / p99.9 ms | p99 ratio |\n");
+          + "Baton p50 / p99 / p99.9 / max ms | ZooKeeper p50 / p99 / p99.9 / max ms | p99 ratio |\n");
       sb.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
       for (Row r : rows) {
         sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |%n",
@@ -631,6 +631,44 @@ public final class Compare {
           b.applyUs(), b.fsyncs() == 0 ? 0.0 : b.writes() / (double) b.fsyncs()));
     }
     sb.append('\n');
+    writeCeilings(sb);
+  }
+
+  /**
+   * One write at a time, a synced write cannot take less than a request's round trip plus one fsync:
+   * the most Baton could do here if a write cost it nothing more, from its getData round trip and the
+   * floor of the same run, as a multiple of ZooKeeper's ops/s (what a ratio aim at 1 in flight can
+   * reach on this disk).
+   */
+  private void writeCeilings(StringBuilder sb) {
+    List<String> lines = new ArrayList<>();
+    for (Row r : rows) {
+      if (!r.sync || r.inFlight != 1 || r.baton == null || r.zk == null || r.workload.equals("getData")
+          || r.workload.startsWith("mix")) {
+        continue;
+      }
+      Row read = rows.stream().filter(o -> o.sync && o.inFlight == 1 && o.size == r.size && o.baton != null
+          && o.workload.equals("getData")).findFirst().orElse(null);
+      if (read == null) {
+        continue;
+      }
+      double roundTripUs = read.baton.latency().getMean() / 1e3;
+      double ceiling = 1e6 / (roundTripUs + floor.meanUs());
+      lines.add(String.format(Locale.ROOT, "| %s, %s | %.0f | %.0f | %,.0f | %,.0f | %.2f | %.2f |", r.workload,
+          sizeLabel(r.size), roundTripUs, floor.meanUs(), ceiling, r.zk.opsPerSec(), ceiling / r.zk.opsPerSec(),
+          r.baton.opsPerSec() / r.zk.opsPerSec()));
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    sb.append("One synced write at a time cannot take less than a request's round trip plus one fsync. The ceiling "
+        + "below counts Baton's getData round trip (same size, 1 in flight) plus the floor's mean: the ops/s Baton "
+        + "would reach if a write cost it nothing more, and that as a multiple of ZooKeeper's.\n\n");
+    sb.append("| row, 1 in flight | getData round trip µs | floor µs | ceiling ops/s | ZooKeeper ops/s | ceiling ratio "
+        + "| Baton's ratio |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    lines.forEach(l -> sb.append(l).append('\n'));
+    sb.append('\n');
   }
 
   private static void heapLine(StringBuilder sb, String label, HeapResult baton, HeapResult zk,
@@ -661,7 +699,8 @@ public final class Compare {
     if (r.latency().getTotalCount() == 0) {
       return "n/a";
     }
-    return String.format(Locale.ROOT, "%s / %s / %s", ms(r.ms(50)), ms(r.ms(99)), ms(r.ms(99.9)));
+    return String.format(Locale.ROOT, "%s / %s / %s / %s", ms(r.ms(50)), ms(r.ms(99)), ms(r.ms(99.9)),
+        ms(r.latency().getMaxValue() / 1e6));
   }
 
   static String ms(double v) {

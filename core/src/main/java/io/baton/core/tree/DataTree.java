@@ -463,12 +463,15 @@ public final class DataTree {
     }
   }
 
-  /** Restores nodes from a snapshot in pre-order, remembering the last parent so siblings cost no path walk. */
+  /**
+   * Restores nodes from a snapshot, each after its parent, remembering the last parent so siblings
+   * cost no path walk.
+   */
   public Restorer restorer() {
     return new Restorer();
   }
 
-  /** Fast restore of a pre-order node sequence (see {@link #restorer()}). */
+  /** Fast restore of a node sequence with parents before children (see {@link #restorer()}). */
   public final class Restorer {
     private String lastParentPath;
     private Znode lastParent;
