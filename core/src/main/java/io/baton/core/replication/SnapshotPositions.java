@@ -46,12 +46,14 @@ final class SnapshotPositions {
 
   /**
    * The snapshot at {@code zxid} is durable in {@code snapshotFile}: records its position and returns
-   * it, or null if its capture was not noted or the position could not be written.
+   * it, or null if its capture was not noted, it is not newer than the latest, or the position could
+   * not be written.
    */
   Ref durable(long zxid, Path snapshotFile) {
     long[] position = captured.remove(zxid);
-    if (position == null) {
-      return null;
+    captured.keySet().removeIf(older -> older < zxid); // captures that failed
+    if (position == null || (latest != null && latest.index() >= position[0])) {
+      return null; // or older than the newest: a snapshot installed from the leader while it was written
     }
     Ref ref = new Ref(position[0], position[1], zxid, snapshotFile);
     try {
@@ -64,7 +66,7 @@ final class SnapshotPositions {
     return ref;
   }
 
-  /** Records a snapshot installed from the leader as the newest. */
+  /** Records {@code ref} as the newest snapshot (one written here, or installed from the leader). */
   void record(Ref ref) throws IOException {
     String text = ref.index() + " " + ref.term() + " " + ref.zxid() + "\n";
     DurableFiles.writeAtomically(file, ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));

@@ -37,8 +37,8 @@ final class Snapshotter {
   static final long SLICE_NANOS = 1_000_000;
   /** ... and the next one starts this many milliseconds after the previous one started. */
   static final long SLICE_PERIOD_MS = 2;
-  /** Nodes written between checks of a slice's clock. */
-  private static final int SLICE_NODES = 256;
+  /** Work between checks of a slice's clock: about a node, or a KiB of data, each ({@link io.baton.core.tree.TreeCapture#step}). */
+  private static final int SLICE_UNITS = 256;
   private boolean inFlight;
   private long appliedSince;
 
@@ -98,8 +98,11 @@ final class Snapshotter {
     SnapshotStore.Capture capture;
     try {
       capture = SnapshotStore.begin(zxid, tree, sessions);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       captureFailed(zxid, e, done);
+      if (e instanceof Error error) {
+        throw error;
+      }
       return;
     }
     for (CoordinatorListener l : listeners) {
@@ -120,13 +123,14 @@ final class Snapshotter {
   /** Captures for up to {@link #SLICE_NANOS}; true once the capture ended (handed to a worker, or failed). */
   private boolean slice(long zxid, SnapshotStore.Capture capture, long start, Completion<Long> done) {
     if (closed.getAsBoolean()) {
+      capture.abandon();
       inFlight = false;
       done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot abandoned: the node is closing"));
       return true;
     }
     try {
       long sliceStart = System.nanoTime();
-      while (!capture.step(SLICE_NODES)) {
+      while (!capture.step(SLICE_UNITS)) {
         if (System.nanoTime() - sliceStart >= SLICE_NANOS) {
           return false;
         }
@@ -135,15 +139,24 @@ final class Snapshotter {
       long captureMs = (System.nanoTime() - start) / 1_000_000;
       scheduler.runBlocking(() -> write(image, start, captureMs, done));
       return true;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // a record may be half written: this image is never used
+      capture.abandon();
       captureFailed(zxid, e, done);
+      if (e instanceof Error error) {
+        throw error;
+      }
       return true;
     }
   }
 
-  private void captureFailed(long zxid, RuntimeException e, Completion<Long> done) {
+  private void captureFailed(long zxid, Throwable e, Completion<Long> done) {
     inFlight = false;
-    LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(zxid), e);
+    if (e instanceof IllegalStateException) {
+      LOG.warn("snapshot at zxid 0x{} abandoned while capturing: {}", Long.toHexString(zxid), e.getMessage());
+    } else {
+      LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(zxid), e);
+    }
     done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e));
   }
 

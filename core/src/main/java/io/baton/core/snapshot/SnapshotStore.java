@@ -127,9 +127,9 @@ public final class SnapshotStore {
       return walk.step(budget);
     }
 
-    /** Nodes written so far. */
-    public long nodes() {
-      return walk.written();
+    /** Stops a capture that failed or is no longer wanted (the tree stops keeping records for it). */
+    public void abandon() {
+      walk.abandon();
     }
 
     /** The complete image (after {@link #step} returned true). */

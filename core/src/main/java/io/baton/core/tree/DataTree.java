@@ -446,7 +446,7 @@ public final class DataTree {
       throw new IllegalStateException("a capture of the tree is already running");
     }
     captureEpoch = captureEpoch == Integer.MAX_VALUE ? 1 : captureEpoch + 1;
-    capture = new TreeCapture(this, zxid, captureEpoch, records, root);
+    capture = new TreeCapture(this, zxid, captureEpoch, records, root, nodeCount);
     return capture;
   }
 

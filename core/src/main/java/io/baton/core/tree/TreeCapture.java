@@ -41,14 +41,19 @@ public final class TreeCapture {
   private final Records records;
   private final ArrayDeque<Level> stack = new ArrayDeque<>();
   private final Map<Znode, Kept> kept = new IdentityHashMap<>();
+  private final long expected;
+  /** The kept records of nodes the walk did not reach, parents first, once the walk is over. */
+  private List<Kept> left;
+  private int leftWritten;
   private byte[] path = new byte[256];
   private boolean done;
   private boolean aborted;
   private long written;
 
-  TreeCapture(DataTree tree, long zxid, int epoch, Records records, Znode root) {
+  TreeCapture(DataTree tree, long zxid, int epoch, Records records, Znode root, long nodeCount) {
     this.tree = tree;
     this.zxid = zxid;
+    this.expected = nodeCount;
     this.epoch = epoch;
     this.records = records;
     path[0] = '/';
@@ -69,20 +74,22 @@ public final class TreeCapture {
   }
 
   /**
-   * Writes up to about {@code budget} more nodes (entering a child list counts a node per 16
-   * children copied); true once every node is written.
+   * Writes more nodes, up to about {@code budget} units: a node counts one unit plus one per KiB of
+   * its record, entering a child list one per 16 children copied (a list is copied whole). True once
+   * every node is written.
    *
-   * @throws IllegalStateException if the tree was replaced since the capture started
+   * @throws IllegalStateException if the capture was abandoned or the tree replaced since it started, or
+   *     if the records written do not add up to the nodes the tree held (then the capture is abandoned)
    */
   public boolean step(int budget) {
     if (aborted) {
-      throw new IllegalStateException("the tree was replaced while it was being captured");
+      throw new IllegalStateException("the capture was abandoned, or the tree replaced while it was being captured");
     }
     while (!done && budget > 0) {
       Level level = stack.peek();
       if (level == null) {
-        finish();
-        break;
+        budget = writeLeft(budget);
+        continue;
       }
       if (level.cursor == level.children.length) {
         stack.pop();
@@ -101,14 +108,15 @@ public final class TreeCapture {
       Kept k = kept.remove(child);
       if (k != null) {
         records.write(k.record);
+        budget -= 1 + k.record.length / 1024;
       } else if (child.czxid > zxid) {
         continue; // created after the zxid: neither it nor its subtree existed then
       } else {
         records.write(path, length, child);
         child.captured = epoch;
+        budget -= 1 + child.dataLength() / 1024;
       }
       written++;
-      budget--;
       budget -= enter(child, length);
     }
     return done;
@@ -124,16 +132,38 @@ public final class TreeCapture {
     return copy.length / 16;
   }
 
-  /** Writes the kept records of nodes the walk did not reach (deleted before it came), parents first. */
-  private void finish() {
-    List<Kept> left = new ArrayList<>(kept.values());
-    left.sort(Comparator.comparingInt(Kept::depth));
-    for (Kept k : left) {
+  /**
+   * After the walk: writes the kept records of nodes it did not reach (deleted before it came),
+   * parents first, within {@code budget}; returns what is left of it. Ends the capture after the last.
+   */
+  private int writeLeft(int budget) {
+    if (left == null) {
+      left = new ArrayList<>(kept.values());
+      left.sort(Comparator.comparingInt(Kept::depth));
+      kept.clear();
+    }
+    while (leftWritten < left.size() && budget > 0) {
+      Kept k = left.get(leftWritten++);
       records.write(k.record);
       written++;
+      budget -= 1 + k.record.length / 1024;
     }
-    kept.clear();
-    done = true;
+    if (leftWritten == left.size()) {
+      left = null;
+      tree.captureEnded(this);
+      if (written != expected) {
+        aborted = true;
+        throw new IllegalStateException("a capture at zxid 0x" + Long.toHexString(zxid) + " wrote " + written
+            + " nodes of the " + expected + " the tree held");
+      }
+      done = true;
+    }
+    return budget;
+  }
+
+  /** Stops the capture for good (it failed, or its snapshot is no longer wanted); the tree no longer tells it of changes. */
+  public void abandon() {
+    abort();
     tree.captureEnded(this);
   }
 
@@ -156,7 +186,7 @@ public final class TreeCapture {
     node.captured = epoch;
   }
 
-  /** The tree's content was replaced: the capture cannot go on. */
+  /** The tree's content was replaced, or the capture abandoned: it cannot go on. */
   void abort() {
     aborted = true;
     stack.clear();

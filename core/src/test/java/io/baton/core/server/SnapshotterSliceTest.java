@@ -66,6 +66,65 @@ class SnapshotterSliceTest {
     }
   }
 
+  @Test
+  void aCaptureCutShortByAnInstalledSnapshotFailsAndTheNextSnapshotWorks() throws Exception {
+    DataTree tree = new DataTree();
+    long zxid = 1L << 32;
+    tree.create("/n", new byte[0], 0, 1, ++zxid, 0);
+    for (int i = 0; i < 100_000; i++) {
+      tree.create("/n/" + i, new byte[100], 0, i + 1, ++zxid, 0);
+    }
+    List<Object> outcome = new ArrayList<>();
+    try (ChronicleTxnLog log = ChronicleTxnLog.open(dir.resolve("log"), LogOptions.defaults())) {
+      SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"));
+      Snapshotter snapshotter = new Snapshotter(CoordinatorConfig.defaults(dir), scheduler(), store, log, tree,
+          new SessionTable(), List.of(), () -> false, () -> NodeObserver.NONE);
+      snapshotter.take(zxid, (z, e) -> outcome.add(e == null ? z : e));
+      assertThat(timers).hasSize(1);
+
+      DataTree installed = new DataTree(); // a snapshot from the leader replaces the whole tree
+      installed.create("/other", new byte[0], 0, 1, zxid + 10, 0);
+      tree.replaceWith(installed);
+      timers.get(0).run();
+      assertThat(timers).as("the capture's timer is cancelled").isEmpty();
+      assertThat(blocking).isEmpty();
+      assertThat(outcome).singleElement().isInstanceOf(io.baton.core.error.BatonException.class);
+
+      outcome.clear();
+      snapshotter.take(zxid + 10, (z, e) -> outcome.add(e == null ? z : e));
+      while (blocking.isEmpty()) {
+        timers.get(0).run();
+      }
+      blocking.poll().run();
+      assertThat(outcome).containsExactly(zxid + 10);
+      assertThat(SnapshotStore.load(store.file(zxid + 10)).tree().get("/other")).isNotNull();
+    }
+  }
+
+  @Test
+  void closingTheNodeAbandonsARunningCapture() throws Exception {
+    DataTree tree = new DataTree();
+    long zxid = 1L << 32;
+    tree.create("/n", new byte[0], 0, 1, ++zxid, 0);
+    for (int i = 0; i < 100_000; i++) {
+      tree.create("/n/" + i, new byte[100], 0, i + 1, ++zxid, 0);
+    }
+    boolean[] closed = {false};
+    List<Object> outcome = new ArrayList<>();
+    try (ChronicleTxnLog log = ChronicleTxnLog.open(dir.resolve("log"), LogOptions.defaults())) {
+      Snapshotter snapshotter = new Snapshotter(CoordinatorConfig.defaults(dir), scheduler(),
+          new SnapshotStore(dir.resolve("snapshots")), log, tree, new SessionTable(), List.of(), () -> closed[0],
+          () -> NodeObserver.NONE);
+      snapshotter.take(zxid, (z, e) -> outcome.add(e == null ? z : e));
+      closed[0] = true;
+      timers.get(0).run();
+      assertThat(timers).isEmpty();
+      assertThat(outcome).singleElement().isInstanceOf(io.baton.core.error.BatonException.class);
+      // the tree no longer keeps records for it: a new capture may start
+      assertThat(SnapshotStore.capture(zxid, tree, new SessionTable()).length()).isPositive();
+    }
+  }
+
   private Scheduler scheduler() {
     return new Scheduler() {
       private final Queue<Runnable> owner = new ArrayDeque<>();

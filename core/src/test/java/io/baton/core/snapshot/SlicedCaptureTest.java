@@ -10,6 +10,9 @@ import io.baton.core.session.SessionTable;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.EphemeralOwner;
 import io.baton.core.tree.Paths;
+import io.baton.core.tree.SystemNodes;
+import io.baton.core.tree.TreeCapture;
+import io.baton.core.tree.Znode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tree exactly as it was when the capture began: loaded, it has the digest of a capture taken in
  * one go at that moment. Random trees and changes, from many seeds: creates (deep chains too),
  * deletes (whole subtrees, leaves first, so nodes vanish before the walk reaches them), deletes and
- * re-creates of one path, setData, setACL, ephemeral, container and TTL owners.
+ * re-creates of one path, setData, setACL, ephemeral, container and TTL owners, and a built-in node
+ * taken over by a logged create and returned by a delete.
  */
 class SlicedCaptureTest {
   private static final List<Acl> RESTRICTED = List.of(new Acl(Perms.READ, new Identity("digest", "u:x")),
@@ -110,6 +114,44 @@ class SlicedCaptureTest {
     assertThat(SnapshotStore.capture(zxid, tree, new SessionTable()).length()).isPositive();
   }
 
+  @Test
+  void aCaptureThatFailedHalfWayIsAbandonedAndTheNextOneWorks() throws Exception {
+    DataTree tree = new DataTree();
+    zxid = 1L << 32;
+    for (int i = 0; i < 100; i++) {
+      create(tree, "/n" + i, 0);
+    }
+    int[] writes = {0};
+    TreeCapture failing = tree.capture(zxid, new TreeCapture.Records() {
+      @Override
+      public void write(byte[] path, int length, Znode node) {
+        if (++writes[0] == 50) {
+          throw new IllegalStateException("no room");
+        }
+      }
+
+      @Override
+      public byte[] record(byte[] path, int length, Znode node) {
+        return new byte[0];
+      }
+
+      @Override
+      public void write(byte[] record) {
+      }
+    });
+    assertThatThrownBy(() -> failing.step(1_000)).hasMessage("no room");
+    failing.abandon();
+    assertThatThrownBy(() -> failing.step(1)).isInstanceOf(IllegalStateException.class);
+    tree.setData("/n1", bytes("changed"), 1, ++zxid, zxid); // nothing keeps it now
+    long at = zxid;
+    long expected = digest(SnapshotStore.capture(at, tree, new SessionTable()), "whole");
+    SnapshotStore.Capture next = SnapshotStore.begin(at, tree, new SessionTable());
+    while (!next.step(7)) {
+      tree.setData("/n" + (zxid % 100), bytes("x" + zxid), 2, ++zxid, zxid);
+    }
+    assertThat(digest(next.image(), "next")).isEqualTo(expected);
+  }
+
   private long digest(SnapshotStore.Image image, String name) throws Exception {
     Path sub = Files.createDirectories(dir.resolve(name));
     Path file = new SnapshotStore(sub).write(image);
@@ -138,6 +180,13 @@ class SlicedCaptureTest {
           create(tree, some, 0); // the same path, a new node
           paths.add(some);
         }
+      }
+    } else if (kind == 6 && random.nextInt(4) == 0) {
+      // a built-in node: a logged create takes its place, a delete returns it to its built-in state
+      if (tree.adoptable(SystemNodes.CONFIG)) {
+        create(tree, SystemNodes.CONFIG, 0);
+      } else {
+        tree.delete(SystemNodes.CONFIG, ++zxid);
       }
     } else if (kind < 9) {
       tree.setData(some, bytes("v" + random.nextInt(1000)), tree.get(some).version() + 1, ++zxid, zxid * 3);
