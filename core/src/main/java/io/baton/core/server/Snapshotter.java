@@ -6,6 +6,7 @@ import io.baton.core.log.ChronicleTxnLog;
 import io.baton.core.session.SessionTable;
 import io.baton.core.snapshot.SnapshotStore;
 import io.baton.core.tree.DataTree;
+import io.baton.core.tree.TreeCapture;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +38,7 @@ final class Snapshotter {
   static final long SLICE_NANOS = 1_000_000;
   /** ... and the next one starts this many milliseconds after the previous one started. */
   static final long SLICE_PERIOD_MS = 2;
-  /** Work between checks of a slice's clock: about a node, or a KiB of data, each ({@link io.baton.core.tree.TreeCapture#step}). */
+  /** Work between checks of a slice's clock: about a node, or a KiB of data, each ({@link TreeCapture#step}). */
   private static final int SLICE_UNITS = 256;
   private boolean inFlight;
   private long appliedSince;
@@ -152,7 +153,7 @@ final class Snapshotter {
 
   private void captureFailed(long zxid, Throwable e, Completion<Long> done) {
     inFlight = false;
-    if (e instanceof IllegalStateException) {
+    if (e instanceof TreeCapture.TreeReplacedException) {
       LOG.warn("snapshot at zxid 0x{} abandoned while capturing: {}", Long.toHexString(zxid), e.getMessage());
     } else {
       LOG.error("snapshot at zxid 0x{} failed while capturing", Long.toHexString(zxid), e);

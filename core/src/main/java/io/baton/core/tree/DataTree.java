@@ -100,7 +100,7 @@ public final class DataTree {
    */
   public void replaceWith(DataTree other) {
     if (capture != null) {
-      capture.abort();
+      capture.replaced();
       capture = null;
     }
     root.copyFrom(other.root);

@@ -48,6 +48,7 @@ public final class TreeCapture {
   private byte[] path = new byte[256];
   private boolean done;
   private boolean aborted;
+  private boolean replaced;
   private long written;
 
   TreeCapture(DataTree tree, long zxid, int epoch, Records records, Znode root, long nodeCount) {
@@ -78,12 +79,16 @@ public final class TreeCapture {
    * its record, entering a child list one per 16 children copied (a list is copied whole). True once
    * every node is written.
    *
-   * @throws IllegalStateException if the capture was abandoned or the tree replaced since it started, or
-   *     if the records written do not add up to the nodes the tree held (then the capture is abandoned)
+   * @throws TreeReplacedException if the tree was replaced since the capture started
+   * @throws IllegalStateException if the capture was abandoned, or if the records written do not add up
+   *     to the nodes the tree held (then the capture is abandoned)
    */
   public boolean step(int budget) {
+    if (replaced) {
+      throw new TreeReplacedException();
+    }
     if (aborted) {
-      throw new IllegalStateException("the capture was abandoned, or the tree replaced while it was being captured");
+      throw new IllegalStateException("the capture was abandoned");
     }
     while (!done && budget > 0) {
       Level level = stack.peek();
@@ -186,8 +191,13 @@ public final class TreeCapture {
     node.captured = epoch;
   }
 
-  /** The tree's content was replaced, or the capture abandoned: it cannot go on. */
-  void abort() {
+  /** The tree's content was replaced (a snapshot installed from the leader): the capture cannot go on. */
+  void replaced() {
+    replaced = true;
+    abort();
+  }
+
+  private void abort() {
     aborted = true;
     stack.clear();
     kept.clear();
@@ -206,5 +216,12 @@ public final class TreeCapture {
   }
 
   private record Kept(byte[] record, int depth) {
+  }
+
+  /** The tree was replaced while it was being captured; the capture is over. */
+  public static final class TreeReplacedException extends IllegalStateException {
+    TreeReplacedException() {
+      super("the tree was replaced while it was being captured");
+    }
   }
 }

@@ -61,7 +61,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       to leave, and while every participant lives each round is released.</li>
  * </ul>
  * The default run injects a few faults; {@code -Dbaton.soak=true} runs seeded random faults for
- * {@code baton.soak.seconds} (600) on {@code baton.soak.nodes} (3).
+ * {@code baton.soak.seconds} (600) on {@code baton.soak.nodes} (3). {@code baton.soak.snapshotEvery=N}
+ * has the nodes snapshot every N entries and keep N/4 log entries behind the newest snapshot, so
+ * snapshots are captured all the time and a follower back from a fault is often sent one.
  */
 class RecipeSoakTest {
   private static final ClientOptions OPTIONS = new ClientOptions(ClientOptions.defaults().address(), 20_000, 10_000);
@@ -184,8 +186,12 @@ class RecipeSoakTest {
 
   private void start(int nodes, long seed) throws Exception {
     vertx = Vertx.vertx();
-    cluster = new ClusterProcesses(vertx, tmp, nodes, "group", ClusterProcessTest.FAST_RAFT, proxies.route())
-        .startAll();
+    Integer snapshotEvery = Integer.getInteger("baton.soak.snapshotEvery");
+    cluster = (snapshotEvery == null
+        ? new ClusterProcesses(vertx, tmp, nodes, "group", ClusterProcessTest.FAST_RAFT, proxies.route())
+        : new ClusterProcesses(vertx, tmp, nodes, "group",
+            ClusterProcessTest.FAST_RAFT + "\nraft.catchUpEntries=" + snapshotEvery / 4, proxies.route(),
+            new JsonObject().put("snapshotEveryEntries", snapshotEvery))).startAll();
     faults = new Faults(cluster, proxies, this::awaitProgress);
     faults.leader();
     CoordinationClient observer = client();
