@@ -23,11 +23,13 @@ import io.baton.core.watch.EventType;
 import io.baton.core.watch.SetWatches;
 import io.baton.core.watch.WatchEvent;
 import io.baton.core.watch.WatchManager;
+import io.baton.core.watch.WatchSummary;
 import io.baton.core.watch.WatcherType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The reads of applied state and the watches they set, with ZooKeeper's rules ({@link Coordinator#reads()}).
@@ -44,9 +46,9 @@ public final class Reads {
   private final DataTree tree;
   private final WatchManager watches;
   private final Limits limits;
-  private final java.util.function.LongSupplier lastApplied;
+  private final LongSupplier lastApplied;
 
-  Reads(DataTree tree, WatchManager watches, Limits limits, java.util.function.LongSupplier lastApplied) {
+  Reads(DataTree tree, WatchManager watches, Limits limits, LongSupplier lastApplied) {
     this.tree = tree;
     this.watches = watches;
     this.limits = limits;
@@ -257,7 +259,7 @@ public final class Reads {
   }
 
   /** Sessions holding watches, watched paths and watch registrations. */
-  public io.baton.core.watch.WatchSummary watchSummary() {
+  public WatchSummary watchSummary() {
     return watches.summary();
   }
 

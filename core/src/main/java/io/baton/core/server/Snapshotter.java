@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ final class Snapshotter {
   private final List<CoordinatorListener> listeners;
   private final BooleanSupplier closed;
   private final ClientSnapshotPolicy policy;
-  private final java.util.function.Supplier<NodeObserver> observer;
+  private final Supplier<NodeObserver> observer;
   /** A capture slice ends after this long ... */
   static final long SLICE_NANOS = 1_000_000;
   /** ... and the next one starts this many milliseconds after the previous one started. */
@@ -45,7 +46,7 @@ final class Snapshotter {
 
   Snapshotter(CoordinatorConfig config, Scheduler scheduler, SnapshotStore store, ChronicleTxnLog log, DataTree tree,
               SessionTable sessions, List<CoordinatorListener> listeners, BooleanSupplier closed,
-              java.util.function.Supplier<NodeObserver> observer) {
+              Supplier<NodeObserver> observer) {
     this.observer = observer;
     this.config = config;
     this.scheduler = scheduler;
@@ -109,45 +110,64 @@ final class Snapshotter {
     for (CoordinatorListener l : listeners) {
       l.snapshotCaptured(zxid);
     }
-    if (slice(zxid, capture, start, done)) {
-      return;
+    Capturing capturing = new Capturing(zxid, capture, start, done);
+    if (!capturing.slice()) {
+      capturing.timer = scheduler.periodic(SLICE_PERIOD_MS, capturing::next);
     }
-    AutoCloseable[] slices = new AutoCloseable[1];
-    slices[0] = scheduler.periodic(SLICE_PERIOD_MS, () -> {
-      if (slices[0] != null && slice(zxid, capture, start, done)) {
-        closeQuietly(slices[0]);
-        slices[0] = null;
-      }
-    });
   }
 
-  /** Captures for up to {@link #SLICE_NANOS}; true once the capture ended (handed to a worker, or failed). */
-  private boolean slice(long zxid, SnapshotStore.Capture capture, long start, Completion<Long> done) {
-    if (closed.getAsBoolean()) {
-      capture.abandon();
-      inFlight = false;
-      done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot abandoned: the node is closing"));
-      return true;
+  /** A snapshot whose tree is being captured, a slice per tick of its timer. */
+  private final class Capturing {
+    private final long zxid;
+    private final SnapshotStore.Capture capture;
+    private final long start;
+    private final Completion<Long> done;
+    private AutoCloseable timer;
+    private boolean ended;
+
+    Capturing(long zxid, SnapshotStore.Capture capture, long start, Completion<Long> done) {
+      this.zxid = zxid;
+      this.capture = capture;
+      this.start = start;
+      this.done = done;
     }
-    try {
-      long sliceStart = System.nanoTime();
-      while (!capture.step(SLICE_UNITS)) {
-        if (System.nanoTime() - sliceStart >= SLICE_NANOS) {
-          return false;
+
+    /** A tick of the timer: the next slice, and the timer cancelled once the capture ended (a tick may still come). */
+    void next() {
+      if (!ended && slice()) {
+        ended = true;
+        closeQuietly(timer);
+      }
+    }
+
+    /** Captures for up to {@link Snapshotter#SLICE_NANOS}; true once the capture ended (handed to a worker, or failed). */
+    boolean slice() {
+      if (closed.getAsBoolean()) {
+        capture.abandon();
+        inFlight = false;
+        done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot abandoned: the node is closing"));
+        return true;
+      }
+      try {
+        long sliceStart = System.nanoTime();
+        while (!capture.step(SLICE_UNITS)) {
+          if (System.nanoTime() - sliceStart >= SLICE_NANOS) {
+            return false;
+          }
         }
+        SnapshotStore.Image image = capture.image();
+        long captureMs = (System.nanoTime() - start) / 1_000_000;
+        scheduler.runBlocking(() -> write(image, start, captureMs, done));
+        return true;
+      } catch (RuntimeException | Error e) {
+        // a record may be half written: this image is never used
+        capture.abandon();
+        captureFailed(zxid, e, done);
+        if (e instanceof Error error) {
+          throw error;
+        }
+        return true;
       }
-      SnapshotStore.Image image = capture.image();
-      long captureMs = (System.nanoTime() - start) / 1_000_000;
-      scheduler.runBlocking(() -> write(image, start, captureMs, done));
-      return true;
-    } catch (RuntimeException | Error e) {
-      // a record may be half written: this image is never used
-      capture.abandon();
-      captureFailed(zxid, e, done);
-      if (e instanceof Error error) {
-        throw error;
-      }
-      return true;
     }
   }
 

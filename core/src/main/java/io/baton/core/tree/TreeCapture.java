@@ -64,16 +64,6 @@ public final class TreeCapture {
     enter(root, 1);
   }
 
-  /** The zxid whose state this capture writes. */
-  public long zxid() {
-    return zxid;
-  }
-
-  /** Nodes written so far. */
-  public long written() {
-    return written;
-  }
-
   /**
    * Writes more nodes, up to about {@code budget} units: a node counts one unit plus one per KiB of
    * its record, entering a child list one per 16 children copied (a list is copied whole). True once
@@ -201,6 +191,7 @@ public final class TreeCapture {
     aborted = true;
     stack.clear();
     kept.clear();
+    left = null;
   }
 
   /** A child list being walked: a copy of its children and how far the walk is in it. */

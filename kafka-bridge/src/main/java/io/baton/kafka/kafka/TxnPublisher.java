@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -27,6 +29,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bridge's transactional producers: every batch of whole log entries is one Kafka transaction
@@ -53,14 +57,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Not thread-safe: one owner thread.
  */
 public final class TxnPublisher implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TxnPublisher.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TxnPublisher.class);
   private final BridgeConfig config;
   private final List<KafkaProducer<byte[], byte[]>> producers;
   private final Duration timeout;
   /** Index of the producer that runs the next transaction. */
   private int turn;
   /** Each producer's {@code connection-close-total} metric. */
-  private final List<org.apache.kafka.common.Metric> closeCounters = new ArrayList<>();
+  private final List<Metric> closeCounters = new ArrayList<>();
   /** Connections of the producers closed up to the last commit (or the open). */
   private double closedAtCommit;
   /** Index of the producer that committed last, -1 before the first commit. */
@@ -91,6 +95,7 @@ public final class TxnPublisher implements AutoCloseable {
     }
     this.timeout = Duration.ofMillis(Long.parseLong(String.valueOf(
         config.producer().getOrDefault("max.block.ms", "10000"))));
+    this.closedAtCommit = closedConnections();
   }
 
   /** Producer properties for one of the transactional ids: the configured ones, plus what exactly-once needs. */
@@ -149,9 +154,7 @@ public final class TxnPublisher implements AutoCloseable {
         producers.add(producer);
         producer.initTransactions();
       }
-      TxnPublisher publisher = new TxnPublisher(config, List.copyOf(producers));
-      publisher.closedAtCommit = publisher.closedConnections();
-      return publisher;
+      return new TxnPublisher(config, List.copyOf(producers));
     } catch (RuntimeException e) {
       closeAll(producers);
       throw classify(e);
@@ -281,7 +284,7 @@ public final class TxnPublisher implements AutoCloseable {
   private AtomicReference<Exception> send(KafkaProducer<byte[], byte[]> producer,
                                           List<ProducerRecord<byte[], byte[]>> records, BridgeCheckpoint checkpoint) {
     AtomicReference<Exception> failed = new AtomicReference<>();
-    org.apache.kafka.clients.producer.Callback sent = (md, ex) -> {
+    Callback sent = (md, ex) -> {
       if (ex != null) {
         failed.compareAndSet(null, ex);
       }
@@ -303,7 +306,7 @@ public final class TxnPublisher implements AutoCloseable {
   /** Connections the producers have closed (their {@code connection-close-total} metrics). */
   private double closedConnections() {
     double closed = 0;
-    for (org.apache.kafka.common.Metric m : closeCounters) {
+    for (Metric m : closeCounters) {
       closed += ((Number) m.metricValue()).doubleValue();
     }
     return closed;
