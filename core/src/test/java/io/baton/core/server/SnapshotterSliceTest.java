@@ -3,6 +3,7 @@ package io.baton.core.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.baton.core.error.BatonException;
+import io.baton.core.error.ErrorCode;
 import io.baton.core.log.ChronicleTxnLog;
 import io.baton.core.log.LogOptions;
 import io.baton.core.session.SessionTable;
@@ -58,6 +59,9 @@ class SnapshotterSliceTest {
     snapshotter.take(taken, this::done);
     assertThat(blocking).as("nothing handed to the writer after the first slice").isEmpty();
     assertThat(timers).as("a timer for the next slices").hasSize(1);
+    List<BatonException> refused = new ArrayList<>();
+    snapshotter.take(taken, (z, e) -> refused.add(e)); // a second snapshot while the first is captured
+    assertThat(refused).singleElement().extracting(BatonException::code).isEqualTo(ErrorCode.NOT_READY);
     int slices = 1;
     while (blocking.isEmpty()) {
       // a client's writes between two slices
