@@ -131,12 +131,17 @@ public class BatonClusterManager implements ClusterManager {
       }).recover(t -> c.close().transform(x -> Future.failedFuture(t)));
     }).onComplete(ar -> {
       if (ar.failed()) {
-        n.close();
+        n.close(0);
       }
       promise.complete(null, ar.cause());
     });
   }
 
+  /**
+   * Closes the session once the listener call under way, if any, has returned (Vert.x HA may be finishing
+   * a failover with the sync map), waiting at most a session timeout: as long as a crash would take to
+   * be noticed.
+   */
   @Override
   public void leave(Completable<Void> promise) {
     if (!active) {
@@ -145,12 +150,10 @@ public class BatonClusterManager implements ClusterManager {
     }
     active = false;
     Connection c = connection;
-    Notifier n = notifier;
-    c.close().onComplete(ar -> {
-      n.close();
+    notifier.close(c.sessionTimeoutMs()).thenRun(() -> c.close().onComplete(ar -> {
       LOG.info("Vert.x node {} left the cluster {}", nodeId, layout.prefix());
       promise.succeed();
-    });
+    }));
   }
 
   @Override

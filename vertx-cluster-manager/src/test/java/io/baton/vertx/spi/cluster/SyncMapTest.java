@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.NodeListener;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,11 +30,8 @@ class SyncMapTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (BatonClusterManager m : new BatonClusterManager[] {a, b}) {
-      Promise<Void> left = Promise.promise();
-      m.leave(left);
-      left.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
+    leave(a);
+    leave(b);
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -50,6 +50,53 @@ class SyncMapTest {
     assertThat(onA.entrySet()).extracting(Map.Entry::getKey).containsExactly("n2");
     onB.clear();
     assertThat(onA).isEmpty();
+  }
+
+  /**
+   * Vert.x HA finishes a failover in its nodeLeft (it removes the failed node's entry) even if its own node
+   * is being closed meanwhile: leaving waits for the listener at work before closing the session.
+   */
+  @Test
+  void aListenerAtWorkWhenItsNodeLeavesStillHasTheSession() throws Exception {
+    Map<String, String> onA = a.getSyncMap("ha");
+    onA.put(b.getNodeId(), "deployments of b");
+    CountDownLatch called = new CountDownLatch(1);
+    CompletableFuture<Void> aLeft = new CompletableFuture<>();
+    CompletableFuture<String> removed = new CompletableFuture<>();
+    a.nodeListener(new NodeListener() {
+      @Override
+      public void nodeAdded(String nodeId) {
+      }
+
+      @Override
+      public void nodeLeft(String nodeId) {
+        called.countDown();
+        try {
+          aLeft.get(1, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // a's leave is waiting for this call
+        }
+        try {
+          removed.complete(onA.remove(nodeId));
+        } catch (RuntimeException e) {
+          removed.completeExceptionally(e);
+        }
+      }
+    });
+    leave(b);
+    assertThat(called.await(10, TimeUnit.SECONDS)).isTrue();
+    Promise<Void> leaving = Promise.promise();
+    a.leave(leaving);
+    leaving.future().onComplete(ar -> aLeft.complete(null));
+
+    assertThat(removed.get(10, TimeUnit.SECONDS)).isEqualTo("deployments of b");
+    aLeft.get(10, TimeUnit.SECONDS);
+  }
+
+  private static void leave(BatonClusterManager m) throws Exception {
+    Promise<Void> left = Promise.promise();
+    m.leave(left);
+    left.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private BatonClusterManager join() throws Exception {

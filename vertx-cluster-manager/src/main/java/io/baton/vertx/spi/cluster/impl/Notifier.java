@@ -1,7 +1,10 @@
 package io.baton.vertx.spi.cluster.impl;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +22,11 @@ public final class Notifier {
     return t;
   });
 
-  /** Queues {@code call} after every call queued before. */
-  public void notify(String what, Runnable call) {
+  /** Queues {@code call} after every call queued before; dropped once closed. */
+  public synchronized void notify(String what, Runnable call) {
+    if (closed) {
+      return;
+    }
     executor.execute(() -> {
       if (closed) {
         return;     // this node has left: Vert.x is told nothing more
@@ -34,11 +40,15 @@ public final class Notifier {
   }
 
   /**
-   * Drops what is queued and stops, without waiting for a call under way (it may be waiting on the Baton
-   * client, whose event loop is the caller's).
+   * Drops what is queued and stops. Completes, without blocking, once the call under way (if any) has
+   * returned, or after {@code waitMs} at most: until then the node keeps its session, so a listener at
+   * work (Vert.x HA finishing a failover with the sync map) is not cut off halfway.
    */
-  public void close() {
+  public synchronized CompletionStage<Void> close(long waitMs) {
     closed = true;
+    CompletableFuture<Void> idle = new CompletableFuture<>();
+    executor.execute(() -> idle.complete(null));
     executor.shutdown();
+    return idle.completeOnTimeout(null, waitMs, TimeUnit.MILLISECONDS);
   }
 }
