@@ -2,16 +2,13 @@ package io.baton.vertx.bridge;
 
 import io.baton.core.limit.Limits;
 import io.baton.core.server.Coordinator;
+import io.baton.tls.ClientSockets;
 import io.baton.tls.TlsListener;
 import io.baton.vertx.api.Protocol;
 import io.baton.vertx.impl.CommandHandler;
 import io.baton.vertx.impl.ConsumerPacing;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -40,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BridgeServer implements ConsumerPacing {
   private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
-  private static final String FLUSH_CONSOLIDATION = "baton-flush-consolidation";
 
   private final Vertx vertx;
   private final String address;
@@ -150,25 +146,9 @@ public final class BridgeServer implements ConsumerPacing {
       socket.write(BridgeFrames.error(refusal)).onComplete(ar -> socket.close());
       return;
     }
-    consolidateFlushes(socket);
+    ClientSockets.consolidateFlushes(socket);
     connections.add(new BridgeConnection(this, vertx, socket, host, limits));
     perHost.merge(host, 1, Integer::sum);
-  }
-
-  /**
-   * Replies reach a connection one at a time, and each would be flushed (one write syscall) on its
-   * own; a {@link FlushConsolidationHandler} flushes once after the replies queued on the
-   * connection's event loop have been written.
-   */
-  private static void consolidateFlushes(NetSocket socket) {
-    if (socket instanceof NetSocketInternal internal) {
-      ChannelHandlerContext vertxHandler = internal.channelHandlerContext();
-      ChannelPipeline pipeline = vertxHandler.pipeline();
-      if (pipeline.context(FLUSH_CONSOLIDATION) == null && !vertxHandler.isRemoved()) {
-        pipeline.addBefore(vertxHandler.name(), FLUSH_CONSOLIDATION,
-            new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-      }
-    }
   }
 
   void registered(String target, BridgeConnection connection) {

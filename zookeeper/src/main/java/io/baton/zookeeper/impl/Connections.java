@@ -6,6 +6,7 @@ import io.baton.core.limit.Limits;
 import io.baton.core.server.Coordinator;
 import io.baton.core.server.CoordinatorListener;
 import io.baton.core.watch.WatchEvent;
+import io.baton.tls.ClientSockets;
 import io.baton.zookeeper.ZooKeeperPortOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -68,6 +69,7 @@ public final class Connections implements CoordinatorListener {
       socket.close();
       return;
     }
+    ClientSockets.consolidateFlushes(socket);
     open.add(new ZkConnection(this, vertx, socket, host, limits));
     perHost.merge(host, 1, Integer::sum);
   }
