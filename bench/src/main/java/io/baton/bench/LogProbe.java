@@ -26,7 +26,9 @@ public final class LogProbe {
   private LogProbe() {
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] rawArgs) throws Exception {
+    // exec:exec passes -Dbench.args="--bytes 4096 --entries 20000" as one argument: split on whitespace
+    String[] args = String.join(" ", rawArgs).trim().split("\\s+");
     int entries = 20_000;
     int bytes = 100;
     Path dir = Path.of("target");
