@@ -46,6 +46,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private final Path horizonFile;
   private final CycleFileSync cycleFiles;
+  private final ZeroFiller zeros;
   private volatile long lastZxid;
   private volatile long horizon;
 
@@ -60,6 +61,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
     this.cycleFiles = new CycleFileSync(dir);
     this.appender = queue.createAppender();
     this.lastZxid = findLastZxid();
+    this.zeros = new ZeroFiller(dir.getFileName().toString());
   }
 
   /** Opens (or creates) the log in {@code dir}. */
@@ -81,9 +83,14 @@ public final class ChronicleTxnLog implements AutoCloseable {
     return dir;
   }
 
-  /** The fsync and zero-ahead bookkeeping of the cycle files (tests). */
+  /** The fsync bookkeeping of the cycle files (tests). */
   public CycleFileSync cycleFiles() {
     return cycleFiles;
+  }
+
+  /** The zeros written ahead of the appender (tests). */
+  ZeroFiller zeros() {
+    return zeros;
   }
 
   /** zxid of the last entry in the log, 0 if empty. */
@@ -117,6 +124,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
         if (bytes.writeRemaining() < HEADER_BYTES + payload.length) {
           throw new EntryTooLargeException(entry.getZxid(), payload.length, bytes.writeRemaining() - HEADER_BYTES);
         }
+        zeros.claim(appender.currentFile(), bytes.writePosition() + HEADER_BYTES + payload.length);
         bytes.writeLong(entry.getZxid());
         bytes.writeInt((int) crc.getValue());
         bytes.writeInt(payload.length);
@@ -312,6 +320,7 @@ public final class ChronicleTxnLog implements AutoCloseable {
 
   @Override
   public void close() {
+    zeros.close();
     cycleFiles.close();
     appender.close();
     queue.close();

@@ -1,12 +1,14 @@
 package io.baton.core.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.baton.schemas.log.LogEntry;
 import io.baton.schemas.log.SetDataTxn;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -26,7 +28,7 @@ class ZeroAheadTest {
     List<Long> indexes = new ArrayList<>();
     try (ChronicleTxnLog log = ChronicleTxnLog.open(dir.resolve("log"), LogOptions.defaults())) {
       for (int i = 1; i <= 6_000; i++) {
-        int size = i % 1_000 == 0 ? CycleFileSync.CHUNK + random.nextInt(100_000)
+        int size = i % 1_000 == 0 ? ZeroFiller.CHUNK + random.nextInt(100_000)
             : i % 97 == 0 ? random.nextInt(200_000) : random.nextInt(5_000);
         byte[] data = new byte[size];
         random.nextBytes(data);
@@ -37,7 +39,8 @@ class ZeroAheadTest {
         }
       }
       log.sync();
-      assertThat(log.cycleFiles().zeroedTo()).as("zeros written ahead").isGreaterThan(CycleFileSync.AHEAD);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(log.zeros().zeroedTo()).as("zeros written ahead").isGreaterThan(ZeroFiller.AHEAD));
     }
     try (Stream<Path> files = Files.list(dir.resolve("log"))) {
       assertThat(files.filter(f -> f.toString().endsWith(".cq4")).count()).isEqualTo(1);
