@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * fifth of the owner thread's time at 4 KiB entries before it moved here, and a page-cache write
  * may block on the kernel's dirty-page throttling.
  */
-final class ZeroFiller implements AutoCloseable {
+public final class ZeroFiller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZeroFiller.class);
   /** Zeros are kept this far ahead of the latest claim ... */
   static final long AHEAD = 4L << 20;
@@ -51,8 +51,10 @@ final class ZeroFiller implements AutoCloseable {
   private volatile Zeros zeroed;
   private volatile Thread waiting;
   private volatile boolean closed;
+  private volatile Runnable beforePublishing = () -> { };
 
-  ZeroFiller(String name) {
+  /** Starts the filler's thread, named after {@code name} (the log's directory). */
+  public ZeroFiller(String name) {
     thread = new Thread(this::run, "baton-log-zeros " + name);
     thread.setDaemon(true);
     thread.start();
@@ -62,7 +64,7 @@ final class ZeroFiller implements AutoCloseable {
    * The appending thread is about to write bytes of {@code file} below {@code end}: waits while zeros
    * are being written too near it, and wakes the filler if zeros run short.
    */
-  void claim(File file, long end) {
+  public void claim(File file, long end) {
     if (file == null) {
       return;
     }
@@ -82,6 +84,11 @@ final class ZeroFiller implements AutoCloseable {
 
   private static boolean near(Zeros z, File file, long end) {
     return z != null && z.file.equals(file) && end + MARGIN > z.from;
+  }
+
+  /** Test seam: runs on the filler's thread after it chose where to write, before it says so. */
+  void beforePublishing(Runnable hook) {
+    beforePublishing = hook;
   }
 
   /** How far zeros have been written in the latest claimed file (tests). */
@@ -111,12 +118,16 @@ final class ZeroFiller implements AutoCloseable {
             channel = FileChannel.open(file.toPath(), StandardOpenOption.WRITE);
           } catch (IOException e) {
             LOG.warn("could not write zeros ahead in {}: {}", file, e.toString());
+            giveUp(file);
             to = Long.MAX_VALUE;
             continue;
           }
         }
-        long from = Math.max(to, c.end + MARGIN);
+        // behind the appender (a new file, or it jumped past the zeros): start a margin further, so that its
+        // next claims do not wait for this write
+        long from = to >= c.end + MARGIN ? to : c.end + 2 * MARGIN;
         int length = (int) Math.min(CHUNK, c.end + AHEAD - from);
+        beforePublishing.run();
         writing = new Zeros(file, from);
         Claim now = claim;
         if (!now.file.equals(file) || now.end + MARGIN > from) {
@@ -132,6 +143,7 @@ final class ZeroFiller implements AutoCloseable {
           // an optimisation only: appends and fsyncs work without it
           LOG.warn("could not write zeros ahead in {}: {}", file, e.toString());
           finishWriting();
+          giveUp(file);
           to = Long.MAX_VALUE;
           continue;
         }
@@ -146,6 +158,11 @@ final class ZeroFiller implements AutoCloseable {
     } finally {
       closeQuietly(channel);
     }
+  }
+
+  /** No more zeros in {@code file}: claims there stop waking the filler. */
+  private void giveUp(File file) {
+    zeroed = new Zeros(file, Long.MAX_VALUE);
   }
 
   private void finishWriting() {
@@ -165,6 +182,9 @@ final class ZeroFiller implements AutoCloseable {
       thread.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("{} has not stopped after 5 s: a write of zeros is stalled", thread.getName());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.baton.core.replication;
 
 import io.baton.core.log.CycleFileSync;
+import io.baton.core.log.ZeroFiller;
 import io.baton.core.log.DurableFiles;
 import java.io.File;
 import java.io.IOException;
@@ -138,6 +139,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
   private final CRC32C crc = new CRC32C();
   private final ByteBuffer header = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
   private final CycleFileSync cycleFiles;
+  private final ZeroFiller zeros;
   /** First index of each run of equal terms in the effective log after the compaction point. */
   private final TreeMap<Long, Long> termStarts = new TreeMap<>();
   private TreeMap<Integer, Cycle> cycles = new TreeMap<>();
@@ -186,6 +188,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
     this.appender = queue.createAppender();
     restore(scan);
     this.recovered = scan.entries;
+    this.zeros = new ZeroFiller(this.dir.getFileName().toString());
   }
 
   /** Opens (or creates) the storage whose queue is {@code dir}; repairs a damaged tail. */
@@ -385,7 +388,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
   }
 
   private void append(long index, long term, int length, byte[] data) {
-    long end = writeExcerpt(appender, index, term, length, data);
+    long end = writeExcerpt(appender, zeros, index, term, length, data);
     excerpts++;
     cycleFiles.touched(appender.currentFile(), end);
     noteCycle(cycles, appender.cycle(), appender.currentFile(), index);
@@ -393,12 +396,17 @@ public final class ChronicleRaftStorage implements RaftStorage {
 
   /**
    * One excerpt: index, term, crc32c over (index, term, length, payload), length, payload; a reset
-   * marker has length -1 and no payload. Returns the end of the excerpt in its cycle file.
+   * marker has length -1 and no payload. Returns the end of the excerpt in its cycle file. {@code zeros}, if
+   * not null, is told where the excerpt will end before it is written.
    */
-  private long writeExcerpt(ExcerptAppender appender, long index, long term, int length, byte[] data) {
+  private long writeExcerpt(ExcerptAppender appender, ZeroFiller zeros, long index, long term, int length,
+                            byte[] data) {
     int sum = checksum(index, term, length, data);
     try (DocumentContext dc = appender.writingDocument()) {
       Bytes<?> bytes = dc.wire().bytes();
+      if (zeros != null) {
+        zeros.claim(appender.currentFile(), bytes.writePosition() + 24 + data.length);
+      }
       bytes.writeLong(index);
       bytes.writeLong(term);
       bytes.writeInt(sum);
@@ -521,6 +529,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
 
   @Override
   public void close() {
+    zeros.close();
     cycleFiles.close();
     appender.close();
     queue.close();
@@ -621,7 +630,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
     try (SingleChronicleQueue q = build(repair, options); ExcerptAppender a = q.createAppender()) {
       for (Entry e : entries) {
         byte[] data = e.data() == null ? new byte[0] : e.data();
-        writeExcerpt(a, e.index(), e.term(), data.length, data);
+        writeExcerpt(a, null, e.index(), e.term(), data.length, data);
       }
     }
     DurableFiles.fsyncTree(repair);

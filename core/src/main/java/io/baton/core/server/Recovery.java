@@ -91,6 +91,7 @@ public final class Recovery {
       repaired = true;
     }
     if (log.lastZxid() > last && log.lastZxid() > snapshotZxid) {
+      log.close();
       throw new IOException("log ends at zxid 0x" + Long.toHexString(log.lastZxid()) + " but replay stopped at 0x"
           + Long.toHexString(last));
     }

@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +54,44 @@ class ZeroFillerTest {
           assertThat(read.get(k)).as("byte %d", at + k).isEqualTo((byte) 0x5a);
         }
       }
+    }
+  }
+
+  /**
+   * The filler chose where to write from a claim that is then overtaken, before it said where it writes: it
+   * must see the newer claim and not write there.
+   */
+  @Test
+  void aClaimMadeWhileTheFillerChoosesWhereToWriteKeepsItsBytes() throws Exception {
+    File file = dir.resolve("cycle.cq4").toFile();
+    CountDownLatch chosen = new CountDownLatch(1);
+    CountDownLatch claimed = new CountDownLatch(1);
+    byte[] ones = new byte[3 * ZeroFiller.CHUNK];
+    Arrays.fill(ones, (byte) 0x5a);
+    try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+         ZeroFiller zeros = new ZeroFiller("test")) {
+      zeros.beforePublishing(() -> {
+        chosen.countDown();
+        try {
+          claimed.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      zeros.claim(file, 100);
+      assertThat(chosen.await(10, TimeUnit.SECONDS)).isTrue();
+      // the filler chose 100 + 2 MiB; this append runs past it before the filler says so
+      zeros.claim(file, ones.length);
+      channel.write(ByteBuffer.wrap(ones), 0);
+      zeros.beforePublishing(() -> { });
+      claimed.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> zeros.zeroedTo() >= ones.length + ZeroFiller.MARGIN);
+    }
+    try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
+      ByteBuffer read = ByteBuffer.allocate(ones.length);
+      channel.read(read, 0);
+      assertThat(read.array()).isEqualTo(ones);
     }
   }
 }
