@@ -41,8 +41,11 @@ public final class ZeroFiller implements AutoCloseable {
   private record Claim(File file, long end) {
   }
 
-  /** Zeros are being written (or, in {@link #zeroed}, have been) in {@code file} from {@code from}. */
-  private record Zeros(File file, long from) {
+  /**
+   * In {@link #writing}: zeros are being written in {@code file} from byte {@code at}; in {@link #zeroed}: zeros
+   * reach byte {@code at} of {@code file}.
+   */
+  private record Zeros(File file, long at) {
   }
 
   private final Thread thread;
@@ -77,13 +80,13 @@ public final class ZeroFiller implements AutoCloseable {
       waiting = null;
     }
     Zeros done = zeroed;
-    if (done == null || !done.file.equals(file) || done.from < end + AHEAD - CHUNK) {
+    if (done == null || !done.file.equals(file) || done.at < end + AHEAD - CHUNK) {
       LockSupport.unpark(thread);
     }
   }
 
   private static boolean near(Zeros z, File file, long end) {
-    return z != null && z.file.equals(file) && end + MARGIN > z.from;
+    return z != null && z.file.equals(file) && end + MARGIN > z.at;
   }
 
   /** Test seam: runs on the filler's thread after it chose where to write, before it says so. */
@@ -95,7 +98,7 @@ public final class ZeroFiller implements AutoCloseable {
   long zeroedTo() {
     Zeros done = zeroed;
     Claim c = claim;
-    return done == null || c == null || !done.file.equals(c.file) ? 0 : done.from;
+    return done == null || c == null || !done.file.equals(c.file) ? 0 : done.at;
   }
 
   private void run() {
