@@ -67,7 +67,7 @@ public final class ClusterBench {
     boolean throughputOnly = false;
     boolean neighbour = false;
     int failovers = 0;
-    args = String.join(" ", args).trim().split("\\s+");
+    args = BenchArgs.split(args);
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--quick")) {
         quick = true;

@@ -55,7 +55,7 @@ public final class ClusterManagerBench {
   private final List<String> failures = new ArrayList<>();
 
   private ClusterManagerBench(String[] rawArgs) throws IOException {
-    String[] args = String.join(" ", rawArgs).trim().split("\\s+");
+    String[] args = BenchArgs.split(rawArgs);
     boolean q = false;
     int[] inf = {1, 64};
     Long warmup = null;
@@ -73,7 +73,6 @@ public final class ClusterManagerBench {
         case "--kills" -> k = Integer.parseInt(args[++i]);
         case "--managers" -> m = List.of(args[++i].split(","));
         case "--out" -> out = Path.of(args[++i]);
-        case "" -> { }
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (known: --quick, --full, "
             + "--in-flight 1,64, --warmup-ms N, --measure-ms N, --kills N, --managers baton,baton:2000,hazelcast, --out DIR)");
       }

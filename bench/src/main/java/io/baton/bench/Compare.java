@@ -81,8 +81,7 @@ public final class Compare {
   }
 
   private Compare(String[] rawArgs) {
-    // exec:exec passes -Dbench.args="--quick --no-heap" as one argument: split on whitespace
-    String[] args = String.join(" ", rawArgs).trim().split("\\s+");
+    String[] args = BenchArgs.split(rawArgs);
     boolean q = false;
     int[] inf = {1, 64};
     boolean[] sy = {true, false};
@@ -124,7 +123,6 @@ public final class Compare {
           }
         }
         case "--out" -> out = Path.of(args[++i]);
-        case "" -> { }
         default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (known: --quick, --full, "
             + "--warmup-ms N, --measure-ms N, --sizes 100,4096, --in-flight 1,64, --sync on,off, --heap-nodes N, --no-heap, "
             + "--no-workloads, --no-kafka, --start-only N, --server-flags F1,F2, --baton-face bridge|zookeeper, --out DIR)");

@@ -27,8 +27,7 @@ public final class LogProbe {
   }
 
   public static void main(String[] rawArgs) throws Exception {
-    // exec:exec passes -Dbench.args="--bytes 4096 --entries 20000" as one argument: split on whitespace
-    String[] args = String.join(" ", rawArgs).trim().split("\\s+");
+    String[] args = BenchArgs.split(rawArgs);
     int entries = 20_000;
     int bytes = 100;
     Path dir = Path.of("target");

@@ -405,7 +405,7 @@ public final class ChronicleRaftStorage implements RaftStorage {
     try (DocumentContext dc = appender.writingDocument()) {
       Bytes<?> bytes = dc.wire().bytes();
       if (zeros != null) {
-        zeros.claim(appender.currentFile(), bytes.writePosition() + 24 + data.length);
+        zeros.claim(appender.currentFile(), bytes.writePosition() + HEADER + data.length);
       }
       bytes.writeLong(index);
       bytes.writeLong(term);
