@@ -4,6 +4,7 @@ import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.log.ChronicleTxnLog;
 import io.baton.core.session.SessionTable;
+import io.baton.core.snapshot.ImageWriter;
 import io.baton.core.snapshot.SnapshotStore;
 import io.baton.core.tree.DataTree;
 import io.baton.core.tree.TreeCapture;
@@ -87,7 +88,9 @@ final class Snapshotter {
   /**
    * Takes a snapshot of the state applied up to {@code zxid} now; completes with its zxid once it is
    * on disk. The tree is captured a slice at a time ({@link #SLICE_NANOS} every {@link #SLICE_PERIOD_MS}),
-   * so requests keep being served while a large tree is captured.
+   * so requests keep being served while a large tree is captured, and each chunk is written to the file
+   * on a worker as it fills, so the image never lies whole on the heap. A slice ends early while the
+   * writer is behind ({@link ImageWriter#backlogged}).
    */
   void take(long zxid, Completion<Long> done) {
     if (inFlight) {
@@ -97,10 +100,12 @@ final class Snapshotter {
     inFlight = true;
     appliedSince = 0;
     long start = System.nanoTime();
+    ImageWriter writer = store.writer(zxid, scheduler::runBlocking);
     SnapshotStore.Capture capture;
     try {
-      capture = SnapshotStore.begin(zxid, tree, sessions);
+      capture = SnapshotStore.begin(zxid, tree, sessions, writer);
     } catch (RuntimeException | Error e) {
+      abandon(writer);
       captureFailed(zxid, e, done);
       if (e instanceof Error error) {
         throw error;
@@ -110,7 +115,7 @@ final class Snapshotter {
     for (CoordinatorListener l : listeners) {
       l.snapshotCaptured(zxid);
     }
-    Capturing capturing = new Capturing(zxid, capture, start, done);
+    Capturing capturing = new Capturing(zxid, capture, writer, start, done);
     if (!capturing.slice()) {
       capturing.timer = scheduler.periodic(SLICE_PERIOD_MS, capturing::next);
     }
@@ -120,14 +125,16 @@ final class Snapshotter {
   private final class Capturing {
     private final long zxid;
     private final SnapshotStore.Capture capture;
+    private final ImageWriter writer;
     private final long start;
     private final Completion<Long> done;
     private AutoCloseable timer;
     private boolean ended;
 
-    Capturing(long zxid, SnapshotStore.Capture capture, long start, Completion<Long> done) {
+    Capturing(long zxid, SnapshotStore.Capture capture, ImageWriter writer, long start, Completion<Long> done) {
       this.zxid = zxid;
       this.capture = capture;
+      this.writer = writer;
       this.start = start;
       this.done = done;
     }
@@ -140,28 +147,34 @@ final class Snapshotter {
       }
     }
 
-    /** Captures for up to {@link Snapshotter#SLICE_NANOS}; true once the capture ended (handed to a worker, or failed). */
+    /** Captures for up to {@link Snapshotter#SLICE_NANOS}; true once the capture ended (finished, or failed). */
     boolean slice() {
       if (closed.getAsBoolean()) {
-        capture.abandon();
-        inFlight = false;
+        stop();
         done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot abandoned: the node is closing"));
+        return true;
+      }
+      IOException writeFailed = writer.failure();
+      if (writeFailed != null) {
+        stop();
+        LOG.error("snapshot at zxid 0x{} failed: {}", Long.toHexString(zxid), writeFailed.toString());
+        done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + writeFailed));
         return true;
       }
       try {
         long sliceStart = System.nanoTime();
-        while (!capture.step(SLICE_UNITS)) {
-          if (System.nanoTime() - sliceStart >= SLICE_NANOS) {
+        do {
+          if (writer.backlogged() || System.nanoTime() - sliceStart >= SLICE_NANOS) {
             return false;
           }
-        }
-        SnapshotStore.Image image = capture.image();
+        } while (!capture.step(SLICE_UNITS));
+        long length = capture.finish();
         long captureMs = (System.nanoTime() - start) / 1_000_000;
-        scheduler.runBlocking(() -> write(image, start, captureMs, done));
+        writer.finish((file, written, failure) -> written(zxid, length, start, captureMs, file, failure, done));
         return true;
       } catch (RuntimeException | Error e) {
         // a record may be half written: this image is never used
-        capture.abandon();
+        stop();
         captureFailed(zxid, e, done);
         if (e instanceof Error error) {
           throw error;
@@ -169,10 +182,19 @@ final class Snapshotter {
         return true;
       }
     }
+
+    private void stop() {
+      capture.abandon();
+      abandon(writer);
+    }
+  }
+
+  /** The next snapshot may start once the abandoned one's temp file is gone (it may have the same name). */
+  private void abandon(ImageWriter writer) {
+    writer.abandon(() -> scheduler.runOnOwner(() -> inFlight = false));
   }
 
   private void captureFailed(long zxid, Throwable e, Completion<Long> done) {
-    inFlight = false;
     if (e instanceof TreeCapture.TreeReplacedException) {
       LOG.warn("snapshot at zxid 0x{} abandoned while capturing: {}", Long.toHexString(zxid), e.getMessage());
     } else {
@@ -189,41 +211,38 @@ final class Snapshotter {
     }
   }
 
-  /** Worker side of {@link #take}: writes and retains, then always finishes on the owner thread. */
-  private void write(SnapshotStore.Image image, long start, long captureMs, Completion<Long> done) {
+  /** On the writer's worker once the file is in place or failed: retains, then finishes on the owner thread. */
+  private void written(long zxid, long length, long start, long captureMs, Path file, IOException failure,
+                       Completion<Long> done) {
     BatonException error = null;
     long oldestKept = -1;
-    Path file = null;
-    try {
-      file = store.write(image);
-      oldestKept = store.retain(config.snapshotsRetained());
-    } catch (IOException e) {
-      LOG.error("snapshot at zxid 0x{} failed: {}", Long.toHexString(image.zxid()), e.toString());
-      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
-    } catch (RuntimeException e) {
-      LOG.error("snapshot at zxid 0x{} failed", Long.toHexString(image.zxid()), e);
-      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
-    } finally {
-      BatonException failure = error == null && file == null
-          ? new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed") : error;
-      long keepFrom = oldestKept;
-      Path written = file;
-      scheduler.runOnOwner(() -> written(image, start, captureMs, written, keepFrom, failure, done));
+    if (failure != null) {
+      LOG.error("snapshot at zxid 0x{} failed: {}", Long.toHexString(zxid), failure.toString());
+      error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + failure);
+    } else {
+      try {
+        oldestKept = store.retain(config.snapshotsRetained());
+      } catch (IOException | RuntimeException e) {
+        LOG.error("retaining snapshots after zxid 0x{} failed", Long.toHexString(zxid), e);
+        error = new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot failed: " + e);
+      }
     }
+    BatonException outcome = error;
+    long keepFrom = oldestKept;
+    scheduler.runOnOwner(() -> onOwner(zxid, length, start, captureMs, file, keepFrom, outcome, done));
   }
 
-  private void written(SnapshotStore.Image image, long start, long captureMs, Path file, long keepFrom,
+  private void onOwner(long zxid, long length, long start, long captureMs, Path file, long keepFrom,
                        BatonException failure, Completion<Long> done) {
     inFlight = false;
     if (failure != null) {
       done.complete(null, failure);
       return;
     }
-    LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(image.zxid()),
-        image.length(), captureMs);
-    observer.get().snapshotWritten(System.nanoTime() - start, image.length());
+    LOG.info("snapshot at zxid 0x{}: {} bytes, captured in {} ms", Long.toHexString(zxid), length, captureMs);
+    observer.get().snapshotWritten(System.nanoTime() - start, length);
     for (CoordinatorListener l : listeners) {
-      l.snapshotWritten(image.zxid(), file);
+      l.snapshotWritten(zxid, file);
     }
     if (keepFrom > 0 && !closed.getAsBoolean()) {
       try {
@@ -232,6 +251,6 @@ final class Snapshotter {
         LOG.warn("log purge failed: {}", e.toString());
       }
     }
-    done.complete(image.zxid(), null);
+    done.complete(zxid, null);
   }
 }

@@ -9,11 +9,11 @@ import io.baton.core.tree.Stat;
 import io.baton.core.tree.TreeCapture;
 import io.baton.core.tree.Znode;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Snapshots of the tree and session table in {@code snapshot.<zxid-hex>} files. A snapshot is
- * serialized on the owner thread into memory ({@link #capture}), then written to a temp file,
- * fsynced and renamed into place on a worker ({@link #write}); a CRC32C trailer lets recovery skip
- * a damaged file and fall back to an older one.
+ * serialized on the owner thread a slice at a time ({@link #begin}) into an {@link ImageSink}: in
+ * production an {@link ImageWriter}, which writes each chunk to a temp file on a worker as the capture
+ * goes, then fsyncs and renames it into place; a CRC32C trailer lets recovery skip a damaged file and
+ * fall back to an older one.
  */
 public final class SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
@@ -46,39 +48,17 @@ public final class SnapshotStore {
     Files.createDirectories(dir);
   }
 
-  /**
-   * A serialized snapshot not yet on disk, without the checksum: {@code length} bytes in {@code chunks}
-   * (each full but the last). Chunks, not one array: the image needs no contiguous heap and is never
-   * copied to grow, so a snapshot takes about its own size in heap beside the tree, however large.
-   */
-  public record Image(long zxid, List<ByteBuffer> chunks, long length) {
-    /** The chunks, each ready to be read from its start. */
-    List<ByteBuffer> parts() {
-      return chunks.stream().map(ByteBuffer::duplicate).toList();
-    }
-  }
-
   /** A snapshot loaded from disk. */
   public record Loaded(long zxid, DataTree tree, SessionTable sessions, Path file) {
   }
 
-  /** Serializes the state as of {@code zxid} in one go; call on the thread that owns the state. */
-  public static Image capture(long zxid, DataTree tree, SessionTable sessions) {
-    Capture capture = begin(zxid, tree, sessions);
-    while (!capture.step(Integer.MAX_VALUE)) {
-      // one step writes everything
-    }
-    return capture.image();
-  }
-
   /**
-   * Starts serializing the state as of {@code zxid}, on the thread that owns it: the header and the
-   * session table now, the tree a slice per {@link Capture#step} while it goes on changing
-   * ({@link TreeCapture}). Only copies bytes (no checksum, no ordering of children); {@link #write}
-   * adds the checksum on a worker.
+   * Starts serializing the state as of {@code zxid} into {@code sink}, on the thread that owns it: the
+   * header and the session table now, the tree a slice per {@link Capture#step} while it goes on
+   * changing ({@link TreeCapture}). Only copies bytes (no checksum, no ordering of children).
    */
-  public static Capture begin(long zxid, DataTree tree, SessionTable sessions) {
-    ImageBuffer out = new ImageBuffer();
+  public static Capture begin(long zxid, DataTree tree, SessionTable sessions, ImageSink sink) {
+    ImageBuffer out = new ImageBuffer(sink);
     out.putLong(MAGIC);
     out.putInt(FORMAT);
     out.putLong(zxid);
@@ -93,14 +73,12 @@ public final class SnapshotStore {
     return new Capture(zxid, out, tree);
   }
 
-  /** A snapshot being captured: {@link #step} until it returns true, then take the {@link #image}. */
+  /** A snapshot being captured: {@link #step} until it returns true, then {@link #finish}. */
   public static final class Capture {
-    private final long zxid;
     private final ImageBuffer out;
     private final TreeCapture walk;
 
     private Capture(long zxid, ImageBuffer out, DataTree tree) {
-      this.zxid = zxid;
       this.out = out;
       this.walk = tree.capture(zxid, new TreeCapture.Records() {
         @Override
@@ -110,9 +88,11 @@ public final class SnapshotStore {
 
         @Override
         public byte[] record(byte[] path, int length, Znode node) {
-          ImageBuffer one = new ImageBuffer(96 + length + node.dataLength());
-          putNode(one, tree, path, length, node);
-          return one.toArray();
+          Record one = new Record(96 + length + node.dataLength());
+          ImageBuffer record = new ImageBuffer(one);
+          putNode(record, tree, path, length, node);
+          record.flush();
+          return one.bytes.toByteArray();
         }
 
         @Override
@@ -122,7 +102,7 @@ public final class SnapshotStore {
       });
     }
 
-    /** Writes up to about {@code budget} more nodes; true once the image is complete. */
+    /** Writes up to about {@code budget} more nodes; true once the whole tree is written. */
     public boolean step(int budget) {
       return walk.step(budget);
     }
@@ -132,9 +112,9 @@ public final class SnapshotStore {
       walk.abandon();
     }
 
-    /** The complete image (after {@link #step} returned true). */
-    public Image image() {
-      return new Image(zxid, out.chunks(), out.length());
+    /** Hands the last, partly filled chunk to the sink (after {@link #step} returned true); returns the image's length. */
+    public long finish() {
+      return out.flush();
     }
   }
 
@@ -167,37 +147,48 @@ public final class SnapshotStore {
     }
   }
 
-  /** A growable big-endian byte buffer of fixed-size chunks, without synchronization. */
+  /** The sink of one node's record, in chunks of about its size (more if its ACL is long). */
+  private static final class Record implements ImageSink {
+    private final int size;
+    private final ByteArrayOutputStream bytes;
+
+    Record(int size) {
+      this.size = size;
+      this.bytes = new ByteArrayOutputStream(size);
+    }
+
+    @Override
+    public byte[] buffer() {
+      return new byte[size];
+    }
+
+    @Override
+    public void accept(byte[] chunk, int n) {
+      bytes.write(chunk, 0, n);
+    }
+  }
+
+  /** A big-endian writer into the sink's chunks, without synchronization. */
   private static final class ImageBuffer {
-    /** Under half of G1's smallest region (1 MiB), so no chunk is a humongous object. */
-    static final int CHUNK = 256 << 10;
-    private final List<ByteBuffer> chunks = new ArrayList<>();
-    private final int chunkSize;
+    private final ImageSink sink;
     private byte[] buf;
     private int pos;
     private long full;
 
-    ImageBuffer() {
-      this(CHUNK);
-    }
-
-    /** A buffer of {@code chunkSize}-byte chunks (one, for a single record sized to fit). */
-    ImageBuffer(int chunkSize) {
-      this.chunkSize = chunkSize;
-      next();
+    ImageBuffer(ImageSink sink) {
+      this.sink = sink;
+      this.buf = sink.buffer();
     }
 
     private void next() {
-      if (buf != null) {
-        chunks.add(ByteBuffer.wrap(buf, 0, pos).asReadOnlyBuffer());
-        full += pos;
-      }
-      buf = new byte[chunkSize];
+      sink.accept(buf, pos);
+      full += pos;
+      buf = sink.buffer();
       pos = 0;
     }
 
     void putInt(int v) {
-      if (chunkSize - pos < 4) {
+      if (buf.length - pos < 4) {
         put(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v}, 4);
         return;
       }
@@ -215,10 +206,10 @@ public final class SnapshotStore {
     void put(byte[] b, int length) {
       int at = 0;
       while (at < length) {
-        if (pos == chunkSize) {
+        if (pos == buf.length) {
           next();
         }
-        int n = Math.min(length - at, chunkSize - pos);
+        int n = Math.min(length - at, buf.length - pos);
         System.arraycopy(b, at, buf, pos, n);
         pos += n;
         at += n;
@@ -228,7 +219,7 @@ public final class SnapshotStore {
     void putData(Znode node) {
       int length = node.dataLength();
       putInt(length);
-      if (length <= chunkSize - pos) {
+      if (length <= buf.length - pos) {
         node.copyData(buf, pos);
         pos += length;
       } else {
@@ -238,40 +229,19 @@ public final class SnapshotStore {
       }
     }
 
-    List<ByteBuffer> chunks() {
-      List<ByteBuffer> out = new ArrayList<>(chunks);
-      out.add(ByteBuffer.wrap(buf, 0, pos).asReadOnlyBuffer());
-      return out;
-    }
-
-    long length() {
-      return full + pos;
-    }
-
-    /** The bytes written, as one array. */
-    byte[] toArray() {
-      byte[] all = new byte[(int) length()];
-      int at = 0;
-      for (ByteBuffer chunk : chunks()) {
-        int n = chunk.remaining();
-        chunk.get(all, at, n);
-        at += n;
-      }
+    /** Hands the partly filled chunk to the sink; returns the bytes written in all. */
+    long flush() {
+      long all = full + pos;
+      sink.accept(buf, pos);
+      buf = null;
       return all;
     }
   }
 
-  /** Writes an image atomically (temp file, fsync, rename, directory fsync). Blocking. */
-  public Path write(Image image) throws IOException {
-    Path target = dir.resolve(fileName(image.zxid()));
-    CRC32C crc = new CRC32C();
-    List<ByteBuffer> parts = new ArrayList<>(image.parts());
-    parts.forEach(part -> crc.update(part.duplicate()));
-    parts.add(ByteBuffer.allocate(8).putLong(0, crc.getValue()));
-    DurableFiles.writeAtomically(target, parts.toArray(ByteBuffer[]::new));
-    return target;
+  /** A writer of the snapshot file at {@code zxid}, whose file work runs on {@code worker}. */
+  public ImageWriter writer(long zxid, Executor worker) {
+    return new ImageWriter(file(zxid), worker);
   }
-
 
   /** Snapshot zxids on disk, newest first. */
   public List<Long> list() throws IOException {
@@ -313,7 +283,7 @@ public final class SnapshotStore {
     Path target = dir.resolve(fileName(loaded.zxid()));
     Files.move(received, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    io.baton.core.log.DurableFiles.fsyncDirectory(dir);
+    DurableFiles.fsyncDirectory(dir);
     return new Loaded(loaded.zxid(), loaded.tree(), loaded.sessions(), target);
   }
 

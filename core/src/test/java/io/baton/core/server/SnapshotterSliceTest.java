@@ -7,9 +7,13 @@ import io.baton.core.error.ErrorCode;
 import io.baton.core.log.ChronicleTxnLog;
 import io.baton.core.log.LogOptions;
 import io.baton.core.session.SessionTable;
+import io.baton.core.snapshot.ImageSink;
+import io.baton.core.snapshot.ImageWriter;
+import io.baton.core.snapshot.Images;
 import io.baton.core.snapshot.SnapshotStore;
 import io.baton.core.tree.DataTree;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The owner thread is never held for a whole snapshot: a capture of a large tree ends its first
  * turn with a timer for the next slice, the tree changes between slices, and the snapshot written
- * still holds the tree as it was when it was taken. Driven by hand: every owner task, timer firing
+ * still holds the tree as it was when it was taken. The image goes to its file as it is captured,
+ * never far ahead of the writer. Driven by hand: every owner task, timer firing
  * and worker task runs when the test says.
  */
 class SnapshotterSliceTest {
@@ -57,25 +62,73 @@ class SnapshotterSliceTest {
     Snapshotter snapshotter = snapshotter(tree, () -> false);
 
     snapshotter.take(taken, this::done);
-    assertThat(blocking).as("nothing handed to the writer after the first slice").isEmpty();
     assertThat(timers).as("a timer for the next slices").hasSize(1);
     List<BatonException> refused = new ArrayList<>();
     snapshotter.take(taken, (z, e) -> refused.add(e)); // a second snapshot while the first is captured
     assertThat(refused).singleElement().extracting(BatonException::code).isEqualTo(ErrorCode.NOT_READY);
     int slices = 1;
-    while (blocking.isEmpty()) {
+    while (outcome.isEmpty()) {
       // a client's writes between two slices
       tree.setData("/n/" + slices, new byte[] {1}, 1, ++zxid, 1);
       tree.delete("/n/" + (199_999 - slices), ++zxid);
       tree.create("/n/new-" + slices, new byte[0], 0, 200_000 + slices, ++zxid, 0);
-      timers.get(0).run();
+      List.copyOf(timers).forEach(Runnable::run);
+      runWorkers();
       slices++;
     }
     assertThat(slices).isGreaterThan(2);
-    blocking.poll().run();
     assertThat(outcome).containsExactly(taken);
     assertThat(SnapshotStore.load(store.file(taken)).tree().digest()).isEqualTo(expected);
     assertThat(tree.digest()).as("the tree did change").isNotEqualTo(expected);
+    assertThat(temp(taken)).doesNotExist();
+  }
+
+  @Test
+  void theCapturePausesWhileTheWriterIsBehind() throws Exception {
+    DataTree tree = tree(200_000); // an image of about 12 MB
+    long taken = zxid;
+    Snapshotter snapshotter = snapshotter(tree, () -> false);
+    snapshotter.take(taken, this::done);
+    for (int i = 0; i < 200; i++) { // without the pause, these slices would capture the whole tree
+      List.copyOf(timers).forEach(Runnable::run);
+    }
+    assertThat(blocking).as("one worker task writes the chunks handed over").hasSize(1);
+    blocking.poll().run();
+    assertThat(Files.size(temp(taken))).as("written before the capture paused")
+        .isLessThanOrEqualTo((ImageWriter.IN_FLIGHT + 1L) * ImageSink.CHUNK);
+
+    while (outcome.isEmpty()) {
+      List.copyOf(timers).forEach(Runnable::run);
+      runWorkers();
+    }
+    assertThat(outcome).containsExactly(taken);
+    assertThat(SnapshotStore.load(store.file(taken)).tree().digest()).isEqualTo(tree.digest());
+  }
+
+  @Test
+  void aFailedWriteEndsTheCaptureAndTheNextSnapshotWorks() throws Exception {
+    DataTree tree = tree(100_000);
+    Snapshotter snapshotter = snapshotter(tree, () -> false);
+    snapshotter.take(zxid, this::done);
+    while (blocking.isEmpty()) { // until the first chunk is handed over
+      timers.get(0).run();
+    }
+    Files.delete(store.dir()); // the worker cannot create the file
+    runWorkers();
+    timers.get(0).run();
+    assertThat(timers).as("the capture ended").isEmpty();
+    assertThat(outcome).singleElement().isInstanceOf(BatonException.class);
+    runWorkers();
+
+    outcome.clear();
+    Files.createDirectories(store.dir());
+    snapshotter.take(zxid, this::done);
+    while (outcome.isEmpty()) {
+      List.copyOf(timers).forEach(Runnable::run);
+      runWorkers();
+    }
+    assertThat(outcome).containsExactly(zxid);
+    assertThat(SnapshotStore.load(store.file(zxid)).tree().digest()).isEqualTo(tree.digest());
   }
 
   @Test
@@ -90,15 +143,20 @@ class SnapshotterSliceTest {
     tree.replaceWith(installed);
     timers.get(0).run();
     assertThat(timers).as("the capture's timer is cancelled").isEmpty();
-    assertThat(blocking).isEmpty();
     assertThat(outcome).singleElement().isInstanceOf(BatonException.class);
+    List<BatonException> refused = new ArrayList<>();
+    snapshotter.take(zxid + 10, (z, e) -> refused.add(e));
+    assertThat(refused).as("until the abandoned file is gone").singleElement()
+        .extracting(BatonException::code).isEqualTo(ErrorCode.NOT_READY);
+    runWorkers();
+    assertThat(temp(zxid)).doesNotExist();
 
     outcome.clear();
     snapshotter.take(zxid + 10, this::done);
-    while (blocking.isEmpty()) {
-      timers.get(0).run();
+    while (outcome.isEmpty()) {
+      List.copyOf(timers).forEach(Runnable::run);
+      runWorkers();
     }
-    blocking.poll().run();
     assertThat(outcome).containsExactly(zxid + 10);
     assertThat(SnapshotStore.load(store.file(zxid + 10)).tree().get("/other")).isNotNull();
   }
@@ -113,8 +171,22 @@ class SnapshotterSliceTest {
     timers.get(0).run();
     assertThat(timers).isEmpty();
     assertThat(outcome).singleElement().isInstanceOf(BatonException.class);
+    runWorkers();
+    assertThat(temp(zxid)).doesNotExist();
     // the tree no longer keeps records for it: a new capture may start
-    assertThat(SnapshotStore.capture(zxid, tree, new SessionTable()).length()).isPositive();
+    assertThat(Images.capture(zxid, tree, new SessionTable()).length()).isPositive();
+  }
+
+  /** Runs the worker tasks queued so far, and those they queue. */
+  private void runWorkers() {
+    while (!blocking.isEmpty()) {
+      blocking.poll().run();
+    }
+  }
+
+  private Path temp(long zxid) {
+    Path file = store.file(zxid);
+    return file.resolveSibling(file.getFileName() + ".tmp");
   }
 
   /** {@code /n} with {@code children} small children, zxids from {@link #zxid} on. */

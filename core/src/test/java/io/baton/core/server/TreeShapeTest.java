@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.baton.core.error.BatonException;
 import io.baton.core.error.ErrorCode;
 import io.baton.core.session.SessionTable;
+import io.baton.core.snapshot.Images;
 import io.baton.core.snapshot.SnapshotStore;
 import io.baton.core.tree.CreateMode;
 import io.baton.core.tree.DataTree;
@@ -42,8 +43,8 @@ class TreeShapeTest {
       tree.create(path.toString(), ("level " + level).getBytes(StandardCharsets.UTF_8), 0,
           tree.get(parent).cversion() + 1, zxid, 1_000 + level);
     }
-    SnapshotStore.Image image = SnapshotStore.capture(zxid, tree, new SessionTable());
-    new SnapshotStore(dataDir.resolve("snapshots")).write(image);
+    Images.Image image = Images.capture(zxid, tree, new SessionTable());
+    Images.write(new SnapshotStore(dataDir.resolve("snapshots")), image);
     return zxid;
   }
 

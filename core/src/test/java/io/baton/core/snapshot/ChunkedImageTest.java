@@ -32,10 +32,10 @@ class ChunkedImageTest {
       zxid++;
       tree.create("/n" + i, data[i], 0, tree.get("/").cversion() + 1, zxid, 1_000 + i);
     }
-    SnapshotStore.Image image = SnapshotStore.capture(zxid, tree, new SessionTable());
+    Images.Image image = Images.capture(zxid, tree, new SessionTable());
     assertThat(image.chunks()).as("chunks").hasSizeGreaterThan(10);
     SnapshotStore store = new SnapshotStore(dir);
-    store.write(image);
+    Images.write(store, image);
 
     SnapshotStore.Loaded loaded = store.loadNewest().orElseThrow();
     assertThat(loaded.zxid()).isEqualTo(zxid);

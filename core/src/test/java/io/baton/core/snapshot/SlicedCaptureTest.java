@@ -53,9 +53,10 @@ class SlicedCaptureTest {
       SessionTable sessions = new SessionTable();
       sessions.open(5, 10_000);
       long at = zxid;
-      long expected = digest(SnapshotStore.capture(at, tree, sessions), "whole-" + seed);
+      long expected = digest(Images.capture(at, tree, sessions), "whole-" + seed);
 
-      SnapshotStore.Capture capture = SnapshotStore.begin(at, tree, sessions);
+      Images.Collector sink = new Images.Collector();
+      SnapshotStore.Capture capture = SnapshotStore.begin(at, tree, sessions, sink);
       int budget = 1 + random.nextInt(8);
       int changes = 0;
       while (!capture.step(budget)) {
@@ -65,7 +66,8 @@ class SlicedCaptureTest {
         }
       }
       assertThat(changes).as("seed %d: changes made during the capture", seed).isPositive();
-      assertThat(digest(capture.image(), "sliced-" + seed)).as("seed %d", seed).isEqualTo(expected);
+      capture.finish();
+      assertThat(digest(sink.image(at), "sliced-" + seed)).as("seed %d", seed).isEqualTo(expected);
     }
   }
 
@@ -82,9 +84,10 @@ class SlicedCaptureTest {
       create(tree, "/w" + i, 0);
     }
     long at = zxid;
-    long expected = digest(SnapshotStore.capture(at, tree, new SessionTable()), "whole");
+    long expected = digest(Images.capture(at, tree, new SessionTable()), "whole");
 
-    SnapshotStore.Capture capture = SnapshotStore.begin(at, tree, new SessionTable());
+    Images.Collector sink = new Images.Collector();
+    SnapshotStore.Capture capture = SnapshotStore.begin(at, tree, new SessionTable(), sink);
     capture.step(1);
     String path = deep.toString();
     while (!path.isEmpty()) { // leaves first, as deletes must go
@@ -95,7 +98,8 @@ class SlicedCaptureTest {
     while (!capture.step(3)) {
       tree.setData("/w" + (zxid % 200), bytes("x" + zxid), (int) (zxid % 1000), ++zxid, zxid);
     }
-    assertThat(digest(capture.image(), "sliced")).isEqualTo(expected);
+    capture.finish();
+    assertThat(digest(sink.image(at), "sliced")).isEqualTo(expected);
   }
 
   @Test
@@ -105,13 +109,13 @@ class SlicedCaptureTest {
     for (int i = 0; i < 50; i++) {
       create(tree, "/n" + i, 0);
     }
-    SnapshotStore.Capture capture = SnapshotStore.begin(zxid, tree, new SessionTable());
+    SnapshotStore.Capture capture = SnapshotStore.begin(zxid, tree, new SessionTable(), new Images.Collector());
     capture.step(1);
     tree.replaceWith(new DataTree());
     assertThatThrownBy(() -> capture.step(100)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("replaced");
     // a new capture may start at once
-    assertThat(SnapshotStore.capture(zxid, tree, new SessionTable()).length()).isPositive();
+    assertThat(Images.capture(zxid, tree, new SessionTable()).length()).isPositive();
   }
 
   @Test
@@ -144,17 +148,19 @@ class SlicedCaptureTest {
     assertThatThrownBy(() -> failing.step(1)).isInstanceOf(IllegalStateException.class);
     tree.setData("/n1", bytes("changed"), 1, ++zxid, zxid); // nothing keeps it now
     long at = zxid;
-    long expected = digest(SnapshotStore.capture(at, tree, new SessionTable()), "whole");
-    SnapshotStore.Capture next = SnapshotStore.begin(at, tree, new SessionTable());
+    long expected = digest(Images.capture(at, tree, new SessionTable()), "whole");
+    Images.Collector sink = new Images.Collector();
+    SnapshotStore.Capture next = SnapshotStore.begin(at, tree, new SessionTable(), sink);
     while (!next.step(7)) {
       tree.setData("/n" + (zxid % 100), bytes("x" + zxid), 2, ++zxid, zxid);
     }
-    assertThat(digest(next.image(), "next")).isEqualTo(expected);
+    next.finish();
+    assertThat(digest(sink.image(at), "next")).isEqualTo(expected);
   }
 
-  private long digest(SnapshotStore.Image image, String name) throws Exception {
+  private long digest(Images.Image image, String name) throws Exception {
     Path sub = Files.createDirectories(dir.resolve(name));
-    Path file = new SnapshotStore(sub).write(image);
+    Path file = Images.write(new SnapshotStore(sub), image);
     return SnapshotStore.load(file).tree().digest();
   }
 
