@@ -763,6 +763,7 @@ public final class Coordinator implements AutoCloseable {
         // timer already gone
       }
     }
+    snapshotter.close();
     try {
       if (halted) {
         return;

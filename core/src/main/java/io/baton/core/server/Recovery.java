@@ -36,6 +36,7 @@ public final class Recovery {
   /** Loads snapshot + log from {@code dataDir}; the returned log is open. */
   public static Recovered recover(Path dataDir, LogOptions options) throws IOException {
     SnapshotStore snapshots = new SnapshotStore(dataDir.resolve("snapshots"));
+    snapshots.removeUnfinished();
     Optional<SnapshotStore.Loaded> loaded = snapshots.loadNewest();
     DataTree tree = loaded.map(SnapshotStore.Loaded::tree).orElseGet(DataTree::new);
     SessionTable sessions = loaded.map(SnapshotStore.Loaded::sessions).orElseGet(SessionTable::new);

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Takes snapshots of the applied state: captured on the owner thread a slice at a time, written and
  * retained on a worker, then the log is purged behind the oldest snapshot kept. Automatic every
  * {@code snapshotEveryEntries} applied entries; asked for by clients through the
- * {@link ClientSnapshotPolicy}. Whatever fails, the in-flight state is cleared, the failure is logged
- * once and answered SystemError, so the next snapshot can run. Owner thread only.
+ * {@link ClientSnapshotPolicy}. Whatever fails, the failure is logged once and answered SystemError,
+ * and the in-flight state is cleared (once an abandoned file is removed), so the next snapshot can run.
+ * Owner thread only.
  */
 final class Snapshotter {
   private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
@@ -42,7 +43,13 @@ final class Snapshotter {
   static final long SLICE_PERIOD_MS = 2;
   /** Work between checks of a slice's clock: about a node, or a KiB of data, each ({@link TreeCapture#step}). */
   private static final int SLICE_UNITS = 256;
+  /** How long a closing node waits for a snapshot's file work to end. */
+  private static final long CLOSE_WAIT_MS = 5_000;
   private boolean inFlight;
+  /** The capture under way, if any. */
+  private Capturing capturing;
+  /** The writer of the latest snapshot (its file work may still go on). */
+  private ImageWriter lastWriter;
   private long appliedSince;
 
   Snapshotter(CoordinatorConfig config, Scheduler scheduler, SnapshotStore store, ChronicleTxnLog log, DataTree tree,
@@ -115,9 +122,34 @@ final class Snapshotter {
     for (CoordinatorListener l : listeners) {
       l.snapshotCaptured(zxid);
     }
-    Capturing capturing = new Capturing(zxid, capture, writer, start, done);
-    if (!capturing.slice()) {
-      capturing.timer = scheduler.periodic(SLICE_PERIOD_MS, capturing::next);
+    lastWriter = writer;
+    Capturing first = new Capturing(zxid, capture, writer, start, done);
+    first.next();
+    if (!first.ended) {
+      capturing = first;
+      first.timer = scheduler.periodic(SLICE_PERIOD_MS, first::next);
+    }
+  }
+
+  /**
+   * The node is closing: ends a capture under way (answered SystemError) and waits, up to
+   * {@link #CLOSE_WAIT_MS}, for the snapshot's file work to end, so that nothing is written in the data
+   * directory once the node lets it go. Owner thread; blocking.
+   */
+  void close() {
+    Capturing c = capturing;
+    if (c != null && !c.ended) {
+      c.end();
+      c.stop();
+      c.done.complete(null, new BatonException(ErrorCode.SYSTEM_ERROR, "snapshot abandoned: the node is closing"));
+    }
+    ImageWriter w = lastWriter;
+    try {
+      if (w != null && !w.awaitEnd(CLOSE_WAIT_MS)) {
+        LOG.warn("closing while a snapshot's file is still being written (waited {} ms)", CLOSE_WAIT_MS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -139,10 +171,27 @@ final class Snapshotter {
       this.done = done;
     }
 
-    /** A tick of the timer: the next slice, and the timer cancelled once the capture ended (a tick may still come). */
+    /** The first slice, then a tick of the timer each: the timer is cancelled once the capture ended (a tick may still come). */
     void next() {
-      if (!ended && slice()) {
-        ended = true;
+      if (ended) {
+        return;
+      }
+      boolean end = true;
+      try {
+        end = slice();
+      } finally {
+        if (end) {
+          end();
+        }
+      }
+    }
+
+    void end() {
+      ended = true;
+      if (capturing == this) {
+        capturing = null;
+      }
+      if (timer != null) {
         closeQuietly(timer);
       }
     }
@@ -170,7 +219,7 @@ final class Snapshotter {
         } while (!capture.step(SLICE_UNITS));
         long length = capture.finish();
         long captureMs = (System.nanoTime() - start) / 1_000_000;
-        writer.finish((file, written, failure) -> written(zxid, length, start, captureMs, file, failure, done));
+        writer.finish((file, failure) -> written(zxid, length, start, captureMs, file, failure, done));
         return true;
       } catch (RuntimeException | Error e) {
         // a record may be half written: this image is never used

@@ -10,7 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
@@ -32,7 +34,7 @@ public final class ImageWriter implements ImageSink {
 
   /** Called on the worker once the file is in place ({@code failure} null) or the write failed. */
   public interface Done {
-    void written(Path file, long length, IOException failure);
+    void written(Path file, IOException failure);
   }
 
   private record End(Done done) {
@@ -49,10 +51,12 @@ public final class ImageWriter implements ImageSink {
   private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
   private volatile IOException failure;
+  /** Set by {@link #abandon}: chunks still queued are dropped rather than written. */
+  private volatile boolean abandoned;
+  private final CountDownLatch ended = new CountDownLatch(1);
   // worker side, one task at a time (the draining flag orders them)
   private final CRC32C crc = new CRC32C();
   private FileChannel channel;
-  private long length;
 
   /** A writer of {@code target}, whose file work runs on {@code worker}. */
   public ImageWriter(Path target, Executor worker) {
@@ -88,50 +92,81 @@ public final class ImageWriter implements ImageSink {
     submit(new End(done));
   }
 
-  /** The capture stopped: the worker deletes the temp file, then runs {@code after}. */
+  /** The capture stopped: the worker drops what is queued, deletes the temp file, then runs {@code after}. */
   public void abandon(Runnable after) {
+    abandoned = true;
     submit(new Abandon(after));
+  }
+
+  /**
+   * Waits up to {@code timeoutMs} for the file to be in place, or for the write to fail or be abandoned
+   * and its temp file removed; true if it ended. Blocking (a node closing waits for its snapshot).
+   */
+  public boolean awaitEnd(long timeoutMs) throws InterruptedException {
+    return ended.await(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   private void submit(Object item) {
     queue.add(item);
     if (draining.compareAndSet(false, true)) {
-      worker.execute(this::drain);
+      try {
+        worker.execute(this::drain);
+      } catch (RuntimeException e) {
+        // no worker (the node is closing): nothing will be written, and later items may try again
+        draining.set(false);
+        LOG.warn("could not hand snapshot chunks to a worker: {}", e.toString());
+      }
     }
   }
 
+  /** One drain at a time; whatever an item throws, the flag is handed back, so no later item is stranded. */
   private void drain() {
     do {
-      Object item;
-      while ((item = queue.poll()) != null) {
-        if (item instanceof ByteBuffer chunk) {
-          write(chunk);
-        } else if (item instanceof End end) {
-          complete(end.done());
-        } else if (item instanceof Abandon abandon) {
-          fail(new IOException("snapshot abandoned"));
-          abandon.after().run();
+      try {
+        Object item;
+        while ((item = queue.poll()) != null) {
+          handle(item);
         }
+      } finally {
+        draining.set(false);
       }
-      draining.set(false);
     } while (!queue.isEmpty() && draining.compareAndSet(false, true));
   }
 
-  private void write(ByteBuffer chunk) {
+  private void handle(Object item) {
     try {
-      if (failure == null) {
+      if (item instanceof ByteBuffer chunk) {
+        write(chunk);
+      } else if (item instanceof End end) {
+        complete(end.done());
+      } else if (item instanceof Abandon abandon) {
+        fail(new IOException("snapshot abandoned"));
+        ended.countDown();
+        abandon.after().run();
+      }
+    } catch (IOException e) {
+      fail(e); // the capture sees it at its next slice, and the end reports it
+    } catch (Throwable t) {
+      LOG.error("writing {} failed", target.getFileName(), t);
+      fail(t);
+      if (t instanceof VirtualMachineError vm) {
+        throw vm;
+      }
+    }
+  }
+
+  private void write(ByteBuffer chunk) throws IOException {
+    try {
+      if (failure == null && !abandoned) {
         if (channel == null) {
           channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING);
         }
         crc.update(chunk.duplicate());
-        length += chunk.remaining();
         while (chunk.hasRemaining()) {
           channel.write(chunk);
         }
       }
-    } catch (IOException | RuntimeException e) {
-      fail(e);
     } finally {
       free.add(chunk.array());
       waiting.decrementAndGet();
@@ -156,11 +191,12 @@ public final class ImageWriter implements ImageSink {
         fail(e);
       }
     }
-    done.written(target, length, failure);
+    ended.countDown();
+    done.written(target, failure);
   }
 
   /** Records the first failure and removes the temp file; later chunks are dropped. */
-  private void fail(Exception e) {
+  private void fail(Throwable e) {
     if (failure == null) {
       failure = e instanceof IOException io ? io : new IOException(e);
     }

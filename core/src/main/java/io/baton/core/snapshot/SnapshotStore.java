@@ -9,7 +9,6 @@ import io.baton.core.tree.Stat;
 import io.baton.core.tree.TreeCapture;
 import io.baton.core.tree.Znode;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -88,11 +88,11 @@ public final class SnapshotStore {
 
         @Override
         public byte[] record(byte[] path, int length, Znode node) {
-          Record one = new Record(96 + length + node.dataLength());
+          Record one = new Record(recordBound(tree, length, node));
           ImageBuffer record = new ImageBuffer(one);
           putNode(record, tree, path, length, node);
           record.flush();
-          return one.bytes.toByteArray();
+          return one.bytes;
         }
 
         @Override
@@ -147,14 +147,13 @@ public final class SnapshotStore {
     }
   }
 
-  /** The sink of one node's record, in chunks of about its size (more if its ACL is long). */
+  /** The sink of one node's record: a single chunk of at least its size ({@link #recordBound}). */
   private static final class Record implements ImageSink {
     private final int size;
-    private final ByteArrayOutputStream bytes;
+    private byte[] bytes;
 
     Record(int size) {
       this.size = size;
-      this.bytes = new ByteArrayOutputStream(size);
     }
 
     @Override
@@ -164,8 +163,20 @@ public final class SnapshotStore {
 
     @Override
     public void accept(byte[] chunk, int n) {
-      bytes.write(chunk, 0, n);
+      if (bytes != null) {
+        throw new IllegalStateException("a node's record outgrew its bound of " + size + " bytes");
+      }
+      bytes = n == chunk.length ? chunk : Arrays.copyOf(chunk, n);
     }
+  }
+
+  /** At least the bytes {@link #putNode} writes for {@code node}: its fixed fields, path, data and ACL (UTF-8 at most 3 bytes a char). */
+  private static int recordBound(DataTree tree, int pathLength, Znode node) {
+    int bound = 80 + pathLength + node.dataLength();
+    for (Acl a : tree.acl(node)) {
+      bound += 12 + 3 * (a.id().scheme().length() + a.id().id().length());
+    }
+    return bound;
   }
 
   /** A big-endian writer into the sink's chunks, without synchronization. */
@@ -241,6 +252,22 @@ public final class SnapshotStore {
   /** A writer of the snapshot file at {@code zxid}, whose file work runs on {@code worker}. */
   public ImageWriter writer(long zxid, Executor worker) {
     return new ImageWriter(file(zxid), worker);
+  }
+
+  /**
+   * Deletes the temp files of snapshots a node stopped writing (it crashed or was killed); call with
+   * the data directory locked, before snapshots are taken. Blocking.
+   */
+  public void removeUnfinished() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> {
+        String n = p.getFileName().toString();
+        return n.startsWith(PREFIX) && n.endsWith(".tmp");
+      }).toList()) {
+        LOG.info("removing {}, a snapshot not finished", f.getFileName());
+        Files.deleteIfExists(f);
+      }
+    }
   }
 
   /** Snapshot zxids on disk, newest first. */

@@ -19,6 +19,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +39,8 @@ class SnapshotterSliceTest {
   Path dir;
 
   private final Queue<Runnable> blocking = new ArrayDeque<>();
+  /** When set, worker tasks run on it at once instead of waiting in {@link #blocking}. */
+  private ExecutorService workers;
   private final List<Runnable> timers = new ArrayList<>();
   private final List<Object> outcome = new ArrayList<>();
   private ChronicleTxnLog log;
@@ -177,6 +181,34 @@ class SnapshotterSliceTest {
     assertThat(Images.capture(zxid, tree, new SessionTable()).length()).isPositive();
   }
 
+  @Test
+  void closingTheNodeEndsTheCaptureAndWaitsForItsFileToGo() throws Exception {
+    workers = Executors.newSingleThreadExecutor(); // file work on a thread of its own, as in a node
+    try {
+      DataTree tree = tree(200_000);
+      Snapshotter snapshotter = snapshotter(tree, () -> false);
+      snapshotter.take(zxid, this::done);
+      while (!Files.exists(temp(zxid))) {
+        timers.get(0).run();
+      }
+      snapshotter.close();
+      assertThat(timers).as("the capture's timer is cancelled").isEmpty();
+      assertThat(outcome).singleElement().isInstanceOf(BatonException.class);
+      assertThat(temp(zxid)).as("removed before close returned").doesNotExist();
+      assertThat(store.list()).isEmpty();
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  @Test
+  void recoveryRemovesTheTempFileOfASnapshotLeftUnfinished() throws Exception {
+    Path left = temp(zxid);
+    Files.write(left, new byte[] {1, 2, 3}); // a node killed while writing it
+    store.removeUnfinished();
+    assertThat(left).doesNotExist();
+  }
+
   /** Runs the worker tasks queued so far, and those they queue. */
   private void runWorkers() {
     while (!blocking.isEmpty()) {
@@ -225,7 +257,11 @@ class SnapshotterSliceTest {
 
       @Override
       public void runBlocking(Runnable task) {
-        blocking.add(task);
+        if (workers != null) {
+          workers.execute(task);
+        } else {
+          blocking.add(task);
+        }
       }
 
       @Override

@@ -54,7 +54,7 @@ class ImageWriterTest {
       writer.accept(chunk, length); // the buffer is the writer's now, and may come back refilled
     }
     CompletableFuture<IOException> done = new CompletableFuture<>();
-    writer.finish((file, length, failure) -> done.complete(failure));
+    writer.finish((file, failure) -> done.complete(failure));
     assertThat(done.get(30, TimeUnit.SECONDS)).isNull();
 
     byte[] file = Files.readAllBytes(target);
@@ -66,6 +66,29 @@ class ImageWriterTest {
     assertThat(file).hasSize(image.length + 8);
     assertThat(dir.resolve("snapshot.1.tmp")).doesNotExist();
     assertThat(waits).as("the writer fell behind at times").isPositive();
+  }
+
+  @Test
+  void aHandOverTheWorkersRefusedIsMadeAgainWithTheNextChunk() throws Exception {
+    Path target = dir.resolve("snapshot.4");
+    int[] offers = {0};
+    ImageWriter writer = new ImageWriter(target, task -> {
+      if (offers[0]++ == 0) {
+        throw new java.util.concurrent.RejectedExecutionException("busy");
+      }
+      task.run();
+    });
+    byte[] first = writer.buffer();
+    first[0] = 7;
+    writer.accept(first, 1);
+    assertThat(target.resolveSibling("snapshot.4.tmp")).as("nothing written yet").doesNotExist();
+    byte[] second = writer.buffer();
+    second[0] = 8;
+    writer.accept(second, 1);
+    IOException[] reported = {new IOException("not called")};
+    writer.finish((file, failure) -> reported[0] = failure);
+    assertThat(reported[0]).isNull();
+    assertThat(Arrays.copyOf(Files.readAllBytes(target), 2)).containsExactly(7, 8);
   }
 
   @Test
@@ -88,7 +111,7 @@ class ImageWriterTest {
     assertThat(writer.failure()).isNotNull();
     writer.accept(writer.buffer(), 10);
     IOException[] reported = {null};
-    writer.finish((file, length, failure) -> reported[0] = failure);
+    writer.finish((file, failure) -> reported[0] = failure);
     assertThat(reported[0]).isSameAs(writer.failure());
     assertThat(writer.backlogged()).isFalse();
     assertThat(target.getParent()).doesNotExist();

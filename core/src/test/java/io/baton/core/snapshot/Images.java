@@ -57,7 +57,7 @@ public final class Images {
     }
     IOException[] failure = {null};
     Path[] file = {null};
-    writer.finish((written, length, e) -> {
+    writer.finish((written, e) -> {
       file[0] = written;
       failure[0] = e;
     });
