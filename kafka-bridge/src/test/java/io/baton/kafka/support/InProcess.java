@@ -19,6 +19,7 @@ public final class InProcess implements AutoCloseable {
   private String nodeDeployment;
   private String bridgeDeployment;
   private KafkaBridgeVerticle bridge;
+  private JsonObject bridgeConfig;
 
   public static <T> T await(Future<T> f) {
     try {
@@ -41,6 +42,7 @@ public final class InProcess implements AutoCloseable {
   }
 
   public KafkaBridgeVerticle startBridge(JsonObject config) {
+    bridgeConfig = config;
     bridge = new KafkaBridgeVerticle();
     bridgeDeployment = await(vertx.deployVerticle(bridge, new DeploymentOptions().setConfig(config)));
     return bridge;
@@ -66,11 +68,17 @@ public final class InProcess implements AutoCloseable {
     return await(c.request(new JsonObject().put("op", "info"))).getLong("zxid");
   }
 
-  /** Waits until the bridge has committed everything up to Baton's current zxid. */
+  /**
+   * Waits until the bridge has committed everything up to Baton's current zxid, and (up to 10 s) until
+   * a read_committed consumer of its topics can see it all.
+   */
   public void awaitCaughtUp(CoordinationClient c, Duration timeout) {
     long target = zxid(c);
     waitFor(() -> bridge.bridge().committedZxid() >= target, timeout,
         () -> "bridge at " + bridge.status() + ", Baton at " + target);
+    JsonObject config = bridgeConfig;
+    TopicReader.awaitSettled(config.getJsonObject("producer").getMap(), config.getString("bridgeId") + ".",
+        Duration.ofSeconds(10));
   }
 
   public static void waitFor(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> what) {

@@ -63,6 +63,43 @@ public final class TopicReader {
     return out;
   }
 
+  /**
+   * Waits, up to {@code timeout}, until no transaction is left open in the topics named {@code prefix}...
+   * (read with the Kafka {@code client} settings of a bridge's producer):
+   * until what a read_committed consumer can read ends where what is written ends. A bridge reports a
+   * transaction committed once Kafka acknowledged the commit; the markers that make its records visible
+   * to such a consumer may be written a moment later.
+   */
+  public static void awaitSettled(Map<String, Object> client, String prefix, Duration timeout) {
+    Properties p = new Properties();
+    client.forEach((k, v) -> p.put(k, String.valueOf(v)));
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    Properties q = new Properties();
+    q.putAll(p);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    q.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (KafkaConsumer<byte[], byte[]> committed = new KafkaConsumer<>(p);
+         KafkaConsumer<byte[], byte[]> written = new KafkaConsumer<>(q)) {
+      List<TopicPartition> parts = new ArrayList<>();
+      committed.listTopics(Duration.ofSeconds(10)).forEach((topic, infos) -> {
+        if (topic.startsWith(prefix)) {
+          infos.forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+        }
+      });
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!committed.endOffsets(parts, Duration.ofSeconds(10))
+          .equals(written.endOffsets(parts, Duration.ofSeconds(10))) && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   public static List<Rec> events(String bootstrap, String topic) {
     List<Rec> out = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : raw(bootstrap, topic)) {
