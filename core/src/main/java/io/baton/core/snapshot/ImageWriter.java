@@ -22,15 +22,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a snapshot to its file while it is being captured, so the image never lies whole on the
  * heap. The owner hands over each full chunk ({@link ImageSink}); a worker appends it to
- * {@code <file>.tmp} and gives the buffer back for the next one. {@link #finish} adds the CRC32C
- * trailer, fsyncs, renames the file into place and fsyncs the directory; {@link #abandon} deletes the
- * temp file. At most {@link #IN_FLIGHT} chunks wait for the worker: the capture pauses while
+ * {@code <file>.tmp}, flushing it every {@link #FLUSH_BYTES}, and gives the buffer back for the next
+ * one. {@link #finish} adds the CRC32C trailer, fsyncs, renames the file into place and fsyncs the
+ * directory; {@link #abandon} deletes the temp file. At most {@link #IN_FLIGHT} chunks wait for the worker: the capture pauses while
  * {@link #backlogged}. One worker task runs at a time, whatever executor is given.
  */
 public final class ImageWriter implements ImageSink {
   private static final Logger LOG = LoggerFactory.getLogger(ImageWriter.class);
   /** Chunks handed over and not yet written, beyond which the capture waits (2 MiB). */
   public static final int IN_FLIGHT = 8;
+  /**
+   * The file is flushed to disk every this many bytes as it is written: the log's fsyncs then wait behind
+   * at most that much of it, not behind the whole file at its end (measured: 4 KiB setData's maximum
+   * 81-98 ms without, 19-21 ms with).
+   */
+  static final long FLUSH_BYTES = 4L << 20;
 
   /** Called on the worker once the file is in place ({@code failure} null) or the write failed. */
   public interface Done {
@@ -57,6 +63,8 @@ public final class ImageWriter implements ImageSink {
   // worker side, one task at a time (the draining flag orders them)
   private final CRC32C crc = new CRC32C();
   private FileChannel channel;
+  /** Bytes written since the last flush. */
+  private long unflushed;
 
   /** A writer of {@code target}, whose file work runs on {@code worker}. */
   public ImageWriter(Path target, Executor worker) {
@@ -163,8 +171,13 @@ public final class ImageWriter implements ImageSink {
               StandardOpenOption.TRUNCATE_EXISTING);
         }
         crc.update(chunk.duplicate());
+        unflushed += chunk.remaining();
         while (chunk.hasRemaining()) {
           channel.write(chunk);
+        }
+        if (unflushed >= FLUSH_BYTES) {
+          channel.force(false);
+          unflushed = 0;
         }
       }
     } finally {
