@@ -101,12 +101,7 @@ class SnapshotterSliceTest {
     assertThat(Files.size(temp(taken))).as("written before the capture paused")
         .isLessThanOrEqualTo((ImageWriter.IN_FLIGHT + 1L) * ImageSink.CHUNK);
 
-    while (outcome.isEmpty()) {
-      List.copyOf(timers).forEach(Runnable::run);
-      runWorkers();
-    }
-    assertThat(outcome).containsExactly(taken);
-    assertThat(SnapshotStore.load(store.file(taken)).tree().digest()).isEqualTo(tree.digest());
+    assertThat(written(taken).digest()).isEqualTo(tree.digest());
   }
 
   @Test
@@ -127,12 +122,7 @@ class SnapshotterSliceTest {
     outcome.clear();
     Files.createDirectories(store.dir());
     snapshotter.take(zxid, this::done);
-    while (outcome.isEmpty()) {
-      List.copyOf(timers).forEach(Runnable::run);
-      runWorkers();
-    }
-    assertThat(outcome).containsExactly(zxid);
-    assertThat(SnapshotStore.load(store.file(zxid)).tree().digest()).isEqualTo(tree.digest());
+    assertThat(written(zxid).digest()).isEqualTo(tree.digest());
   }
 
   @Test
@@ -157,12 +147,7 @@ class SnapshotterSliceTest {
 
     outcome.clear();
     snapshotter.take(zxid + 10, this::done);
-    while (outcome.isEmpty()) {
-      List.copyOf(timers).forEach(Runnable::run);
-      runWorkers();
-    }
-    assertThat(outcome).containsExactly(zxid + 10);
-    assertThat(SnapshotStore.load(store.file(zxid + 10)).tree().get("/other")).isNotNull();
+    assertThat(written(zxid + 10).get("/other")).isNotNull();
   }
 
   @Test
@@ -207,6 +192,16 @@ class SnapshotterSliceTest {
     Files.write(left, new byte[] {1, 2, 3}); // a node killed while writing it
     store.removeUnfinished();
     assertThat(left).doesNotExist();
+  }
+
+  /** Runs the capture's slices and the worker tasks until the snapshot at {@code taken} is answered; its tree. */
+  private DataTree written(long taken) throws Exception {
+    while (outcome.isEmpty()) {
+      List.copyOf(timers).forEach(Runnable::run);
+      runWorkers();
+    }
+    assertThat(outcome).containsExactly(taken);
+    return SnapshotStore.load(store.file(taken)).tree();
   }
 
   /** Runs the worker tasks queued so far, and those they queue. */
